@@ -1,0 +1,331 @@
+"""feeds.yaml -> Config. Every error names the file, the line and the key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from aggregator.errors import ConfigError
+from aggregator.models import FeedSource
+from aggregator.urls import link_key, redact
+
+DEFAULT_CONFIG = "feeds.yaml"
+OUTPUT_FORMATS = ("html", "fragment")
+LANGUAGES = ("fr", "en")
+LAYOUTS = ("grouped", "river")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    format: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    max_entries: int | None = None
+    """Keep at most this many entries per feed."""
+    max_age_days: int | None = None
+    """Keep entries younger than this."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: Path
+    language: str = "fr"
+    excerpt_length: int = 200
+    entries_per_feed: int = 3
+    outputs: tuple[Output, ...] = ()
+    timezone: str = "UTC"
+    layout: str = "grouped"
+    thumbnails: bool = False
+    target: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    templates: Path | None = None
+    concurrency: int = 16
+    per_host: int = 2
+    timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_entries_per_fetch: int = 200
+    retention: Retention = Retention()
+    workers: int = 0
+    """Processes that parse feeds; 0 means one per core."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    settings: Settings
+    feeds: tuple[FeedSource, ...]
+
+    def select(self, names_or_urls: list[str]) -> tuple[FeedSource, ...]:
+        """The feeds named by name or URL; an unknown one is a ConfigError."""
+        if not names_or_urls:
+            return self.feeds
+        chosen: list[FeedSource] = []
+        for wanted in names_or_urls:
+            matches = [f for f in self.feeds if wanted in (f.name, f.url)]
+            if not matches:
+                raise ConfigError(f"{self.path}: no feed named {wanted!r}")
+            chosen.extend(m for m in matches if m not in chosen)
+        return tuple(chosen)
+
+
+# --- validation -------------------------------------------------------------------------------
+
+Converter = Callable[[Any], Any]
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _Invalid(f"expected a positive whole number, got {value!r}")
+    return value
+
+
+def _non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Invalid(f"expected a whole number >= 0, got {value!r}")
+    return value
+
+
+def _positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise _Invalid(f"expected a positive number, got {value!r}")
+    return float(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"expected text, got {value!r}")
+    return value.strip()
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"expected true or false, got {value!r}")
+    return value
+
+
+def _one_of(*choices: str) -> Converter:
+    def convert(value: Any) -> str:
+        if value not in choices:
+            raise _Invalid(f"expected one of {', '.join(choices)}, got {value!r}")
+        return str(value)
+
+    return convert
+
+
+def _timezone(value: Any) -> str:
+    name = _text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise _Invalid(f"unknown time zone {name!r}") from error
+    return name
+
+
+def _http_url(value: Any) -> str:
+    url = _text(value)
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise _Invalid(f"expected an http(s) URL, got {redact(url)!r}")
+    return url
+
+
+def _labels(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _Invalid("expected a mapping of label names to text")
+    return {str(k): _text(v) for k, v in value.items()}
+
+
+class _Reader:
+    """Walks the round-trip YAML tree, converting values and remembering where each came from."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: Any, key: str | int | None, dotted: str, message: str) -> ConfigError:
+        line = self._line(node, key)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return ConfigError(f"{where}: {dotted}: {message}")
+
+    @staticmethod
+    def _line(node: Any, key: str | int | None) -> int | None:
+        try:
+            if isinstance(node, CommentedMap) and key is not None:
+                return int(node.lc.key(key)[0]) + 1
+            if isinstance(node, CommentedSeq) and isinstance(key, int):
+                return int(node.lc.item(key)[0]) + 1
+            return int(node.lc.line) + 1
+        except (AttributeError, KeyError, TypeError, IndexError):
+            return None
+
+    def mapping(
+        self, node: Any, dotted: str, spec: Mapping[str, Converter], parent: Any, key: Any
+    ) -> dict[str, Any]:
+        if not isinstance(node, CommentedMap):
+            raise self.fail(parent, key, dotted, "expected a mapping of keys to values")
+        values: dict[str, Any] = {}
+        for name, raw in node.items():
+            where = f"{dotted}.{name}" if dotted else str(name)
+            if name not in spec:
+                known = ", ".join(sorted(spec))
+                raise self.fail(node, name, where, f"unknown key (known keys: {known})")
+            try:
+                values[name] = spec[name](raw)
+            except _Invalid as error:
+                raise self.fail(node, name, where, str(error)) from None
+        return values
+
+
+_FEED_KEYS: dict[str, Converter] = {
+    "url": _text,
+    "name": _text,
+    "site": _http_url,
+    "excerpt_length": _positive_int,
+    "allow_private": _boolean,
+    "enabled": _boolean,
+}
+
+_SETTINGS_KEYS: dict[str, Converter] = {
+    "database": _text,
+    "language": _one_of(*LANGUAGES),
+    "excerpt_length": _positive_int,
+    "entries_per_feed": _positive_int,
+    "outputs": lambda v: v,  # checked by _outputs, which needs the YAML node
+    "timezone": _timezone,
+    "layout": _one_of(*LAYOUTS),
+    "thumbnails": _boolean,
+    "target": _text,
+    "labels": _labels,
+    "templates": _text,
+    "concurrency": _positive_int,
+    "per_host": _positive_int,
+    "timeout": _positive_number,
+    "max_bytes": _positive_int,
+    "max_entries_per_fetch": _positive_int,
+    "retention": lambda v: v,  # checked by _retention
+    "workers": _non_negative_int,
+}
+
+_OUTPUT_KEYS: dict[str, Converter] = {"format": _one_of(*OUTPUT_FORMATS), "path": _text}
+_RETENTION_KEYS: dict[str, Converter] = {
+    "max_entries": _positive_int,
+    "max_age_days": _positive_int,
+}
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
+    """Read and validate feeds.yaml. Raises ConfigError with `file:line: key: problem`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (create one with `aggregator init`)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    try:
+        document = YAML(typ="rt").load(text)
+    except (MarkedYAMLError, YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(f"{path}{line}: invalid YAML: {problem}") from None
+    reader = _Reader(path)
+    if not isinstance(document, CommentedMap):
+        raise ConfigError(f"{path}: expected a mapping with a `feeds` list at the top")
+    top = reader.mapping(
+        document, "", {"settings": lambda v: v, "feeds": lambda v: v}, document, None
+    )
+    base = path.parent
+    settings = _settings(reader, top.get("settings"), document, base)
+    if "feeds" not in top:
+        raise ConfigError(f"{path}: feeds: missing (a list of feeds, each with a `url`)")
+    feeds = _feeds(reader, document["feeds"], document, base)
+    return Config(path=path, settings=settings, feeds=feeds)
+
+
+def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings:
+    if node is None:
+        return Settings(database=base / "aggregator.db")
+    values = reader.mapping(node, "settings", _SETTINGS_KEYS, document, "settings")
+    if "outputs" in values:
+        values["outputs"] = _outputs(reader, node["outputs"], node, base)
+    if "retention" in values:
+        fields = reader.mapping(node["retention"], "settings.retention", _RETENTION_KEYS, node,
+                                "retention")
+        values["retention"] = Retention(**fields)
+    values["database"] = base / values.get("database", "aggregator.db")
+    if "templates" in values:
+        values["templates"] = base / values["templates"]
+    return Settings(**values)
+
+
+def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Output, ...]:
+    if not isinstance(node, CommentedSeq):
+        raise reader.fail(parent, "outputs", "settings.outputs", "expected a list")
+    outputs = []
+    for index, item in enumerate(node):
+        dotted = f"settings.outputs[{index}]"
+        fields = reader.mapping(item, dotted, _OUTPUT_KEYS, node, index)
+        for required in ("format", "path"):
+            if required not in fields:
+                raise reader.fail(node, index, f"{dotted}.{required}", "missing")
+        outputs.append(Output(format=fields["format"], path=base / fields["path"]))
+    return tuple(outputs)
+
+
+def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedSource, ...]:
+    if not isinstance(node, CommentedSeq):
+        raise reader.fail(document, "feeds", "feeds", "expected a list of feeds")
+    feeds: list[FeedSource] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(node):
+        dotted = f"feeds[{index}]"
+        if isinstance(item, str):  # a bare URL is accepted as a shorthand
+            fields: dict[str, Any] = {"url": item.strip()}
+        else:
+            fields = reader.mapping(item, dotted, _FEED_KEYS, node, index)
+        if "url" not in fields:
+            raise reader.fail(node, index, f"{dotted}.url", "missing")
+        try:
+            url = resolve_feed_url(fields["url"], base)
+        except ValueError as error:
+            raise reader.fail(item if isinstance(item, CommentedMap) else node,
+                              "url" if isinstance(item, CommentedMap) else index,
+                              f"{dotted}.url", str(error)) from None
+        key = link_key(url) if not url.startswith("/") else url
+        if key in seen:
+            raise reader.fail(node, index, f"{dotted}.url",
+                              f"duplicate of feeds[{seen[key]}] ({redact(url)})")
+        seen[key] = index
+        fields["url"] = url
+        feeds.append(FeedSource(**fields))
+    return tuple(feeds)
+
+
+def resolve_feed_url(url: str, base: Path) -> str:
+    """An http(s) URL as it is; a path or file: URL made absolute against the config's folder."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("http", "https"):
+        return url
+    if scheme == "file":
+        return str((base / unquote(urlsplit(url).path)).resolve())
+    if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
+        raise ValueError(f"expected an http(s) URL or a local path, got {redact(url)!r}")
+    return str((base / url).resolve())

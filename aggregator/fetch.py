@@ -1,0 +1,267 @@
+"""HTTP (and local file) fetching. One FetchResult per feed; nothing here raises for one feed.
+
+httpx's timeouts are per read, so a server dripping a byte a second never trips them:
+every fetch runs under a wall-clock deadline (asyncio.timeout). Bodies are read raw and
+inflated by a bounded decompressor, so a gzip bomb is refused before it fills memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from aggregator import USER_AGENT
+from aggregator.models import FeedSource, FetchResult, Validators
+from aggregator.urls import redact
+
+MAX_REDIRECTS = 5
+MAX_SERVER_DELAY = timedelta(days=1)
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
+)
+PERMANENT = (301, 308)
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class FetchFailure(Exception):
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    concurrency: int = 16
+    per_host: int = 2
+    user_agent: str = USER_AGENT
+
+
+def new_client(options: FetchOptions) -> httpx.AsyncClient:
+    """One client per run: keep-alive across feeds, redirects followed by us, not httpx."""
+    return httpx.AsyncClient(
+        headers={"User-Agent": options.user_agent, "Accept": ACCEPT,
+                 "Accept-Encoding": "gzip, deflate"},
+        timeout=httpx.Timeout(options.timeout),
+        limits=httpx.Limits(max_connections=options.concurrency,
+                            max_keepalive_connections=options.concurrency),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+class Fetcher:
+    """Fetches many feeds concurrently, within a global and a per-host limit."""
+
+    def __init__(self, client: httpx.AsyncClient, options: FetchOptions) -> None:
+        self.client = client
+        self.options = options
+        self._all = asyncio.Semaphore(options.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def fetch(
+        self, source: FeedSource, validators: Validators = Validators(), url: str | None = None
+    ) -> FetchResult:
+        """Fetch `url` (default: the source's URL) for `source`, never raising."""
+        target = url or source.url
+        if source.is_local and url is None:
+            return await asyncio.to_thread(read_local, source, self.options.max_bytes)
+        host = urlsplit(target).hostname or ""
+        host_limit = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
+        async with self._all, host_limit:
+            try:
+                async with asyncio.timeout(self.options.timeout):
+                    return await self._fetch_following_redirects(source, target, validators)
+            except TimeoutError:
+                return _failed(source, f"no complete answer within {self.options.timeout:g} s")
+            except FetchFailure as failure:
+                return _failed(source, str(failure), failure.status)
+            except httpx.HTTPError as error:
+                return _failed(source, _describe_http_error(error))
+
+    async def _fetch_following_redirects(
+        self, source: FeedSource, url: str, validators: Validators
+    ) -> FetchResult:
+        permanent_target: str | None = None
+        all_permanent = True
+        for _hop in range(MAX_REDIRECTS + 1):
+            await check_address(url, source.allow_private)
+            async with self._request(url, validators) as response:
+                if response.status_code in REDIRECTS and "location" in response.headers:
+                    next_url = urljoin(url, response.headers["location"])
+                    if urlsplit(next_url).scheme not in ("http", "https"):
+                        raise FetchFailure(
+                            f"redirect to a non-http(s) URL ({redact(next_url)[:100]})",
+                            response.status_code)
+                    all_permanent = all_permanent and response.status_code in PERMANENT
+                    permanent_target = next_url if all_permanent else None
+                    url = next_url
+                    continue
+                return await self._result(source, url, response, permanent_target)
+        raise FetchFailure(f"more than {MAX_REDIRECTS} redirects")
+
+    @asynccontextmanager
+    async def _request(self, url: str, validators: Validators) -> AsyncIterator[httpx.Response]:
+        headers = {}
+        if validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        request = self.client.build_request("GET", url, headers=headers)
+        response = await self.client.send(request, stream=True)
+        try:
+            yield response
+        finally:
+            await response.aclose()
+
+    async def _result(
+        self, source: FeedSource, url: str, response: httpx.Response, moved_to: str | None
+    ) -> FetchResult:
+        status = response.status_code
+        now = datetime.now(UTC)
+        hint = server_delay(response.headers, now)
+        common = {"source": source, "final_url": url, "status": status,
+                  "permanent_redirect": moved_to, "next_due": hint}
+        if status == 304:
+            return FetchResult(**common, validators=_validators(response))  # type: ignore[arg-type]
+        if status == 410:
+            return FetchResult(**common, retired=True,  # type: ignore[arg-type]
+                               error="410 Gone: the feed was removed; it is retired")
+        if status >= 400:
+            return FetchResult(**common, error=f"HTTP {status} {response.reason_phrase}".strip())  # type: ignore[arg-type]
+        content = await read_body(response, self.options.max_bytes)
+        headers = {k.lower(): v for k, v in response.headers.items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
+        headers["content-location"] = url
+        return FetchResult(**common, content=content, headers=headers,  # type: ignore[arg-type]
+                           validators=_validators(response))
+
+
+async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, refused as soon as it would exceed `max_bytes`."""
+    encoding = response.headers.get("content-encoding", "identity").lower().strip()
+    inflater = _inflater(encoding)
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        data = raw
+        if inflater is not None:
+            data = inflater.decompress(raw, max_bytes + 1 - size)
+            if inflater.unconsumed_tail:
+                raise FetchFailure(f"body larger than {max_bytes} bytes once decompressed")
+        size += len(data)
+        if size > max_bytes:
+            raise FetchFailure(f"body larger than {max_bytes} bytes")
+        chunks.append(data)
+    if inflater is not None:
+        tail = inflater.flush()
+        size += len(tail)
+        if size > max_bytes:
+            raise FetchFailure(f"body larger than {max_bytes} bytes once decompressed")
+        chunks.append(tail)
+    return b"".join(chunks)
+
+
+def _inflater(encoding: str) -> zlib._Decompress | None:
+    if encoding in ("identity", ""):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise FetchFailure(f"unsupported content encoding {encoding[:40]!r}")
+
+
+def read_local(source: FeedSource, max_bytes: int) -> FetchResult:
+    """A feed listed by path in feeds.yaml (the demo, tests): read from disk, same limits."""
+    path = Path(source.url)
+    try:
+        with path.open("rb") as file:
+            content = file.read(max_bytes + 1)
+    except OSError as error:
+        return _failed(source, f"cannot read {path}: {error.strerror or error}")
+    if len(content) > max_bytes:
+        return _failed(source, f"file larger than {max_bytes} bytes")
+    return FetchResult(source=source, content=content, final_url=path.as_uri(), status=200,
+                       headers={"content-location": path.as_uri()})
+
+
+async def check_address(url: str, allow_private: bool) -> None:
+    """Refuse hosts that resolve to loopback, private, link-local or reserved addresses."""
+    if allow_private:
+        return
+    host = urlsplit(url).hostname
+    if not host:
+        raise FetchFailure("URL has no host")
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise FetchFailure(f"cannot resolve {host[:80]}: {error.strerror or error}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise FetchFailure(
+                f"{host[:80]} resolves to a non-public address ({address}); "
+                "set `allow_private: true` on this feed to allow it")
+
+
+def server_delay(headers: httpx.Headers, now: datetime) -> datetime | None:
+    """When the server asked us to come back: Retry-After, else Cache-Control max-age; capped."""
+    delay: timedelta | None = None
+    retry_after = headers.get("retry-after", "").strip()
+    if retry_after:
+        if retry_after.isdigit():
+            delay = timedelta(seconds=int(retry_after))
+        else:
+            try:
+                when = parsedate_to_datetime(retry_after)
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                delay = when - now
+            except (TypeError, ValueError, IndexError):
+                delay = None
+    if delay is None:
+        for directive in headers.get("cache-control", "").split(","):
+            name, _, value = directive.strip().partition("=")
+            if name.lower() == "max-age" and value.strip().isdigit():
+                delay = timedelta(seconds=int(value.strip()))
+    if delay is None or delay <= timedelta(0):
+        return None
+    return now + min(delay, MAX_SERVER_DELAY)
+
+
+def _validators(response: httpx.Response) -> Validators:
+    return Validators(etag=response.headers.get("etag"),
+                      last_modified=response.headers.get("last-modified"))
+
+
+def _failed(source: FeedSource, message: str, status: int | None = None) -> FetchResult:
+    return FetchResult(source=source, error=message, status=status)
+
+
+def _describe_http_error(error: httpx.HTTPError) -> str:
+    kind = {
+        httpx.ConnectError: "cannot connect",
+        httpx.ConnectTimeout: "connection timed out",
+        httpx.ReadTimeout: "server stopped answering",
+        httpx.RemoteProtocolError: "server broke the HTTP protocol",
+        httpx.ReadError: "connection lost while reading",
+    }
+    for cls, label in kind.items():
+        if isinstance(error, cls):
+            detail = str(error).splitlines()[0] if str(error) else ""
+            return f"{label}: {detail}"[:200].rstrip(": ")
+    return f"{type(error).__name__}: {error}"[:200]

@@ -1,0 +1,136 @@
+"""Records passed between the stages of the pipeline. No I/O here.
+
+Named by the way they travel:
+    FeedSource      config    -> fetch        one partner blog as the user listed it
+    FetchResult     fetch     -> pipeline     bytes + headers, "not modified", or a failure
+    ParsedEntry     parse     -> store        one post, text already extracted and cut
+    ParsedFeed      parse     -> store        a feed document's metadata and its entries
+    StoredEntry     store     -> render/cli   a post as stored, with its source's name
+    FeedOutcome     pipeline  -> caller       what happened to one feed in a run
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    url: str
+    """http(s) URL, or an absolute local path (relative paths are resolved by config)."""
+    name: str | None = None
+    site: str | None = None
+    excerpt_length: int | None = None
+    allow_private: bool = False
+    enabled: bool = True
+
+    @property
+    def is_local(self) -> bool:
+        return not self.url.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """Conditional-GET state: opaque to everyone but fetch, kept by store."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    source: FeedSource
+    content: bytes | None = None
+    """None when the server answered 304 Not Modified, or on error."""
+    headers: dict[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    status: int | None = None
+    validators: Validators = Validators()
+    error: str | None = None
+    next_due: datetime | None = None
+    """A server hint (Retry-After, max-age) for when to ask again."""
+    permanent_redirect: str | None = None
+    retired: bool = False
+
+    @property
+    def not_modified(self) -> bool:
+        return self.error is None and self.content is None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    entry_id: str
+    title: str
+    link: str | None
+    excerpt: str
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    thumbnail: str | None = None
+    canonical_link: str | None = None
+    content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    entries: tuple[ParsedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    feed_url: str
+    feed_name: str
+    site: str | None
+    entry_id: str
+    title: str
+    link: str | None
+    excerpt: str
+    date: datetime
+    """published -> updated -> first seen, never later than when it was first seen."""
+    first_seen: datetime
+    author: str | None = None
+    thumbnail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedGroup:
+    """One source in the grouped digest."""
+
+    name: str
+    site: str | None
+    entries: tuple[StoredEntry, ...]
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    source: FeedSource
+    status: str
+    """"ok", "not_modified", "skipped" (not due yet) or "error"."""
+    http_status: int | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error: str | None = None
+    next_due: datetime | None = None
+    feed_url: str | None = None
+    """The URL actually fetched, when it differs from the configured one (discovered, moved)."""
+    notice: str | None = None
+    """Something the user should act on although the fetch worked (a permanent redirect)."""
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    started: datetime | None = None
+    finished: datetime | None = None
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.status == "error"]
+
+    @property
+    def new(self) -> int:
+        return sum(o.new for o in self.outcomes)

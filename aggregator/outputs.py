@@ -1,0 +1,62 @@
+"""Writing the configured outputs: atomically, and only when their content changed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from aggregator.config import Config
+from aggregator.errors import OutputError
+from aggregator.render import render
+from aggregator.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenOutput:
+    path: Path
+    changed: bool
+    error: str | None = None
+
+
+def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
+    """Render and write every `settings.outputs` entry; one failing does not stop the others."""
+    written = []
+    for output in config.settings.outputs:
+        try:
+            content = render(config, store, output.format)
+            changed = write_if_changed(output.path, content)
+        except OutputError as error:
+            written.append(WrittenOutput(output.path, False, str(error)))
+        else:
+            written.append(WrittenOutput(output.path, changed))
+    return written
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Replace `path` atomically with `content`; leave it (and its mtime) alone if equal."""
+    data = content.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise OutputError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    return True

@@ -1,0 +1,258 @@
+"""Feed bytes -> ParsedFeed. feedparser for RSS/Atom, json for JSON Feed.
+
+Only bytes reach feedparser (given a str it opens local paths and URLs). Its sanitizer is
+off: we never emit feed HTML, we extract text from the raw markup and escape it at render.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from aggregator.excerpt import Extracted, excerpt_of, plain_text
+from aggregator.models import ParsedEntry, ParsedFeed
+from aggregator.urls import canonical_url, safe_http_url
+
+TITLE_LENGTH = 300
+NAME_LENGTH = 120
+JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
+# A DOCTYPE with an internal subset: where entity bombs and external entities live.
+INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.S | re.I)
+
+
+class NotAFeed(Exception):
+    """The document is not a feed; `is_html` says it looks like a web page (try discovery)."""
+
+    def __init__(self, message: str, is_html: bool = False) -> None:
+        super().__init__(message)
+        self.is_html = is_html
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOptions:
+    excerpt_length: int = 200
+    max_entries: int = 200
+
+
+def parse_feed(content: bytes, headers: Mapping[str, str], options: ParseOptions) -> ParsedFeed:
+    """Parse one feed document. Raises NotAFeed when it is none."""
+    if _looks_like_json_feed(content, headers):
+        return _parse_json_feed(content, headers.get("content-location"), options)
+    return _parse_xml_feed(content, headers, options)
+
+
+def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
+    head = content[:1024].lstrip().lower()
+    return "html" in headers.get("content-type", "") and not head.startswith(b"<?xml") or \
+        head.startswith((b"<!doctype html", b"<html"))
+
+
+def _looks_like_json_feed(content: bytes, headers: Mapping[str, str]) -> bool:
+    content_type = headers.get("content-type", "")
+    start = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"{") and (
+        "json" in content_type or JSON_FEED_VERSION.search(content[:4096]) is not None
+    )
+
+
+# --- RSS and Atom ---------------------------------------------------------------------------
+
+
+def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOptions) -> ParsedFeed:
+    if not content.strip():
+        raise NotAFeed("empty document")
+    if looks_like_html(content, headers):
+        raise NotAFeed("an HTML page, not a feed", is_html=True)
+    safe = neutralize_doctype(content)
+    parsed = feedparser.parse(
+        safe,
+        response_headers=dict(headers),
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        detail = str(reason).splitlines()[0][:120] if reason else "unrecognised format"
+        raise NotAFeed(f"not a feed ({detail})")
+    base = headers.get("content-location")
+    feed = parsed.feed
+    link = safe_http_url(feed.get("link"), base)
+    title = _feed_text(feed, "title", NAME_LENGTH)
+    entries = _unique(
+        (_entry(e, base=link or base, options=options) for e in parsed.entries[: options.max_entries])
+    )
+    return ParsedFeed(title=title or None, link=link, entries=tuple(entries))
+
+
+def neutralize_doctype(content: bytes) -> bytes:
+    """Drop a DOCTYPE's internal subset (entity declarations) before any parser sees it.
+
+    That is where billion-laughs and external-entity attacks live. Plain DOCTYPEs such as
+    RSS 0.91's Netscape DTD have no internal subset and pass unchanged.
+    """
+    head = content[:4096]
+    if b"<!DOCTYPE" not in head.upper() and b"<!ENTITY" not in content[:65536].upper():
+        return content
+    return INTERNAL_SUBSET.sub(b"", content, count=1)
+
+
+def _feed_text(node: Mapping[str, Any], key: str, limit: int) -> str:
+    value = node.get(key)
+    if not value:
+        return ""
+    detail = node.get(f"{key}_detail") or {}
+    is_html = detail.get("type", "text/html") in ("text/html", "application/xhtml+xml")
+    return plain_text(str(value), limit, is_html=is_html)
+
+
+def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
+    title = _feed_text(entry, "title", TITLE_LENGTH)
+    link = safe_http_url(entry.get("link"), base)
+    body = _fullest_body(entry)
+    excerpt, extracted = excerpt_of(body, options.excerpt_length, fallback="")
+    # dict.get: FeedParserDict.get would map a missing key to its sibling, with a warning
+    published = _datetime(dict.get(entry, "published_parsed"))
+    updated = _datetime(dict.get(entry, "updated_parsed"))
+    guid = str(entry.get("id") or "").strip()
+    return _record(
+        guid=guid, title=title, link=link, excerpt=excerpt, published=published, updated=updated,
+        author=_feed_text(entry, "author", NAME_LENGTH) or None,
+        thumbnail=_thumbnail(entry, extracted, link or base), body=body,
+    )
+
+
+def _fullest_body(entry: Mapping[str, Any]) -> str:
+    """content:encoded / atom:content when it carries more than the summary (often a teaser)."""
+    candidates = [c.get("value", "") for c in entry.get("content") or []]
+    candidates.append(entry.get("summary") or "")
+    return max(candidates, key=len)
+
+
+def _thumbnail(entry: Mapping[str, Any], extracted: Extracted, base: str | None) -> str | None:
+    candidates: list[str | None] = [t.get("url") for t in entry.get("media_thumbnail") or []]
+    candidates += [m.get("url") for m in entry.get("media_content") or []
+                   if m.get("medium") == "image" or str(m.get("type", "")).startswith("image/")]
+    candidates += [e.get("href") for e in entry.get("enclosures") or []
+                   if str(e.get("type", "")).startswith("image/")]
+    candidates.append(extracted.first_image)
+    for candidate in candidates:
+        url = safe_http_url(candidate, base)
+        if url:
+            return url
+    return None
+
+
+def _datetime(value: time.struct_time | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+
+
+# --- JSON Feed ------------------------------------------------------------------------------
+
+
+def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) -> ParsedFeed:
+    try:
+        document = json.loads(content.decode("utf-8-sig", errors="replace"))
+    except (ValueError, RecursionError) as error:
+        raise NotAFeed(f"invalid JSON Feed ({str(error)[:80]})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("items", []), list):
+        raise NotAFeed("invalid JSON Feed (no items list)")
+    link = safe_http_url(_str(document.get("home_page_url")), base)
+    title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
+    items = [i for i in document.get("items", []) if isinstance(i, dict)][: options.max_entries]
+    entries = _unique(_json_entry(item, link or base, options) for item in items)
+    return ParsedFeed(title=title or None, link=link, entries=tuple(entries))
+
+
+def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
+    link = safe_http_url(_str(item.get("url")) or _str(item.get("external_url")), base)
+    html = _str(item.get("content_html"))
+    if html:
+        excerpt, extracted = excerpt_of(html, options.excerpt_length)
+    else:
+        text = _str(item.get("content_text")) or _str(item.get("summary"))
+        excerpt, extracted = excerpt_of(_escape_text(text), options.excerpt_length)
+    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict)
+                                      else [])
+    author = next((_str(a.get("name")) for a in authors if isinstance(a, dict)), "")
+    image = safe_http_url(_str(item.get("image")) or _str(item.get("banner_image")), base)
+    return _record(
+        guid=_str(item.get("id")), title=plain_text(_str(item.get("title")), TITLE_LENGTH,
+                                                    is_html=False),
+        link=link, excerpt=excerpt, published=_iso_datetime(item.get("date_published")),
+        updated=_iso_datetime(item.get("date_modified")),
+        author=plain_text(author, NAME_LENGTH, is_html=False) or None,
+        thumbnail=image or safe_http_url(extracted.first_image, link or base),
+        body=html or _str(item.get("content_text")),
+    )
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else str(value) if isinstance(value, int | float) else ""
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _iso_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+# --- identity -------------------------------------------------------------------------------
+
+
+def _record(*, guid: str, title: str, link: str | None, excerpt: str, published: datetime | None,
+            updated: datetime | None, author: str | None, thumbnail: str | None,
+            body: str) -> ParsedEntry:
+    canonical = canonical_url(link) if link else None
+    date = published or updated
+    entry_id = guid or canonical or "hash:" + _digest(title, date.isoformat() if date else "")
+    return ParsedEntry(
+        entry_id=entry_id[:1000], title=title, link=link, excerpt=excerpt,
+        published=published, updated=updated, author=author, thumbnail=thumbnail,
+        canonical_link=canonical, content_hash=_digest(title, link or "", body),
+    )
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+def _unique(entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:
+    """The same post listed twice is kept once; two posts sharing a guid are both kept."""
+    kept: dict[str, ParsedEntry] = {}
+    for entry in entries:
+        previous = kept.get(entry.entry_id)
+        if previous is None:
+            kept[entry.entry_id] = entry
+        elif previous.content_hash != entry.content_hash and (previous.link != entry.link
+                                                               or previous.title != entry.title):
+            distinct = f"{entry.entry_id}#{entry.canonical_link or _digest(entry.title)}"
+            kept.setdefault(distinct, _with_id(entry, distinct))
+    return list(kept.values())
+
+
+def _with_id(entry: ParsedEntry, entry_id: str) -> ParsedEntry:
+    from dataclasses import replace
+
+    return replace(entry, entry_id=entry_id)
