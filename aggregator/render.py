@@ -173,5 +173,19 @@ def render_html(config: Config, digest: Digest, template: str, inline_css: bool)
         where = f"{error.filename or error.name}:{error.lineno}"
         raise ConfigError(f"{where}: template error: {error.message}") from None
     except jinja2.TemplateError as error:
-        raise ConfigError(f"{template}: template error: {error.message}") from None
+        where = _template_line(error) or template
+        raise ConfigError(f"{where}: template error: {error.message}") from None
+
+
+def _template_line(error: BaseException) -> str | None:
+    """`file:line` in the template where a render error happened (Jinja2 rewrites the
+    traceback so that its frames point into the templates)."""
+    where = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".css", ".xml", ".txt")):
+            where = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return where
 

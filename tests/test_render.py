@@ -313,6 +313,12 @@ def test_a_broken_template_is_a_one_line_config_error(tmp_path: Path,
         render(config, store, "fragment")
     assert str(raised.value).endswith("fragment.html:2: template error: Expected an expression,"
                                       " got 'end of statement block'")
+    (folder / "fragment.html").unlink()
+    (folder / "_entry.html").write_text("<p>{{ entry.title }}</p>\n<p>{{ nope }}</p>\n")
+    with Store(config.settings.database) as store, pytest.raises(ConfigError) as raised:
+        fill(store, A, "Blog A", "https://a.example/", n=1)
+        render(config, store, "html")
+    assert str(raised.value).endswith("_entry.html:2: template error: 'nope' is undefined")
     missing = write_config([A], templates="nowhere")
     with Store(missing.settings.database) as store, pytest.raises(ConfigError, match="nowhere"):
         render(missing, store, "html")
