@@ -137,6 +137,7 @@ def environment(config: Config) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     tz = ZoneInfo(config.settings.timezone)
     language = config.settings.language

@@ -1,6 +1,7 @@
 """Atom (read back with feedparser) and JSON Feed (json + the 1.1 schema), against the store."""
 
 import json
+import re
 from datetime import UTC, datetime
 
 import feedparser
@@ -146,3 +147,41 @@ def test_hostile_text_in_json_feed_is_text(write_config: WriteConfig) -> None:
     assert first["authors"] == [{"name": HOSTILE_AUTHOR, "url": HOSTILE_SITE}]
     assert first["_aggregator"]["source"] == {"name": HOSTILE_NAME, "url": HOSTILE_SITE}
     assert "url" not in javascript and "image" not in javascript and "url" not in file
+
+
+def test_atom_follows_rfc_4287s_musts(write_config: WriteConfig) -> None:
+    """What a feed validator checks, element by element (RFC 4287, sections 4.1.1-4.2)."""
+    config = write_config([A, {"url": B, "name": "Blog B"}, hostile_feed()], thumbnails=True)
+    with Store(config.settings.database) as store:
+        fill(store, A, "Blog A", "https://a.example/", thumbnail="https://a.example/t.jpg")
+        fill(store, B, "Blog B", None)  # no links at all: entries fall back or are left out
+        fill_hostile(store)
+        atom = render(config, store, "atom", url="https://blog.example/plus.atom")
+    ns = {"a": ATOM_NS}
+    feed = etree.fromstring(atom.encode())
+    rfc3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"
+
+    def once(parent: etree._Element, name: str) -> str:
+        found = parent.findall(f"a:{name}", ns)
+        assert len(found) == 1, f"{name} must appear exactly once"
+        return found[0].text or ""
+
+    assert feed.tag == f"{{{ATOM_NS}}}feed"
+    assert once(feed, "id").startswith(("https://", "urn:uuid:"))
+    assert once(feed, "title")
+    assert re.match(rfc3339, once(feed, "updated"))
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 3 + 3  # Blog A's and the hostile ones; Blog B has no link to give
+    for entry in entries:
+        assert once(entry, "id").startswith("urn:uuid:")
+        assert once(entry, "title") and re.match(rfc3339, once(entry, "updated"))
+        assert len(entry.findall("a:published", ns)) <= 1
+        assert len(entry.findall("a:summary", ns)) == 1 and not entry.findall("a:content", ns)
+        authors = entry.findall("a:author", ns)  # the feed has none, so every entry has one
+        assert authors and all(once(author, "name") for author in authors)
+        alternates = [link for link in entry.findall("a:link", ns)
+                      if link.get("rel", "alternate") == "alternate"]
+        assert len(alternates) == 1 and alternates[0].get("href").startswith("https://")
+        [source] = entry.findall("a:source", ns)
+        assert once(source, "id") and once(source, "title")
+    assert len({entry.findtext("a:id", namespaces=ns) for entry in entries}) == len(entries)
