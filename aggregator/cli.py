@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from aggregator import __version__
-from aggregator.config import DEFAULT_CONFIG, Config, load_config
+from aggregator.config import CSS_MODES, DEFAULT_CONFIG, Config, load_config
 from aggregator.errors import AggregatorError, ConfigError, LockedError, OutputError
 from aggregator.models import StoredEntry, UpdateReport
 from aggregator.outputs import write_if_changed, write_outputs
@@ -175,11 +175,14 @@ def export(
                                                 help="Write here (default: stdout).")] = None,
     layout: Annotated[str | None, typer.Option(help="grouped or river (default: settings)")]
     = None,
+    css: Annotated[str, typer.Option(help="html, fragment: inline (the scoped stylesheet) "
+                                          "or none (style it yourself).")] = "inline",
     config: ConfigPath = Path(DEFAULT_CONFIG),
 ) -> None:
-    """Render the digest to stdout or a file.
+    """Render the digest (html, fragment), a feed of it (atom, json) or the subscriptions
+    (opml) to stdout or a file.
 
-    Example: aggregator export --format fragment --output public/digest.html
+    Example: aggregator export --format fragment --css none --output public/digest.html
     """
     if format not in FORMATS:
         error(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
@@ -187,9 +190,12 @@ def export(
     if layout not in (None, "grouped", "river"):
         error(f"--layout: expected grouped or river, got {layout!r}")
         raise typer.Exit(EXIT_USAGE)
+    if css not in CSS_MODES:
+        error(f"--css: expected one of {', '.join(CSS_MODES)}, got {css!r}")
+        raise typer.Exit(EXIT_USAGE)
     with handled():
         loaded = load_config(config)
-        content = with_store(loaded, lambda s: render(loaded, s, format, layout=layout))
+        content = with_store(loaded, lambda s: render(loaded, s, format, layout=layout, css=css))
         if output is None:
             sys.stdout.write(content)
         else:

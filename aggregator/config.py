@@ -18,7 +18,8 @@ from aggregator.models import FeedSource
 from aggregator.urls import link_key, redact
 
 DEFAULT_CONFIG = "feeds.yaml"
-OUTPUT_FORMATS = ("html", "fragment")
+OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
+CSS_MODES = ("inline", "none")
 LANGUAGES = ("fr", "en")
 LAYOUTS = ("grouped", "river")
 
@@ -27,6 +28,12 @@ LAYOUTS = ("grouped", "river")
 class Output:
     format: str
     path: Path
+    css: str = "inline"
+    """html and fragment: "inline" puts the scoped stylesheet in, "none" leaves it to the blog."""
+    layout: str | None = None
+    """Overrides settings.layout for this output."""
+    url: str | None = None
+    """Where the blog serves this file: the Atom/JSON Feed id and self link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +226,13 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "workers": _non_negative_int,
 }
 
-_OUTPUT_KEYS: dict[str, Converter] = {"format": _one_of(*OUTPUT_FORMATS), "path": _text}
+_OUTPUT_KEYS: dict[str, Converter] = {
+    "format": _one_of(*OUTPUT_FORMATS),
+    "path": _text,
+    "css": _one_of(*CSS_MODES),
+    "layout": _one_of(*LAYOUTS),
+    "url": _http_url,
+}
 _RETENTION_KEYS: dict[str, Converter] = {
     "max_entries": _positive_int,
     "max_age_days": _positive_int,
@@ -286,7 +299,8 @@ def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Outpu
         for required in ("format", "path"):
             if required not in fields:
                 raise reader.fail(node, index, f"{dotted}.{required}", "missing")
-        outputs.append(Output(format=fields["format"], path=base / fields["path"]))
+        fields["path"] = base / fields["path"]
+        outputs.append(Output(**fields))
     return tuple(outputs)
 
 

@@ -2,6 +2,7 @@
 
     AggregatorError            anything the CLI turns into a one-line message
     ├── ConfigError            feeds.yaml is missing, unreadable or invalid (exit 2)
+    │   └── OpmlError          an OPML file given to read is not one, or is hostile
     ├── LockedError            another run holds the lock (exit 3)
     ├── StoreError             the database cannot be opened or written
     └── OutputError            an output file cannot be written (exit 4 when none could)
@@ -18,6 +19,10 @@ class AggregatorError(Exception):
 
 
 class ConfigError(AggregatorError):
+    pass
+
+
+class OpmlError(ConfigError):
     pass
 
 

@@ -6,6 +6,7 @@ Named by the way they travel:
     ParsedEntry     parse     -> store        one post, text already extracted and cut
     ParsedFeed      parse     -> store        a feed document's metadata and its entries
     StoredEntry     store     -> render/cli   a post as stored, with its source's name
+    StoredFeed      store     -> render       what the last successful fetch said about a feed
     FeedOutcome     pipeline  -> caller       what happened to one feed in a run
 """
 
@@ -93,6 +94,17 @@ class StoredEntry:
     first_seen: datetime
     author: str | None = None
     thumbnail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFeed:
+    url: str
+    """The URL in feeds.yaml."""
+    name: str | None
+    """The name shown: from feeds.yaml, else the feed's title, else its host."""
+    title: str | None
+    """The feed's own title."""
+    site: str | None
 
 
 @dataclass(frozen=True, slots=True)

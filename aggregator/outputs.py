@@ -1,4 +1,9 @@
-"""Writing the configured outputs: atomically, and only when their content changed."""
+"""Writing the configured outputs: atomically, and only when their content changed.
+
+Atomically: the new content goes to a temporary file beside the output, then replaces it
+with one rename, so the blog never serves a half-written file. Only when changed: an output
+whose bytes would be the same is not touched, so its mtime (and the blog's cache) stay.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aggregator.config import Config
-from aggregator.errors import OutputError
+from aggregator.errors import ConfigError, OutputError
 from aggregator.render import render
 from aggregator.store import Store
 
@@ -21,13 +26,17 @@ class WrittenOutput:
 
 
 def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
-    """Render and write every `settings.outputs` entry; one failing does not stop the others."""
+    """Render and write every `settings.outputs` entry; one failing does not stop the others.
+
+    One WrittenOutput per output, in order: `changed` says whether its file was replaced.
+    """
     written = []
     for output in config.settings.outputs:
         try:
-            content = render(config, store, output.format)
+            content = render(config, store, output.format, layout=output.layout,
+                             css=output.css, url=output.url)
             changed = write_if_changed(output.path, content)
-        except OutputError as error:
+        except (OutputError, ConfigError) as error:
             written.append(WrittenOutput(output.path, False, str(error)))
         else:
             written.append(WrittenOutput(output.path, changed))

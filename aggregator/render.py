@@ -1,13 +1,14 @@
-"""Stored entries -> the digest (a complete page or a fragment to include).
+"""Stored entries -> an output: the digest (a page or a fragment), Atom, JSON Feed or OPML.
 
-Jinja2 with autoescape on: everything from a feed is text. Links go through `safe_http_url`
-again here, so nothing but http(s) is ever emitted, whatever is in the database.
+The HTML is Jinja2 with autoescape on: everything from a feed is text. Links go through
+`safe_http_url` again here, so nothing but http(s) is ever emitted, whatever is in the
+database. Nothing depends on the clock: the same entries give the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,12 +16,16 @@ import jinja2
 from babel.dates import format_date
 
 from aggregator import __version__
-from aggregator.config import Config
-from aggregator.models import FeedGroup, StoredEntry
+from aggregator.config import CSS_MODES, LAYOUTS, Config
+from aggregator.errors import ConfigError
+from aggregator.models import FeedGroup, FeedSource, StoredEntry
+from aggregator.opml import opml_document, subscriptions
 from aggregator.store import Store
+from aggregator.syndication import FeedMeta, atom_feed, json_feed
 from aggregator.urls import safe_http_url
 
-FORMATS = ("html", "fragment")
+HTML_FORMATS = ("html", "fragment")
+FORMATS = (*HTML_FORMATS, "atom", "json", "opml")
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Plus d’articles",
@@ -39,10 +44,92 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The entries an output shows, chosen once for every format."""
+
+    layout: str
+    groups: tuple[FeedGroup, ...] = ()
+    """grouped: per source its newest entries; sources ordered by their newest entry."""
+    river: tuple[StoredEntry, ...] = ()
+    """river: newest first across sources."""
+
+    @property
+    def entries(self) -> list[StoredEntry]:
+        """Every entry shown, newest first, whatever the layout."""
+        if self.layout == "river":
+            return list(self.river)
+        flat = [entry for group in self.groups for entry in group.entries]
+        return sorted(flat, key=lambda e: e.date, reverse=True)
+
+
+def render(config: Config, store: Store, format: str = "html", layout: str | None = None,
+           css: str = "inline", url: str | None = None) -> str:
+    """The output `format` (one of FORMATS) from what `store` holds.
+
+    `layout` overrides settings.layout; `css` ("inline" or "none") is for html and fragment;
+    `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link.
+    Raises ConfigError when a user template is broken.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")
+    if css not in CSS_MODES:
+        raise ValueError(f"unknown css mode {css!r} (expected one of {', '.join(CSS_MODES)})")
+    layout = layout or config.settings.layout
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} (expected one of {', '.join(LAYOUTS)})")
+    labels = labels_for(config)
+    if format == "opml":
+        return opml_document(subscriptions(config, store), labels["title"])
+    digest = select_digest(config, store, layout)
+    meta = FeedMeta(title=labels["title"], language=config.settings.language, url=url,
+                    identity=f"aggregator:{config.path.resolve()}")
+    if format == "atom":
+        return atom_feed(digest.entries, meta)
+    if format == "json":
+        return json_feed(digest.entries, meta)
+    return render_html(config, digest, "page.html" if format == "html" else "fragment.html",
+                       inline_css=css == "inline")
+
+
+def select_digest(config: Config, store: Store, layout: str) -> Digest:
+    """The enabled feeds' entries, named as feeds.yaml names them now.
+
+    Only what is stored counts, not how the last fetch went: a partner that is down keeps
+    its place with the entries it had.
+    """
+    sources = {f.url: f for f in config.feeds if f.enabled}
+    per_feed = config.settings.entries_per_feed
+    if layout == "river":
+        entries = [e for e in store.latest(limit=None) if e.feed_url in sources]
+        river = entries[: per_feed * max(len(sources), 1)]
+        return Digest(layout, river=tuple(_named(e, sources[e.feed_url]) for e in river))
+    groups = tuple(_named_group(g, sources) for g in store.groups(list(sources), per_feed))
+    return Digest(layout, groups=groups)
+
+
+def _named(entry: StoredEntry, source: FeedSource) -> StoredEntry:
+    return replace(entry, feed_name=source.name or entry.feed_name,
+                   site=source.site or entry.site)
+
+
+def _named_group(group: FeedGroup, sources: Mapping[str, FeedSource]) -> FeedGroup:
+    entries = tuple(_named(e, sources[e.feed_url]) for e in group.entries)
+    return FeedGroup(name=entries[0].feed_name, site=entries[0].site, entries=entries)
+
+
+def labels_for(config: Config) -> dict[str, str]:
+    return {**LABELS[config.settings.language], **config.settings.labels}
+
+
 def environment(config: Config) -> jinja2.Environment:
+    """Templates from settings.templates first, then the packaged ones."""
     loaders: list[jinja2.BaseLoader] = []
-    if config.settings.templates is not None:
-        loaders.append(jinja2.FileSystemLoader(config.settings.templates))
+    folder = config.settings.templates
+    if folder is not None:
+        if not folder.is_dir():
+            raise ConfigError(f"{config.path}: settings.templates: no such folder: {folder}")
+        loaders.append(jinja2.FileSystemLoader(folder))
     loaders.append(jinja2.PackageLoader("aggregator", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -50,6 +137,7 @@ def environment(config: Config) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     tz = ZoneInfo(config.settings.timezone)
     language = config.settings.language
@@ -59,36 +147,46 @@ def environment(config: Config) -> jinja2.Environment:
     return env
 
 
-def labels_for(config: Config) -> dict[str, str]:
-    return {**LABELS[config.settings.language], **config.settings.labels}
-
-
-def render(config: Config, store: Store, format: str = "html", layout: str | None = None,
-           css: str = "inline") -> str:
-    """The digest as `format` ("html" page or "fragment"), from what `store` holds."""
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")
+def html_context(config: Config, digest: Digest, inline_css: bool) -> dict[str, Any]:
+    """The variables page.html and fragment.html receive (documented in the README)."""
     settings = config.settings
-    layout = layout or settings.layout
-    feed_urls = [f.url for f in config.feeds if f.enabled]
-    groups: list[FeedGroup] = []
-    river: list[StoredEntry] = []
-    if layout == "river":
-        river = [e for e in store.latest(limit=None) if e.feed_url in set(feed_urls)][
-            : settings.entries_per_feed * max(len(feed_urls), 1)]
-    else:
-        groups = store.groups(feed_urls, settings.entries_per_feed)
-    context: Mapping[str, Any] = {
-        "groups": groups,
-        "river": river,
-        "layout": layout,
+    entries = digest.entries
+    return {
+        "layout": digest.layout,
+        "groups": digest.groups,
+        "river": digest.river,
+        "entries": entries,
         "labels": labels_for(config),
         "language": settings.language,
         "thumbnails": settings.thumbnails,
         "target": settings.target,
-        "css": css == "inline",
+        "css": inline_css,
         "generator": f"aggregator {__version__}",
-        "generated": datetime.now(ZoneInfo(settings.timezone)),
+        "updated": entries[0].date if entries else None,
     }
-    template = "page.html" if format == "html" else "fragment.html"
-    return environment(config).get_template(template).render(context)
+
+
+def render_html(config: Config, digest: Digest, template: str, inline_css: bool) -> str:
+    try:
+        env = environment(config)
+        return env.get_template(template).render(html_context(config, digest, inline_css))
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name}:{error.lineno}"
+        raise ConfigError(f"{where}: template error: {error.message}") from None
+    except jinja2.TemplateError as error:
+        where = _template_line(error) or template
+        raise ConfigError(f"{where}: template error: {error.message}") from None
+
+
+def _template_line(error: BaseException) -> str | None:
+    """`file:line` in the template where a render error happened (Jinja2 rewrites the
+    traceback so that its frames point into the templates)."""
+    where = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".css", ".xml", ".txt")):
+            where = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return where
+

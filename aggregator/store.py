@@ -20,7 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from aggregator.errors import StoreError
 from aggregator.models import FeedGroup, FeedSource, FetchResult, ParsedEntry, ParsedFeed, \
-    StoredEntry, Validators
+    StoredEntry, StoredFeed, Validators
 from aggregator.urls import link_key
 
 migrations = Migrations("aggregator")
@@ -242,6 +242,11 @@ class Store:
             return dict(self.db["feeds"].get(url))  # type: ignore[union-attr]
         except sqlite_utils.db.NotFoundError:
             return None
+
+    def stored_feeds(self) -> dict[str, StoredFeed]:
+        """What the fetches stored about each feed (name, title, site), by configured URL."""
+        rows = self.db.execute("select url, name, title, site from feeds").fetchall()
+        return {r[0]: StoredFeed(url=r[0], name=r[1], title=r[2], site=r[3]) for r in rows}
 
     def feed_rows(self) -> Iterator[dict[str, Any]]:
         yield from self.db["feeds"].rows  # type: ignore[union-attr]

@@ -12,3 +12,11 @@ def one_line(message: str, limit: int = 300) -> str:
     escaped = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                            else f"\\u{ord(m.group()):04x}", message)
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 cannot carry (a stray control byte in a title)."""
+    return _NOT_XML.sub("", value)

@@ -1,0 +1,142 @@
+"""OPML, the subscription lists feed readers exchange: reading one, writing ours.
+
+Reading is for files users bring from elsewhere, so it is defensive: defusedxml refuses
+entity declarations (billion laughs) and external references (no local file, no network),
+only http(s) feed URLs are kept, and a feed listed twice is kept once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from lxml import etree
+
+from aggregator.config import Config
+from aggregator.errors import OpmlError
+from aggregator.store import Store
+from aggregator.text import xml_text
+from aggregator.urls import link_key, redact, safe_http_url
+
+MAX_OPML_BYTES = 10 * 1024 * 1024
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlFeed:
+    """One subscription: the feed's URL, the name a reader showed for it, its web site."""
+
+    url: str
+    title: str | None = None
+    site: str | None = None
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    """The feeds an OPML document lists, in document order, nested outlines included.
+
+    An outline counts as a feed when its `xmlUrl` is an http(s) URL (`feed:` URLs too);
+    its name is `text`, else `title`; its site is `htmlUrl` when that is http(s).
+    Raises OpmlError (one line) for anything that is not a readable OPML document.
+    """
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"OPML file too large ({len(data)} bytes, at most {MAX_OPML_BYTES})")
+    root = _parse_xml(data)
+    if _local_name(root.tag) != "opml":
+        raise OpmlError(f"not an OPML document (its root element is <{_local_name(root.tag)}>)")
+    feeds: list[OpmlFeed] = []
+    seen: set[str] = set()
+    for outline in _outlines(root):
+        feed = _feed(outline)
+        if feed is not None and link_key(feed.url) not in seen:
+            seen.add(link_key(feed.url))
+            feeds.append(feed)
+    return feeds
+
+
+def _parse_xml(data: bytes) -> Element:
+    try:
+        root: Element = fromstring(data, forbid_dtd=False, forbid_entities=True,
+                                   forbid_external=True)
+    except DefusedXmlException as refused:
+        raise OpmlError(f"OPML file refused: {type(refused).__name__} "
+                        "(entity declarations and external references are not allowed)") from None
+    except ParseError as error:
+        raise OpmlError(f"OPML file is not well-formed XML: {error}") from None
+    except (ValueError, LookupError) as error:  # e.g. an encoding Python does not know
+        raise OpmlError(f"OPML file cannot be read: {error}") from None
+    return root
+
+
+def _outlines(root: Element) -> Iterable[Element]:
+    return (e for e in root.iter() if isinstance(e.tag, str) and _local_name(e.tag) == "outline")
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _feed(outline: Element) -> OpmlFeed | None:
+    attributes = {_local_name(k).lower(): v for k, v in outline.attrib.items()}
+    url = safe_http_url(_without_feed_scheme(attributes.get("xmlurl", "")))
+    if url is None:
+        return None
+    title = _clean(attributes.get("text")) or _clean(attributes.get("title"))
+    return OpmlFeed(url=url, title=title, site=safe_http_url(attributes.get("htmlurl")))
+
+
+def _without_feed_scheme(url: str) -> str:
+    """`feed://host/x` and `feed:https://host/x`, as some readers write them, made plain."""
+    url = url.strip()
+    if url[:5].lower() != "feed:":
+        return url
+    rest = url[5:]
+    return f"http:{rest}" if rest.startswith("//") else rest
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip() or None
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
+    """The enabled http(s) feeds of `config`, named from feeds.yaml or else what was stored.
+
+    Local files are left out: their paths mean nothing to another reader (and are private);
+    so are passwords in URLs (`user:password@`).
+    """
+    stored = store.stored_feeds()
+    feeds = []
+    for source in config.feeds:
+        url = safe_http_url(source.url) if source.enabled and not source.is_local else None
+        if url is None:
+            continue
+        known = stored.get(source.url)
+        title = source.name or (known.title or known.name if known else None)
+        site = safe_http_url(source.site or (known.site if known else None))
+        feeds.append(OpmlFeed(url=redact(url), title=title, site=site))
+    return feeds
+
+
+def opml_document(feeds: Sequence[OpmlFeed], title: str) -> str:
+    """An OPML 2.0 subscription list, as feed readers import it."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = xml_text(title)
+    body = etree.SubElement(root, "body")
+    for feed in feeds:
+        name = xml_text(feed.title or feed.url)
+        attributes = {"type": "rss", "text": name, "title": name, "xmlUrl": xml_text(feed.url)}
+        if feed.site:
+            attributes["htmlUrl"] = xml_text(feed.site)
+        etree.SubElement(body, "outline", attributes)
+    text: str = etree.tostring(root, encoding="unicode", pretty_print=True)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + text
