@@ -195,8 +195,9 @@ def read_local(source: FeedSource, max_bytes: int) -> FetchResult:
         return _failed(source, f"cannot read {path}: {error.strerror or error}")
     if len(content) > max_bytes:
         return _failed(source, f"file larger than {max_bytes} bytes")
-    return FetchResult(source=source, content=content, final_url=path.as_uri(), status=200,
-                       headers={"content-location": path.as_uri()})
+    # No content-location: a file: base would turn the feed's relative links into file:
+    # URLs; left relative, they resolve against the feed's own http(s) link.
+    return FetchResult(source=source, content=content, final_url=path.as_uri(), status=200)
 
 
 async def check_address(url: str, allow_private: bool) -> None:

@@ -89,3 +89,11 @@ def test_a_missing_local_file_is_one_error(tmp_path: Path, write_config: WriteCo
         report = update_feeds(config, store)
     assert [o.status for o in report.outcomes] == ["error", "ok"]
     assert "cannot read" in (report.outcomes[0].error or "")
+
+
+def test_relative_links_in_a_local_feed_resolve_against_its_site(write_config: WriteConfig) -> None:
+    config = write_config([{"url": str(DATA / "atom-en.xml")}])
+    with Store(config.settings.database) as store:
+        update_feeds(config, store)
+        links = {e.title: e.link for e in store.latest()}
+    assert links["Shipping <em>fast</em>"] == "https://devdesign.example/2026/11/shipping-fast"
