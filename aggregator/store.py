@@ -134,11 +134,11 @@ class Store:
             values["redirect_to"], values["redirect_seen"] = result.permanent_redirect, seen
         elif not failed:
             values["redirect_to"], values["redirect_seen"] = None, 0
-        with self.db.conn:
+        with self.db.atomic():
             self.db["feeds"].upsert(values, pk="url")  # type: ignore[union-attr]
 
     def set_retired(self, url: str, retired: bool) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db["feeds"].upsert({"url": url, "retired": int(retired), "failures": 0,  # type: ignore[union-attr]
                                      "next_due": None}, pk="url")
 
@@ -148,7 +148,7 @@ class Store:
         """Insert new entries, refresh changed ones; all or nothing for this feed."""
         new = updated = unchanged = 0
         stamp = _format_time(now)
-        with self.db.conn:
+        with self.db.atomic():
             self.db["feeds"].upsert({  # type: ignore[union-attr]
                 "url": source.url,
                 "name": source.name or feed.title or _host(feed.link or source.url),
@@ -255,7 +255,7 @@ class Store:
               feed_urls: Iterable[str] | None = None) -> int:
         """Apply retention; returns the number of entries deleted."""
         deleted = 0
-        with self.db.conn:
+        with self.db.atomic():
             if max_age_days is not None:
                 cutoff = _format_time(now - timedelta(days=max_age_days))
                 deleted += self.db.execute("delete from entries where date < ?",

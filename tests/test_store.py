@@ -86,3 +86,17 @@ def test_reopening_keeps_rows_and_schema(tmp_path: Path) -> None:
         assert store.count_entries() == 1
         assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_failure_while_saving_a_feed_leaves_its_rows_as_they_were(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(entry(1)), NOW)
+        # a title that is not text makes the second insert fail half-way through the feed
+        broken = feed(entry(2), entry(3, title=object()))  # type: ignore[arg-type]
+        try:
+            store.save_feed(SOURCE, broken, NOW)
+        except Exception:
+            pass
+        else:
+            raise AssertionError("the broken entry was stored")
+        assert [e.title for e in store.latest()] == ["Post 1"]
