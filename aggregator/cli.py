@@ -345,7 +345,7 @@ def require_http_url(option: str, value: str) -> None:
 @app.command()
 def init(
     directory: Annotated[Path | None, typer.Argument(
-        metavar="[DIR]", help="Folder to set up (default: where --config points).")] = None,
+        metavar="DIR", help="Folder to set up (default: where --config points).")] = None,
     config: ConfigPath = Path(DEFAULT_CONFIG),
     quiet: Quiet = False,
 ) -> None:
@@ -579,8 +579,9 @@ def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
 
 
 def summary_line(diagnosis: Diagnosis) -> str:
-    counts = ", ".join(f"{diagnosis.count(v)} {v}" for v in (OK, WARNING, ERROR, DISABLED)
-                       if diagnosis.count(v) or v == OK)
+    counts = ", ".join(plural(diagnosis.count(v), v) if v in (WARNING, ERROR)
+                       else f"{diagnosis.count(v)} {v}"
+                       for v in (OK, WARNING, ERROR, DISABLED) if diagnosis.count(v) or v == OK)
     unwritable = sum(1 for p in diagnosis.paths if p.error)
     paths = f"{unwritable} path(s) not writable" if unwritable else "all paths writable"
     verdict = "all good" if diagnosis.healthy else "needs attention"

@@ -102,7 +102,7 @@ def judge(preview: FeedPreview, now: datetime, duplicate_of: FeedSource | None) 
     if preview.discovered and preview.feed_url:
         notes.append(f"site URL; its feed is {redact(preview.feed_url)}")
     if preview.private_address:
-        notes.append("private address, allowed by allow_private")
+        notes.append("private address (allowed)")
     if not preview.entries:
         notes.append("no posts in the feed")
     elif preview.latest_date and now - preview.latest_date > STALE_AFTER:

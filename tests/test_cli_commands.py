@@ -289,7 +289,7 @@ def test_doctor_with_a_good_a_moved_and_a_dead_feed(tmp_path: Path,
     table = rows(result.stdout)
     assert table["Good"].startswith("ok|RSS 2.0|2026-11-24 (")
     assert table["Good"].endswith(f"|site URL; its feed is {httpserver.url_for('/flux/rss.xml')}"
-                                  "; private address, allowed by allow_private")
+                                  "; private address (allowed)")
     assert table["Moved"].startswith("warning|Atom 1.0|")
     assert (f"moved permanently to {httpserver.url_for('/atom.xml')}; update its url in "
             "feeds.yaml") in table["Moved"]
