@@ -455,3 +455,9 @@ def test_list_is_a_table_on_a_terminal_and_lines_when_piped(two_local_feeds: Pat
     assert header == ["Source", "Date", "Title", "Excerpt"]
     assert "L’été & la mode" in plain.stdout
 
+
+
+def test_shell_completion_is_typers() -> None:
+    result = invoke("--show-completion", "bash")
+    assert result.exit_code == 0
+    assert "_aggregator_completion" in result.stdout

@@ -188,3 +188,13 @@ def test_import_skips_duplicates_and_non_http_urls(feeds_yaml: Path) -> None:
         ("https://new.example/rss", None, "https://new.example/"),
         ("https://other.example/feed", None, None)]
     assert feeds_yaml.read_text().startswith(COMMENTED.split("\n# End of list")[0])
+
+
+def test_a_local_feed_is_found_by_its_path_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    (tmp_path / "local.xml").write_text("<rss/>")
+    path.write_text("feeds:\n  - url: local.xml   # beside this file\n")
+    disabled = set_enabled(path, "local.xml", False)
+    assert disabled.url == str(tmp_path / "local.xml")
+    assert path.read_text() == ("feeds:\n  - url: local.xml   # beside this file\n"
+                                "    enabled: false\n")
