@@ -519,8 +519,8 @@ def import_opml(
         loaded = load_config(config)
         try:
             outlines = parse_opml(data)
-        except ValueError as failure:
-            raise ConfigError(f"{file}: not an OPML file: {failure}") from None
+        except (ConfigError, ValueError) as failure:  # the message does not name the file
+            raise ConfigError(f"{file}: {failure}") from None
         result = import_feeds(loaded.path, [
             NewFeed(o.url.strip(), o.title or None,
                     safe_http_url(o.site) if o.site else None) for o in outlines])

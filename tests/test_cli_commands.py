@@ -213,29 +213,45 @@ def test_disable_then_enable_also_clears_retired(two_local_feeds: Path) -> None:
 # --- import-opml -----------------------------------------------------------------------------
 
 
-def test_import_opml(tmp_path: Path, two_local_feeds: Path) -> None:
+def test_import_opml(tmp_path: Path) -> None:
     pytest.importorskip("aggregator.opml", reason="aggregator.opml comes with the export issue")
+    config = write(tmp_path / "feeds.yaml", """\
+feeds:
+  - url: https://alpha.example/feed   # the first partner
+    name: Alpha
+""")
     opml = write(tmp_path / "subscriptions.opml", """<?xml version="1.0"?>
 <opml version="2.0"><head><title>Mes abonnements</title></head><body>
   <outline text="Blogs">
-    <outline type="rss" text="Alpha" title="Alpha" xmlUrl="https://alpha.example/feed"
-             htmlUrl="https://alpha.example/"/>
-    <outline type="rss" text="Notes" xmlUrl="https://notes.example/atom.xml"/>
     <outline type="rss" text="Alpha again" xmlUrl="http://alpha.example/feed/"/>
+    <outline type="rss" text="Beta" xmlUrl="https://beta.example/feed"
+             htmlUrl="https://beta.example/"/>
+    <outline type="rss" text="Alpha" xmlUrl="https://other-alpha.example/atom.xml"/>
   </outline>
 </body></opml>""")
-    result = invoke("import-opml", str(opml), "--config", str(two_local_feeds))
+    result = invoke("import-opml", str(opml), "--config", str(config))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Skipped Alpha again: already there (Alpha)",
-        f"Imported 2 feeds into {two_local_feeds} (1 skipped); check them with "
-        "`aggregator doctor`.",
+        f"Imported 2 feeds into {config} (1 skipped); check them with `aggregator doctor`.",
     ]
-    feeds = load_config(two_local_feeds).feeds
-    assert [(f.url, f.name, f.site) for f in feeds[2:]] == [
-        ("https://alpha.example/feed", "Alpha", "https://alpha.example/"),
-        ("https://notes.example/atom.xml", None, None),  # "Notes" is taken
-    ]
+    assert config.read_text() == """\
+feeds:
+  - url: https://alpha.example/feed   # the first partner
+    name: Alpha
+  - url: https://beta.example/feed
+    name: Beta
+    site: https://beta.example/
+  - url: https://other-alpha.example/atom.xml
+"""  # the name "Alpha" is taken: that feed's own title will be shown
+
+
+def test_import_opml_of_something_else(tmp_path: Path, two_local_feeds: Path) -> None:
+    pytest.importorskip("aggregator.opml", reason="aggregator.opml comes with the export issue")
+    not_opml = write(tmp_path / "feed.xml", (DATA / "rss2-fr.xml").read_text())
+    result = invoke("import-opml", str(not_opml), "--config", str(two_local_feeds))
+    assert result.exit_code == 2
+    assert one_line_error(result).startswith(f"aggregator: {not_opml}: ")
 
 
 def test_import_opml_of_a_missing_file(tmp_path: Path, two_local_feeds: Path) -> None:
