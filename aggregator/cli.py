@@ -36,7 +36,7 @@ from aggregator.feedsfile import (
     set_enabled,
 )
 from aggregator.models import FeedPreview, FeedSource, StoredEntry, UpdateReport
-from aggregator.outputs import write_if_changed, write_outputs
+from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
 from aggregator.pipeline import inspect_feed, update_feeds
 from aggregator.render import FORMATS, render
 from aggregator.runreport import run_report, write_report
@@ -309,7 +309,8 @@ def run(
     raise typer.Exit(code)
 
 
-def write_run_report(path: Path, report: UpdateReport, written: list[Any], code: int) -> int:
+def write_run_report(path: Path, report: UpdateReport, written: list[WrittenOutput],
+                     code: int) -> int:
     """The report counts as one more output: failing to write it is reported, not fatal."""
     try:
         write_report(path, run_report(report, written, code))
@@ -318,6 +319,7 @@ def write_run_report(path: Path, report: UpdateReport, written: list[Any], code:
         return EXIT_NOT_WRITTEN if not written or all(w.error for w in written) \
             else max(code, EXIT_FEEDS_FAILED)
     return code
+
 
 # --- managing feeds.yaml ------------------------------------------------------------------
 
