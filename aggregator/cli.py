@@ -7,23 +7,42 @@ errors into a one-line message on stderr with a documented exit code.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from aggregator import __version__
 from aggregator.config import CSS_MODES, DEFAULT_CONFIG, Config, load_config
-from aggregator.errors import AggregatorError, ConfigError, LockedError, OutputError
-from aggregator.models import StoredEntry, UpdateReport
-from aggregator.outputs import write_if_changed, write_outputs
-from aggregator.pipeline import update_feeds
+from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis, diagnose
+from aggregator.errors import AggregatorError, ConfigError, FeedError, LockedError, OutputError
+from aggregator.feedsfile import (
+    NewFeed,
+    add_feed,
+    create_config,
+    duplicate_of,
+    import_feeds,
+    remove_feed,
+    set_enabled,
+)
+from aggregator.models import FeedPreview, FeedSource, StoredEntry, UpdateReport
+from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
+from aggregator.pipeline import inspect_feed, update_feeds
 from aggregator.render import FORMATS, render
+from aggregator.runreport import run_report, write_report
 from aggregator.store import Store
 from aggregator.text import one_line
+from aggregator.urls import redact, safe_http_url
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
 
@@ -53,16 +72,42 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+@dataclass(slots=True)
+class GlobalOptions:
+    """-v/-q given before the command (`aggregator -q run`); set afresh by every invocation."""
+
+    verbose: bool = False
+    quiet: bool = False
+
+
+global_options = GlobalOptions()
+
+
 @app.callback()
 def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Gather short excerpts of partner blogs' posts into a « Plus d'articles » digest.
 
     Exit codes: 0 ok, 1 some feeds failed, 2 usage or config error, 3 another run holds
     the lock, 4 no output could be written.
     """
+    global_options.verbose, global_options.quiet = verbose, quiet
+
+
+def levels(verbose: bool, quiet: bool) -> tuple[bool, bool]:
+    """A command's -v/-q combined with the global ones."""
+    return verbose or global_options.verbose, quiet or global_options.quiet
+
+
+def console(stderr: bool = False) -> Console:
+    """Rich output: colours only on a terminal, never with NO_COLOR; feed text never markup."""
+    plain = bool(os.environ.get("NO_COLOR"))  # no colour, no style at all (https://no-color.org)
+    return Console(stderr=stderr, markup=False, highlight=False, emoji=False,
+                   color_system=None if plain else "auto")
 
 
 def error(message: str) -> None:
@@ -98,6 +143,7 @@ def with_store(config: Config, action: Callable[[Store], T]) -> T:
 
 def report_fetch(report: UpdateReport, verbose: bool, quiet: bool) -> int:
     """One line per failed feed on stderr; the per-feed summary on stdout with -v."""
+    verbose, quiet = levels(verbose, quiet)
     for outcome in report.outcomes:
         label = outcome.source.name or outcome.source.url
         if outcome.status == "error":
@@ -137,24 +183,52 @@ def list_entries(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 20,
     feed: Annotated[str | None, typer.Option("--feed", help="Only this feed (name or URL).")]
     = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    since: Annotated[datetime | None, typer.Option(
+        "--since", formats=SINCE_FORMATS, metavar="DATE",
+        help="Only entries dated from then on: 2026-11-01 or 2026-11-01T08:00 "
+             "(in settings.timezone).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output (see README).")] = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
 ) -> None:
     """List the latest excerpts, newest first.
 
-    Example: aggregator list --limit 5 --json
+    A table on a terminal, one entry per three lines when piped, JSON with --json.
+
+    Example: aggregator list --limit 5 --feed "Atelier du Web" --since 2026-11-01 --json
     """
     with handled():
         loaded = load_config(config)
-        entries = with_store(loaded, lambda s: s.latest(limit=limit, feed=feed))
+        start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
+        entries = with_store(loaded, lambda s: s.latest(limit=limit, feed=feed, since=start))
     if as_json:
         typer.echo(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return
+    out = console()
+    if out.is_terminal:
+        out.print(entries_table(entries, loaded.settings.timezone))
         return
     for entry in entries:
         typer.echo(f"{entry.date:%Y-%m-%d}  {entry.feed_name}  {entry.title}")
         typer.echo(f"    {entry.excerpt}")
         if entry.link:
             typer.echo(f"    {entry.link}")
+
+
+SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
+    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Source", style="cyan", max_width=24)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Title", style="bold", ratio=1)
+    table.add_column("Excerpt", ratio=2)
+    zone = ZoneInfo(timezone)
+    for entry in entries:
+        title = Text(entry.title, style=f"link {entry.link}" if entry.link else "")
+        table.add_row(Text(entry.feed_name), f"{entry.date.astimezone(zone):%Y-%m-%d}", title,
+                      Text(entry.excerpt))
+    return table
 
 
 def entry_json(entry: StoredEntry) -> dict[str, Any]:
@@ -205,6 +279,9 @@ def export(
 @app.command()
 def run(
     force: Annotated[bool, typer.Option("--force", help="Ignore 'next due' times.")] = False,
+    report_path: Annotated[Path | None, typer.Option(
+        "--report", metavar="PATH",
+        help="Also write a JSON run report here, for monitoring (see README).")] = None,
     config: ConfigPath = Path(DEFAULT_CONFIG),
     verbose: Verbose = False,
     quiet: Quiet = False,
@@ -215,7 +292,9 @@ def run(
     Exit 0 ok, 1 some feeds failed, 2 config error, 4 no output could be written.
 
     Example (crontab): */30 * * * * aggregator run --config /srv/blog/feeds.yaml
+    --report /srv/blog/last-run.json
     """
+    verbose, quiet = levels(verbose, quiet)
     with handled():
         loaded = load_config(config)
         with Store(loaded.settings.database) as store:
@@ -231,7 +310,291 @@ def run(
         code = EXIT_NOT_WRITTEN
     elif any(w.error for w in written):
         code = max(code, EXIT_FEEDS_FAILED)
+    if report_path is not None:
+        code = write_run_report(report_path, report, written, code)
     raise typer.Exit(code)
+
+
+def write_run_report(path: Path, report: UpdateReport, written: list[WrittenOutput],
+                     code: int) -> int:
+    """The report counts as one more output: failing to write it is reported, not fatal."""
+    try:
+        write_report(path, run_report(report, written, code))
+    except OutputError as failure:
+        error(str(failure))
+        return EXIT_NOT_WRITTEN if not written or all(w.error for w in written) \
+            else max(code, EXIT_FEEDS_FAILED)
+    return code
+
+
+# --- managing feeds.yaml ------------------------------------------------------------------
+
+
+def say(message: str, quiet: bool = False) -> None:
+    """A confirmation on stdout, unless -q."""
+    if not levels(False, quiet)[1]:
+        typer.echo(message)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+def label(source: FeedSource) -> str:
+    return one_line(source.name or redact(source.url))
+
+
+def require_http_url(option: str, value: str) -> None:
+    if not safe_http_url(value.strip()):
+        error(f"{option}: expected an http(s) URL, got {one_line(value, 100)!r}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path | None, typer.Argument(
+        metavar="DIR", help="Folder to set up (default: where --config points).")] = None,
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Create a commented feeds.yaml and its database.
+
+    Never overwrites: an existing config is an error (exit 2).
+
+    Example: aggregator init ~/blog-digest
+    """
+    target = directory / DEFAULT_CONFIG if directory is not None else config
+    with handled():
+        created = create_config(target)
+        with_store(created, lambda store: None)
+    say(f"Created {target} and {created.settings.database}.", quiet)
+    say(f"Next: aggregator add https://example.org/ --config {target}", quiet)
+
+
+@app.command()
+def add(
+    url: Annotated[str, typer.Argument(help="A feed URL, or a site URL (its feed is found).")],
+    name: Annotated[str | None, typer.Option("--name", help="Source name in the digest "
+                                             "(default: the feed's title).")] = None,
+    site: Annotated[str | None, typer.Option(
+        "--site", help="The « Plus d'articles sur » link (default: the feed's link).")] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Allow a loopback or private address (a test server).")]
+    = False,
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Add a feed, or the feed behind a site's URL, to feeds.yaml.
+
+    Finds the feed, checks that it parses, shows its title and latest post, and appends it;
+    the file keeps its comments, order and formatting. A feed already there (same canonical
+    URL) is refused with exit 2; a URL with no feed behind it exits 1.
+
+    Example: aggregator add https://atelier-du-web.example/ --name "Atelier du Web"
+    """
+    require_http_url("URL", url)
+    if site is not None:
+        require_http_url("--site", site)
+    with handled():
+        loaded = load_config(config)
+        refuse_duplicate(loaded, url)
+        preview = inspect_feed(url.strip(), allow_private, settings=loaded.settings)
+        if preview.error or not preview.feed_url:
+            raise FeedError(f"{redact(url)}: {preview.error}")
+        if preview.feed_url != url.strip():
+            refuse_duplicate(loaded, preview.feed_url)
+        source = add_feed(loaded.path, NewFeed(preview.feed_url, name or preview.title, site,
+                                               allow_private))
+    for line in describe_preview(preview):
+        say(line, quiet)
+    say(f"Added {label(source)} to {loaded.path} ({plural(len(loaded.feeds) + 1, 'feed')}).",
+        quiet)
+
+
+def refuse_duplicate(config: Config, url: str) -> None:
+    same = duplicate_of(config.feeds, url)
+    if same is not None:
+        raise ConfigError(f"{config.path}: {redact(url)} is already there ({label(same)})")
+
+
+def describe_preview(preview: FeedPreview) -> list[str]:
+    where = redact(preview.feed_url or preview.source.url)
+    found = " (advertised by the page)" if preview.discovered else ""
+    lines = [f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
+             f"{preview.entries} posts, at {where}{found}"]
+    if preview.latest_title is not None:
+        date = f"{preview.latest_date:%Y-%m-%d} " if preview.latest_date else ""
+        lines.append(f"Latest post: {date}« {one_line(preview.latest_title)} »")
+    if preview.permanent_redirect:
+        lines.append(f"Moved permanently to {redact(preview.permanent_redirect)}: "
+                     "that URL is the one added.")
+    return lines
+
+
+@app.command()
+def remove(
+    name_or_url: Annotated[str, typer.Argument(metavar="NAME_OR_URL",
+                                               help="The feed's name or URL.")],
+    purge: Annotated[bool, typer.Option("--purge", help="Also delete its stored entries.")]
+    = False,
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Remove a feed (--purge: and its stored entries).
+
+    Without --purge its stored entries stay in the database (and in `aggregator list`).
+
+    Example: aggregator remove "Atelier du Web" --purge
+    """
+    with handled():
+        loaded = load_config(config)
+        source = remove_feed(loaded.path, name_or_url)
+        deleted = with_store(loaded, lambda s: s.delete_feed(source.url)) if purge else None
+    kept = (f"; {plural(deleted, 'stored entry', 'stored entries')} deleted" if deleted is not None
+            else "; its stored entries are kept (--purge deletes them)")
+    say(f"Removed {label(source)} from {loaded.path}{kept}.", quiet)
+
+
+@app.command()
+def disable(
+    name_or_url: Annotated[str, typer.Argument(metavar="NAME_OR_URL",
+                                               help="The feed's name or URL.")],
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Disable a feed: runs skip it, the digest leaves it out.
+
+    Writes `enabled: false` on it in feeds.yaml.
+
+    Example: aggregator disable "Atelier du Web"
+    """
+    with handled():
+        loaded = load_config(config)
+        source = set_enabled(loaded.path, name_or_url, False)
+    say(f"Disabled {label(source)} (`aggregator enable` brings it back).", quiet)
+
+
+@app.command()
+def enable(
+    name_or_url: Annotated[str, typer.Argument(metavar="NAME_OR_URL",
+                                               help="The feed's name or URL.")],
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Enable a feed again (a retired one too).
+
+    Takes `enabled: false` away, and clears the "retired" mark a "410 Gone" left.
+
+    Example: aggregator enable "Atelier du Web"
+    """
+    with handled():
+        loaded = load_config(config)
+        source = set_enabled(loaded.path, name_or_url, True)
+        retired = with_store(loaded, lambda s: unretire(s, source))
+    again = "; no longer retired, the next run tries it" if retired else ""
+    say(f"Enabled {label(source)}{again}.", quiet)
+
+
+def unretire(store: Store, source: FeedSource) -> bool:
+    if not store.feed_state(source).retired:
+        return False
+    store.set_retired(source.url, False)
+    return True
+
+
+@app.command("import-opml")
+def import_opml(
+    file: Annotated[Path, typer.Argument(help="An OPML file, as feed readers export.")],
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Add the feeds of an OPML file (a feed reader's export).
+
+    Feeds already in feeds.yaml, and URLs that are not http(s), are skipped.
+
+    Nothing is fetched: check them with `aggregator doctor`.
+
+    Example: aggregator import-opml subscriptions.opml
+    """
+    from aggregator.opml import parse_opml
+
+    try:
+        data = file.read_bytes()
+    except OSError as failure:
+        error(f"{file}: cannot read: {failure.strerror or failure}")
+        raise typer.Exit(EXIT_USAGE) from None
+    with handled():
+        loaded = load_config(config)
+        try:
+            outlines = parse_opml(data)
+        except (ConfigError, ValueError) as failure:  # the message does not name the file
+            raise ConfigError(f"{file}: {failure}") from None
+        result = import_feeds(loaded.path, [
+            NewFeed(o.url.strip(), o.title or None,
+                    safe_http_url(o.site) if o.site else None) for o in outlines])
+    for feed, why in result.skipped:
+        say(f"Skipped {one_line(feed.name or redact(feed.url))}: {one_line(why)}", quiet)
+    say(f"Imported {plural(len(result.added), 'feed')} into {loaded.path} "
+        f"({len(result.skipped)} skipped); check them with `aggregator doctor`.", quiet)
+
+
+# --- checking ---------------------------------------------------------------------------
+
+
+VERDICT_STYLES = {OK: "green", WARNING: "yellow", ERROR: "bold red", DISABLED: "dim"}
+
+
+@app.command()
+def doctor(config: ConfigPath = Path(DEFAULT_CONFIG)) -> None:
+    """Check the config, the feeds and the paths before cron runs.
+
+    Validates the config, then fetches every enabled feed (nothing is stored): reachable?
+    a site URL (which feed)? format? last post? the same feed as another? moved
+    permanently? a private address? Then checks that the database and the outputs can be
+    written. One verdict per feed, then a summary line.
+    Exit 0 if all is well, 1 if anything needs fixing, 2 for a config error.
+
+    Example: aggregator doctor --config /srv/blog/feeds.yaml
+    """
+    with handled():
+        loaded = load_config(config)
+        diagnosis = diagnose(loaded)
+    out = console()
+    out.print(diagnosis_table(diagnosis, loaded.settings.timezone))
+    for path in diagnosis.paths:
+        verdict = Text("not writable", "bold red") if path.error else Text("writable", "green")
+        out.print(Text.assemble(f"{path.role}: {path.path}: ", verdict))
+        if path.error:
+            error(path.error)
+    out.print(summary_line(diagnosis))
+    raise typer.Exit(EXIT_OK if diagnosis.healthy else EXIT_FEEDS_FAILED)
+
+
+def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
+    table = Table(header_style="bold", show_lines=False)
+    for column in ("Feed", "Verdict", "Format", "Last post", "Details"):
+        table.add_column(column, overflow="fold")
+    zone = ZoneInfo(timezone)
+    now = datetime.now(UTC)
+    for check in diagnosis.feeds:
+        preview = check.preview
+        latest = preview.latest_date if preview else None
+        age = f"{latest.astimezone(zone):%Y-%m-%d} ({(now - latest).days} d)" if latest else ""
+        table.add_row(Text(check.label), Text(check.verdict, VERDICT_STYLES[check.verdict]),
+                      Text(preview.format or "" if preview else ""), age,
+                      Text("; ".join(one_line(p) for p in (*check.problems, *check.notes))))
+    return table
+
+
+def summary_line(diagnosis: Diagnosis) -> str:
+    counts = ", ".join(plural(diagnosis.count(v), v) if v in (WARNING, ERROR)
+                       else f"{diagnosis.count(v)} {v}"
+                       for v in (OK, WARNING, ERROR, DISABLED) if diagnosis.count(v) or v == OK)
+    unwritable = sum(1 for p in diagnosis.paths if p.error)
+    paths = f"{unwritable} path(s) not writable" if unwritable else "all paths writable"
+    verdict = "all good" if diagnosis.healthy else "needs attention"
+    return f"{plural(len(diagnosis.feeds), 'feed')}: {counts}; {paths}: {verdict}."
+
 
 
 def main() -> None:

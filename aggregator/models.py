@@ -8,6 +8,7 @@ Named by the way they travel:
     StoredEntry     store     -> render/cli   a post as stored, with its source's name
     StoredFeed      store     -> render       what the last successful fetch said about a feed
     FeedOutcome     pipeline  -> caller       what happened to one feed in a run
+    FeedPreview     pipeline  -> cli          what a feed looks like, nothing stored (add, doctor)
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ class ParsedFeed:
     title: str | None
     link: str | None
     entries: tuple[ParsedEntry, ...]
+    format: str | None = None
+    """"RSS 2.0", "Atom 1.0", "JSON Feed 1.1"..."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +149,25 @@ class UpdateReport:
     @property
     def new(self) -> int:
         return sum(o.new for o in self.outcomes)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPreview:
+    """What fetching a feed (or a site advertising one) found, without storing anything."""
+
+    source: FeedSource
+    feed_url: str | None = None
+    """Where the feed is: the discovered feed behind a site URL, after permanent redirects."""
+    title: str | None = None
+    link: str | None = None
+    format: str | None = None
+    entries: int = 0
+    latest_title: str | None = None
+    latest_date: datetime | None = None
+    http_status: int | None = None
+    discovered: bool = False
+    """The URL was a web page; `feed_url` is the feed it advertises (or a usual path)."""
+    permanent_redirect: str | None = None
+    private_address: bool = False
+    """The host resolves to a loopback or private address (allowed by `allow_private`)."""
+    error: str | None = None

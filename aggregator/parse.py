@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+from feedparser.api import SUPPORTED_VERSIONS
 
 from aggregator.excerpt import Extracted, excerpt_of, plain_text
 from aggregator.models import ParsedEntry, ParsedFeed
@@ -90,7 +91,9 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
     entries = _unique(
         (_entry(e, base=link or base, options=options) for e in parsed.entries[: options.max_entries])
     )
-    return ParsedFeed(title=title or None, link=link, entries=tuple(entries))
+    version = str(parsed.get("version") or "")
+    return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
+                      format=SUPPORTED_VERSIONS.get(version, version) or None)
 
 
 def neutralize_doctype(content: bytes) -> bytes:
@@ -174,7 +177,9 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
     title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
     items = [i for i in document.get("items", []) if isinstance(i, dict)][: options.max_entries]
     entries = _unique(_json_entry(item, link or base, options) for item in items)
-    return ParsedFeed(title=title or None, link=link, entries=tuple(entries))
+    version = _str(document.get("version")).rstrip("/").rpartition("/version/")[2]
+    return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
+                      format=f"JSON Feed {version[:10]}".strip())
 
 
 def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:

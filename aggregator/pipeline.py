@@ -16,13 +16,22 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 
-from aggregator.config import Config
+from aggregator.config import Config, Settings
 from aggregator.discover import feed_links, guessed_feed_urls
-from aggregator.fetch import FetchOptions, Fetcher, new_client
-from aggregator.models import FeedOutcome, FeedSource, FetchResult, ParsedFeed, UpdateReport
+from aggregator.fetch import Fetcher, FetchFailure, FetchOptions, check_address, new_client
+from aggregator.models import (
+    FeedOutcome,
+    FeedPreview,
+    FeedSource,
+    FetchResult,
+    ParsedFeed,
+    UpdateReport,
+    Validators,
+)
 from aggregator.parse import NotAFeed, ParseOptions, looks_like_html, parse_feed
 from aggregator.store import FeedState, Store
 from aggregator.urls import redact
@@ -68,9 +77,8 @@ class _Updater:
                                concurrency=settings.concurrency, per_host=settings.per_host)
         http = client or new_client(options)
         try:
-            self.fetcher = Fetcher(http, options)
             with self._executor(len(sources)) as executor:
-                self.executor = executor
+                self.reader = _FeedReader(settings, Fetcher(http, options), executor)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
                     outcome = await done
                     report.outcomes.append(outcome)
@@ -104,51 +112,9 @@ class _Updater:
             if state.next_due is not None and state.next_due > now:
                 return FeedOutcome(source, "skipped", next_due=state.next_due)
         url = state.fetch_url if state.fetch_url and not source.is_local else None
-        result = await self.fetcher.fetch(source, state.validators, url=url)
-        parsed: ParsedFeed | None = None
-        fetch_url = url
-        if result.error is None and result.content is not None:
-            try:
-                parsed = await self._parse(source, result)
-            except NotAFeed as not_a_feed:
-                if not_a_feed.is_html and not source.is_local and result.final_url:
-                    result, parsed = await self._discover(source, result)
-                    fetch_url = result.final_url if parsed is not None else fetch_url
-                else:
-                    result = _with_error(result, str(not_a_feed))
-            except Exception as error:  # a parser bug must not stop the run
-                result = _with_error(result, f"cannot parse: {type(error).__name__}: {error}")
+        result, parsed, discovered = await self.reader.read(source, state.validators, url)
+        fetch_url = result.final_url if discovered else url
         return self._record(source, state, result, parsed, fetch_url, now)
-
-    async def _parse(self, source: FeedSource, result: FetchResult) -> ParsedFeed:
-        assert result.content is not None
-        options = ParseOptions(
-            excerpt_length=source.excerpt_length or self.config.settings.excerpt_length,
-            max_entries=self.config.settings.max_entries_per_fetch,
-        )
-        if self.executor is None:
-            return parse_feed(result.content, result.headers, options)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, parse_feed, result.content,
-                                          result.headers, options)
-
-    async def _discover(self, source: FeedSource,
-                        page: FetchResult) -> tuple[FetchResult, ParsedFeed | None]:
-        """The URL gave a web page: try the feeds it advertises, then the usual paths."""
-        assert page.content is not None and page.final_url is not None
-        candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
-        for candidate in candidates:
-            result = await self.fetcher.fetch(source, url=candidate)
-            if result.error is not None or result.content is None:
-                continue
-            if looks_like_html(result.content, result.headers):
-                continue
-            try:
-                return result, await self._parse(source, result)
-            except NotAFeed:
-                continue
-        return _with_error(page, "an HTML page with no feed found on it or at the usual "
-                                 "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)"), None
 
     def _record(self, source: FeedSource, state: FeedState, result: FetchResult,
                 parsed: ParsedFeed | None, fetch_url: str | None, now: datetime) -> FeedOutcome:
@@ -177,6 +143,128 @@ class _Updater:
         self.store.record_fetch(result, now, next_due=next_due, fetch_url=fetch_url,
                                 error=error)
         return outcome
+
+
+@dataclass
+class _FeedReader:
+    """Fetch one feed and parse it; a web page instead leads to the feed it advertises.
+
+    Shared by `update_feeds` and `inspect_feeds`, which then store or only describe it.
+    """
+
+    settings: Settings
+    fetcher: Fetcher
+    executor: Executor | None = None
+
+    async def read(self, source: FeedSource, validators: Validators | None = None,
+                   url: str | None = None) -> tuple[FetchResult, ParsedFeed | None, bool]:
+        """The fetch result, the parsed feed (None if not modified or failed), and whether
+        the feed was discovered behind a web page (the result is then the feed's)."""
+        result = await self.fetcher.fetch(source, validators or Validators(), url=url)
+        if result.error is not None or result.content is None:
+            return result, None, False
+        try:
+            return result, await self._parse(source, result), False
+        except NotAFeed as not_a_feed:
+            if not_a_feed.is_html and not source.is_local and result.final_url:
+                found, parsed = await self._discover(source, result)
+                return found, parsed, parsed is not None
+            return _with_error(result, str(not_a_feed)), None, False
+        except Exception as error:  # a parser bug must not stop the run
+            message = f"cannot parse: {type(error).__name__}: {error}"
+            return _with_error(result, message), None, False
+
+    async def _parse(self, source: FeedSource, result: FetchResult) -> ParsedFeed:
+        assert result.content is not None
+        options = ParseOptions(
+            excerpt_length=source.excerpt_length or self.settings.excerpt_length,
+            max_entries=self.settings.max_entries_per_fetch,
+        )
+        if self.executor is None:
+            return parse_feed(result.content, result.headers, options)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, parse_feed, result.content,
+                                          result.headers, options)
+
+    async def _discover(self, source: FeedSource,
+                        page: FetchResult) -> tuple[FetchResult, ParsedFeed | None]:
+        """The URL gave a web page: try the feeds it advertises, then the usual paths."""
+        assert page.content is not None and page.final_url is not None
+        candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
+        for candidate in candidates:
+            result = await self.fetcher.fetch(source, url=candidate)
+            if result.error is not None or result.content is None:
+                continue
+            if looks_like_html(result.content, result.headers):
+                continue
+            try:
+                return result, await self._parse(source, result)
+            except NotAFeed:
+                continue
+        return _with_error(page, "an HTML page with no feed found on it or at the usual "
+                                 "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)"), None
+
+
+def inspect_feed(url: str, allow_private: bool = False, *, settings: Settings | None = None,
+                 client: httpx.AsyncClient | None = None) -> FeedPreview:
+    """Fetch `url` (a feed, or a site whose feed is discovered) and describe it; stores nothing.
+
+    A failure is a value: the preview's `error` says what went wrong.
+    """
+    source = FeedSource(url=url, allow_private=allow_private)
+    settings = settings or Settings(database=Path("aggregator.db"))  # not opened
+    return inspect_feeds(settings, [source], client=client)[0]
+
+
+def inspect_feeds(settings: Settings, sources: Sequence[FeedSource], *,
+                  client: httpx.AsyncClient | None = None) -> list[FeedPreview]:
+    """Describe each feed as `inspect_feed` does, concurrently; in the order given."""
+    return asyncio.run(_inspect_all(settings, sources, client))
+
+
+async def _inspect_all(settings: Settings, sources: Sequence[FeedSource],
+                       client: httpx.AsyncClient | None) -> list[FeedPreview]:
+    options = FetchOptions(timeout=settings.timeout, max_bytes=settings.max_bytes,
+                           concurrency=settings.concurrency, per_host=settings.per_host)
+    http = client or new_client(options)
+    try:
+        reader = _FeedReader(settings, Fetcher(http, options))
+        return list(await asyncio.gather(*(_inspect_one(reader, s) for s in sources)))
+    finally:
+        if client is None:
+            await http.aclose()
+
+
+async def _inspect_one(reader: _FeedReader, source: FeedSource) -> FeedPreview:
+    result, parsed, discovered = await reader.read(source)
+    private = not source.is_local and source.allow_private and not await _is_public(source.url)
+    if parsed is None:
+        return FeedPreview(source, http_status=result.status, private_address=private,
+                           permanent_redirect=result.permanent_redirect,
+                           error=result.error or "no content")
+    feed_url = source.url
+    if not source.is_local:
+        feed_url = result.permanent_redirect or (result.final_url if discovered else None) \
+            or source.url
+    latest = max(parsed.entries, key=lambda e: e.published or e.updated or _NO_DATE,
+                 default=None)
+    return FeedPreview(
+        source, feed_url=feed_url, title=parsed.title, link=parsed.link, format=parsed.format,
+        entries=len(parsed.entries), latest_title=latest.title if latest else None,
+        latest_date=(latest.published or latest.updated) if latest else None,
+        http_status=result.status, discovered=discovered,
+        permanent_redirect=result.permanent_redirect, private_address=private)
+
+
+async def _is_public(url: str) -> bool:
+    try:
+        await check_address(url, allow_private=False)
+    except FetchFailure:
+        return False
+    return True
+
+
+_NO_DATE = datetime.min.replace(tzinfo=UTC)
 
 
 def backoff(failures: int) -> timedelta:

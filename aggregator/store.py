@@ -237,6 +237,13 @@ class Store:
         return int(self.db.execute("select count(*) from entries where feed = ?",
                                    [feed_url]).fetchone()[0])
 
+    def delete_feed(self, url: str) -> int:
+        """Forget a feed: its stored entries and its fetch history. Returns the entries deleted."""
+        with self.db.conn:
+            deleted = self.db.execute("delete from entries where feed = ?", [url]).rowcount
+            self.db.execute("delete from feeds where url = ?", [url])
+        return int(deleted)
+
     def _feed_row(self, url: str) -> dict[str, Any] | None:
         try:
             return dict(self.db["feeds"].get(url))  # type: ignore[union-attr]

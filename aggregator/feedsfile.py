@@ -1,0 +1,470 @@
+"""Editing feeds.yaml in place: add, remove, enable or disable feeds, keeping the user's
+comments, order and formatting.
+
+ruamel.yaml reads the file (round trip) and tells where each feed sits; the edit itself is
+made on the text lines, because ruamel attaches a comment that follows a feed to that feed's
+last key, so appending or removing through its tree moves comments to the wrong feed. When
+the layout is too unusual for a line edit (a flow-style list `[a, b]`), the edit goes
+through ruamel's tree instead. Either way the new text must parse (config.parse_config) and
+hold exactly the expected feeds and the same settings before it atomically replaces the
+file: a bad edit never lands.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from aggregator.config import Config, load_config, parse_config, resolve_feed_url
+from aggregator.errors import ConfigError
+from aggregator.models import FeedSource
+from aggregator.urls import link_key, redact
+
+TEMPLATE = """\
+# feeds.yaml: the partner blogs whose latest posts make up your « Plus d'articles » digest.
+# Reference: https://github.com/aggregator-blog/aggregator#feedsyaml
+#
+#   aggregator add https://example.org/     finds a blog's feed, checks it, adds it below
+#   aggregator doctor                       checks every feed before the first cron run
+#   aggregator run                          fetches, then writes the outputs (from cron)
+
+settings:
+  database: aggregator.db          # relative to this file
+  language: fr                     # fr | en: labels and date format
+  excerpt_length: 200              # characters of excerpt text (a cut adds "…")
+  entries_per_feed: 3              # shown per source in the grouped digest
+  outputs:                         # what `aggregator run` writes, relative to this file
+    - {format: html, path: public/plus-d-articles.html}
+    - {format: fragment, path: public/plus-d-articles.fragment.html}
+
+# Each feed (or add them with `aggregator add URL`):
+#   - url: https://example.org/feed.xml   # a feed URL, or a site URL (its feed is discovered)
+#     name: Example blog                  # optional: defaults to the feed's title
+#     site: https://example.org/          # optional: the « Plus d'articles sur » link
+feeds: []
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewFeed:
+    """A feed to append to feeds.yaml."""
+
+    url: str
+    name: str | None = None
+    site: str | None = None
+    allow_private: bool = False
+
+    def as_source(self) -> FeedSource:
+        return FeedSource(url=self.url, name=self.name, site=self.site,
+                          allow_private=self.allow_private)
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    added: tuple[NewFeed, ...]
+    skipped: tuple[tuple[NewFeed, str], ...]
+    """Each feed left out, with why (a duplicate, not an http(s) URL)."""
+
+
+def create_config(path: str | Path) -> Config:
+    """Write the commented starter feeds.yaml; refuses to overwrite an existing file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:
+            file.write(TEMPLATE)
+    except FileExistsError:
+        raise ConfigError(f"{path}: already exists; not overwritten") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write: {error.strerror or error}") from None
+    return load_config(path)
+
+
+def add_feed(path: str | Path, feed: NewFeed) -> FeedSource:
+    """Append one feed. Refuses a URL or name already there (URLs compared canonically)."""
+    config = load_config(path)
+    problem = _conflict(config.feeds, feed)
+    if problem:
+        raise ConfigError(f"{config.path}: {problem}")
+    _append(config, [feed])
+    return feed.as_source()
+
+
+def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
+    """Append every feed that is new, in one edit; duplicates and non-http(s) URLs are skipped.
+
+    A name already taken is left out (the digest then shows the feed's own title)."""
+    config = load_config(path)
+    known = list(config.feeds)
+    added: list[NewFeed] = []
+    skipped: list[tuple[NewFeed, str]] = []
+    for feed in feeds:
+        if not feed.url.startswith(("http://", "https://")):
+            skipped.append((feed, "not an http(s) URL"))
+            continue
+        same = duplicate_of(known, feed.url)
+        if same is not None:
+            skipped.append((feed, f"already there ({_label(same)})"))
+            continue
+        if feed.name and any(f.name == feed.name for f in known):
+            feed = replace(feed, name=None)  # two blogs may share a title: keep both
+        added.append(feed)
+        known.append(feed.as_source())
+    if added:
+        _append(config, added)
+    return Imported(tuple(added), tuple(skipped))
+
+
+def remove_feed(path: str | Path, name_or_url: str) -> FeedSource:
+    """Remove the feed with this name or URL; returns it as it was configured."""
+    config = load_config(path)
+    index = find_feed(config, name_or_url)
+    expected = config.feeds[:index] + config.feeds[index + 1:]
+    _edit(config, expected, lambda lines, document: _remove_lines(lines, document, index),
+          lambda document: document["feeds"].pop(index))
+    return config.feeds[index]
+
+
+def set_enabled(path: str | Path, name_or_url: str, enabled: bool) -> FeedSource:
+    """Write `enabled: false` on a feed, or take it away again. Returns the updated feed."""
+    config = load_config(path)
+    index = find_feed(config, name_or_url)
+    source = config.feeds[index]
+    if source.enabled == enabled:
+        return source
+    updated = replace(source, enabled=enabled)
+    expected = (*config.feeds[:index], updated, *config.feeds[index + 1:])
+    _edit(config, expected,
+          lambda lines, document: _set_enabled_lines(lines, document, index, enabled),
+          lambda document: _set_enabled_tree(document, index, enabled))
+    return updated
+
+
+def find_feed(config: Config, name_or_url: str) -> int:
+    """The index of the one feed with this name or URL (compared canonically)."""
+    wanted = name_or_url.strip()
+    key = link_key(wanted) if wanted.startswith(("http://", "https://")) else None
+    try:  # a local feed, written as in feeds.yaml (relative to it)
+        path = resolve_feed_url(wanted, config.path.parent) if key is None else None
+    except ValueError:
+        path = None
+    matches = [i for i, f in enumerate(config.feeds)
+               if wanted in (f.name, f.url) or (path and f.url == path)
+               or (key and not f.is_local and link_key(f.url) == key)]
+    if not matches:
+        raise ConfigError(f"{config.path}: no feed named {wanted!r} (give its name or URL)")
+    if len(matches) > 1:
+        raise ConfigError(f"{config.path}: {len(matches)} feeds match {wanted!r}; give the URL")
+    return matches[0]
+
+
+def duplicate_of(feeds: Sequence[FeedSource], url: str) -> FeedSource | None:
+    """The configured feed with the same canonical URL, if any."""
+    if not url.startswith(("http://", "https://")):
+        return next((f for f in feeds if f.url == url), None)
+    key = link_key(url)
+    return next((f for f in feeds if not f.is_local and link_key(f.url) == key), None)
+
+
+def _conflict(feeds: Sequence[FeedSource], feed: NewFeed) -> str | None:
+    same = duplicate_of(feeds, feed.url)
+    if same is not None:
+        return f"{redact(feed.url)} is already there ({_label(same)})"
+    if feed.name and any(f.name == feed.name for f in feeds):
+        return f"a feed named {feed.name!r} is already there; choose another --name"
+    return None
+
+
+def _label(source: FeedSource) -> str:
+    return source.name or redact(source.url)
+
+
+# --- the edit: text first, ruamel's tree when the layout calls for it ------------------------
+
+Lines = list[str]
+LineEdit = Callable[[Lines, CommentedMap], Lines | None]
+TreeEdit = Callable[[CommentedMap], Any]
+
+
+def _append(config: Config, feeds: Sequence[NewFeed]) -> None:
+    expected = config.feeds + tuple(f.as_source() for f in feeds)
+    _edit(config, expected, lambda lines, document: _append_lines(lines, document, feeds),
+          lambda document: _append_tree(document, feeds))
+
+
+def _edit(config: Config, expected: tuple[FeedSource, ...], by_lines: LineEdit,
+          by_tree: TreeEdit) -> None:
+    path = config.path
+    text = _read(path)
+    document = _yaml().load(text)
+    candidates = [_join(edited) for edited in [by_lines(_split(text), document)] if edited]
+    candidates.append(_tree_edit(text, by_tree))
+    invalid: ConfigError | None = None
+    for candidate in candidates:
+        try:
+            result = parse_config(candidate, path)
+        except ConfigError as error:
+            invalid = invalid or error
+            continue
+        if result.feeds == expected and result.settings == config.settings:
+            _replace_atomically(path, candidate)
+            return
+    if invalid is not None:
+        raise ConfigError(f"edit refused, the file would become invalid: {invalid}")
+    raise ConfigError(f"{path}: cannot edit this file's layout safely; left unchanged "
+                      "(edit it by hand)")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line
+    return yaml
+
+
+def _split(text: str) -> Lines:
+    return text.splitlines()
+
+
+def _join(lines: Lines) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    target = path.resolve()  # through a symlink: replace what it points to
+    try:
+        mode = target.stat().st_mode & 0o7777
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+# --- line edits ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the block-style feeds list sits in the text (0-based lines and columns)."""
+
+    key_line: int
+    key_col: int
+    dash_col: int
+    content_col: int
+    starts: tuple[int, ...]
+    """The line of each item's dash."""
+    ends: tuple[int, ...]
+    """The last line of each item that is not a comment or blank."""
+
+
+def _layout(lines: Lines, document: CommentedMap) -> _Layout | None:
+    feeds = document.get("feeds")
+    if not isinstance(feeds, CommentedSeq) or feeds.fa.flow_style() or not len(feeds):
+        return None
+    key_line, key_col = document.lc.key("feeds")
+    dash_col = feeds.lc.col
+    starts = []
+    for index in range(len(feeds)):
+        line = feeds.lc.item(index)[0]
+        while line > key_line and not _is_dash(lines[line], dash_col):
+            line -= 1
+        if line <= key_line:
+            return None
+        starts.append(line)
+    region_end = _region_end(lines, starts[-1], dash_col)
+    ends = [_last_content(lines, start, stop - 1)
+            for start, stop in zip(starts, [*starts[1:], region_end + 1], strict=True)]
+    content_col = feeds.lc.item(0)[1] if feeds.lc.item(0)[0] == starts[0] else dash_col + 2
+    return _Layout(key_line, key_col, dash_col, content_col, tuple(starts), tuple(ends))
+
+
+def _is_dash(line: str, col: int) -> bool:
+    return len(line) > col and line[:col].strip() == "" and line[col] == "-" and \
+        line[col + 1:col + 2] in ("", " ")
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _region_end(lines: Lines, last_start: int, dash_col: int) -> int:
+    """The last line of the list: before the next key at the list's level or less."""
+    end = last_start
+    for number in range(last_start + 1, len(lines)):
+        line = lines[number]
+        if _is_blank_or_comment(line):
+            continue
+        if _indent(line) < dash_col or (_indent(line) == dash_col and not _is_dash(line, dash_col)):
+            break
+        end = number
+    return end
+
+
+def _last_content(lines: Lines, start: int, stop: int) -> int:
+    """The item's own last line: trailing comments and blank lines belong to what follows."""
+    while stop > start and _is_blank_or_comment(lines[stop]):
+        stop -= 1
+    return stop
+
+
+def _append_lines(lines: Lines, document: CommentedMap, feeds: Sequence[NewFeed]) -> Lines | None:
+    layout = _layout(lines, document)
+    if layout is not None:
+        offset = layout.dash_col - layout.key_col
+        sequence = layout.content_col - layout.key_col
+        block = _item_lines(feeds, layout.key_col, offset, sequence)
+        at = layout.ends[-1] + 1
+        return lines[:at] + block + lines[at:]
+    feeds_node = document.get("feeds")
+    if not isinstance(feeds_node, CommentedSeq) or len(feeds_node):
+        return None
+    key_line, key_col = document.lc.key("feeds")
+    emptied = re.sub(r"^(\s*feeds:)\s*\[\s*\]", r"\1", lines[key_line])
+    if emptied == lines[key_line]:
+        return None  # `feeds:` with `[]` on a later line: leave it to the tree edit
+    block = _item_lines(feeds, key_col, 2, 4)
+    return [*lines[:key_line], emptied.rstrip(), *block, *lines[key_line + 1:]]
+
+
+def _item_lines(feeds: Sequence[NewFeed], key_col: int, offset: int, sequence: int) -> Lines:
+    """The new items as YAML (quoted as needed by ruamel), indented under the `feeds:` key."""
+    yaml = _yaml()
+    yaml.indent(mapping=2, sequence=max(sequence, offset + 2), offset=offset)
+    out = io.StringIO()
+    yaml.dump([_as_mapping(feed) for feed in feeds], out)
+    return [" " * key_col + line if line else line for line in out.getvalue().splitlines()]
+
+
+def _as_mapping(feed: NewFeed) -> CommentedMap:
+    mapping = CommentedMap()
+    mapping["url"] = feed.url
+    if feed.name:
+        mapping["name"] = feed.name
+    if feed.site:
+        mapping["site"] = feed.site
+    if feed.allow_private:
+        mapping["allow_private"] = True
+    return mapping
+
+
+def _remove_lines(lines: Lines, document: CommentedMap, index: int) -> Lines | None:
+    layout = _layout(lines, document)
+    if layout is None:
+        return None
+    start, end = layout.starts[index], layout.ends[index]
+    remaining = lines[:start] + lines[end + 1:]
+    if len(layout.starts) == 1:  # the list is now empty: say so, or `feeds:` would be null
+        line = remaining[layout.key_line]
+        remaining[layout.key_line] = re.sub(r"^(\s*feeds:)(\s*)(#.*)?$",
+                                            lambda m: f"{m[1]} []" + (f"  {m[3]}" if m[3] else ""),
+                                            line)
+    return remaining
+
+
+def _set_enabled_lines(lines: Lines, document: CommentedMap, index: int,
+                       enabled: bool) -> Lines | None:
+    layout = _layout(lines, document)
+    if layout is None:
+        return None
+    item = document["feeds"][index]
+    start, end = layout.starts[index], layout.ends[index]
+    value = "true" if enabled else "false"
+    if isinstance(item, str):
+        line, col = document["feeds"].lc.item(index)
+        if line != start:
+            return None
+        edited = lines[:]
+        edited[line] = edited[line][:col] + "url: " + edited[line][col:]
+        return [*edited[:end + 1], " " * col + f"enabled: {value}", *edited[end + 1:]]
+    if not isinstance(item, CommentedMap) or item.fa.flow_style():
+        return None
+    if "enabled" in item:
+        line = item.lc.key("enabled")[0]
+        if enabled and re.fullmatch(r"\s*enabled:\s*\S+\s*", lines[line]):
+            return lines[:line] + lines[line + 1:]  # back to the default, as before `disable`
+        edited = lines[:]
+        edited[line] = re.sub(r"(enabled:\s*)[^\s#]+", rf"\g<1>{value}", edited[line], count=1)
+        return edited
+    col = item.lc.col
+    return [*lines[:end + 1], " " * col + f"enabled: {value}", *lines[end + 1:]]
+
+
+# --- tree edits (the fallback) -----------------------------------------------------------
+
+
+def _tree_edit(text: str, change: TreeEdit) -> str:
+    yaml = _yaml()
+    document = yaml.load(text)
+    mapping, sequence, offset = _guess_indent(document)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    change(document)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _guess_indent(document: CommentedMap) -> tuple[int, int, int]:
+    mapping = 2
+    for key, value in document.items():
+        if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+            mapping = value.lc.col - document.lc.key(key)[1]
+            break
+    feeds = document.get("feeds")
+    if isinstance(feeds, CommentedSeq) and len(feeds) and not feeds.fa.flow_style():
+        key_col = document.lc.key("feeds")[1]
+        offset = feeds.lc.col - key_col
+        return mapping, max(feeds.lc.item(0)[1] - key_col, offset + 2), offset
+    return mapping, mapping + 2, mapping
+
+
+def _append_tree(document: CommentedMap, feeds: Sequence[NewFeed]) -> None:
+    node = document["feeds"]
+    if not len(node):
+        node.fa.set_block_style()
+    for feed in feeds:
+        mapping = _as_mapping(feed)
+        if node.fa.flow_style():
+            mapping.fa.set_flow_style()
+        node.append(mapping)
+
+
+def _set_enabled_tree(document: CommentedMap, index: int, enabled: bool) -> None:
+    node = document["feeds"]
+    item = node[index]
+    if isinstance(item, str):
+        item = CommentedMap([("url", item)])
+        node[index] = item
+    if enabled:
+        item.pop("enabled", None)
+    else:
+        item["enabled"] = False

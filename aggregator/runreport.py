@@ -1,0 +1,89 @@
+"""The JSON report `aggregator run --report PATH` writes for monitoring.
+
+    {
+      "version": 1,
+      "started": "2026-11-26T06:30:00Z", "finished": "...", "duration_seconds": 1.42,
+      "exit_code": 1,
+      "totals": {"feeds": 3, "ok": 1, "not_modified": 1, "skipped": 0, "failed": 1,
+                 "new": 4, "updated": 0, "duplicates": 12},
+      "feeds": [{"name": "...", "url": "...", "feed_url": "...", "status": "ok",
+                 "http_status": 200, "new": 4, "updated": 0, "duplicates": 12,
+                 "error": null, "notice": null, "next_due": null}, ...],
+      "outputs": [{"path": "...", "changed": true, "error": null}, ...]
+    }
+
+`duplicates` counts the entries a feed listed that were already stored, unchanged. Times are
+UTC, ISO 8601; `next_due` is null when the feed is due at the next run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aggregator.models import FeedOutcome, UpdateReport
+from aggregator.outputs import WrittenOutput, write_if_changed
+from aggregator.urls import redact
+
+REPORT_VERSION = 1
+
+
+def run_report(report: UpdateReport, outputs: Sequence[WrittenOutput],
+               exit_code: int) -> dict[str, Any]:
+    started = report.started or datetime.now(UTC)
+    finished = report.finished or started
+    outcomes = report.outcomes
+    return {
+        "version": REPORT_VERSION,
+        "started": _time(started),
+        "finished": _time(finished),
+        "duration_seconds": round((finished - started).total_seconds(), 3),
+        "exit_code": exit_code,
+        "totals": {
+            "feeds": len(outcomes),
+            "ok": _count(outcomes, "ok"),
+            "not_modified": _count(outcomes, "not_modified"),
+            "skipped": _count(outcomes, "skipped"),
+            "failed": _count(outcomes, "error"),
+            "new": sum(o.new for o in outcomes),
+            "updated": sum(o.updated for o in outcomes),
+            "duplicates": sum(o.unchanged for o in outcomes),
+        },
+        "feeds": [_feed(o) for o in outcomes],
+        "outputs": [{"path": str(o.path), "changed": o.changed, "error": o.error}
+                    for o in outputs],
+    }
+
+
+def write_report(path: Path, content: dict[str, Any]) -> None:
+    """Atomically replace `path` (raises OutputError)."""
+    write_if_changed(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
+
+
+def _feed(outcome: FeedOutcome) -> dict[str, Any]:
+    return {
+        "name": outcome.source.name,
+        "url": redact(outcome.source.url),
+        "feed_url": redact(outcome.feed_url) if outcome.feed_url else None,
+        "status": outcome.status,
+        "http_status": outcome.http_status,
+        "new": outcome.new,
+        "updated": outcome.updated,
+        "duplicates": outcome.unchanged,
+        "error": outcome.error,
+        "notice": outcome.notice,
+        "next_due": _time(outcome.next_due),
+    }
+
+
+def _count(outcomes: Sequence[FeedOutcome], status: str) -> int:
+    return sum(1 for o in outcomes if o.status == status)
+
+
+def _time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
