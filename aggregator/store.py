@@ -239,7 +239,7 @@ class Store:
 
     def delete_feed(self, url: str) -> int:
         """Forget a feed: its stored entries and its fetch history. Returns the entries deleted."""
-        with self.db.conn:
+        with self.db.atomic():
             deleted = self.db.execute("delete from entries where feed = ?", [url]).rowcount
             self.db.execute("delete from feeds where url = ?", [url])
         return int(deleted)
