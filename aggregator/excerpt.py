@@ -44,6 +44,7 @@ DROPPED = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "form", "button", "select", "textarea", "head", "title", "meta", "link", "base", "audio",
     "video", "canvas", "figcaption", "nav", "aside", "footer", "rp", "dialog",
+    "xmp", "plaintext", "noembed", "noframes",  # raw text: their "<b>" would be text
 })
 BLOCKS = frozenset({
     "address", "article", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
@@ -83,6 +84,8 @@ TRAILERS = [
     (re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
      True),
 ]
+EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+"""What is left of "(Read more…)" once the link is gone."""
 SHORTCODES = re.compile(r"\[caption\b[^\]]{0,300}\].{0,500}?\[/caption\]|"
                         r"\[embed\b[^\]]{0,300}\].{0,500}?\[/embed\]|"
                         r"\[/?(?:caption|gallery|embed|video|audio|playlist)\b[^\]]{0,300}\]",
@@ -145,7 +148,7 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
 
 
 def _extract(html: str) -> Extracted:
-    soup = BeautifulSoup(html.replace(BLOCK, " "), "lxml")
+    soup = BeautifulSoup(html.replace(BLOCK, " ").replace("\x00", ""), "lxml")
     parts: list[str] = []
     image: str | None = None
     alts: list[str] = []
@@ -288,6 +291,7 @@ def remove_boilerplate(text: str) -> tuple[str, bool]:
     A teaser's own marks ("[…]", "Read more") are removed, and make the excerpt end with "…".
     """
     text = SHORTCODES.sub("", text) if "[" in text else text
+    text = EMPTY_BRACKETS.sub("", text) if "()" in text or "[]" in text or "( " in text else text
     truncated = False
     changed = True
     while changed and text:
@@ -397,7 +401,7 @@ def plain_text(value: str, limit: int | None = None, is_html: bool = True) -> st
     return cut(text, limit) if limit else text
 
 
-def fingerprint(title: str, text: str, words: int = 12) -> str | None:
+def fingerprint(title: str, text: str, words: int = 8) -> str | None:
     """Same title and same opening words (case, accents and punctuation aside), or None when
     there is too little to tell two articles apart."""
     title_words = _words(title)
