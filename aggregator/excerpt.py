@@ -34,7 +34,8 @@ from bs4.element import (
 ELLIPSIS = "…"
 SENTENCE_ZONE = 0.7
 """A cut ends at a sentence end when one falls after this share of the budget."""
-HTML_PREFIX = 32_000
+HTML_PREFIXES = (8_000, 32_000)
+"""Parse this much of a long post first; more only when it had too little text."""
 MAX_HTML = 2_000_000
 BLOCK = "\x1e"
 """Marks a block boundary between extraction and normalization (a control: never text)."""
@@ -84,6 +85,7 @@ TRAILERS = [
     (re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
      True),
 ]
+TRAILER_ZONE = 1200
 EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
 """What is left of "(Read more…)" once the link is gone."""
 SHORTCODES = re.compile(r"\[caption\b[^\]]{0,300}\].{0,500}?\[/caption\]|"
@@ -110,9 +112,10 @@ LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")
 NO_JOINER_SCRIPT = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{Inherited}]")
 # No-break and narrow spaces stay (French puts them before « : ; ? ! »); a run that has an
 # ASCII white space (or a line separator) in it is one plain space.
-SPACES = re.compile(r"[ \t\n\r\f\v\u00a0\u202f\u2000-\u200a\u205f\u3000\u1680\u2028\u2029]+")
-PLAIN_SPACE = frozenset(" \t\n\r\f\v\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008"
-                        "\u205f\u3000\u1680\u2028\u2029")
+PLAIN_SPACES = " \t\n\r\f\v\u2000-\u2006\u2008\u205f\u3000\u1680\u2028\u2029"
+NO_BREAK_SPACES = "\u00a0\u202f\u2007\u2009\u200a"
+SPACE_RUN = re.compile(f"[{NO_BREAK_SPACES}]*[{PLAIN_SPACES}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*")
+NO_BREAK_RUN = re.compile(f"([{NO_BREAK_SPACES}])[{NO_BREAK_SPACES}]+")
 TRIM = " \u00a0\u202f\u2007\u2009\u200a"
 # Stripped from the end of a cut before "…": spaces, dangling separators and openers.
 STRIP_BEFORE_ELLIPSIS = frozenset(TRIM + ".,;:!?¿¡…·-–—‐‑‒―/\\|([{«‹“‘„‚*•")
@@ -120,6 +123,7 @@ SENTENCE_END = re.compile(r"[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
 NOT_A_SENTENCE_END = re.compile(
     r"(?:^|[\s(])(?:\w|M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|St|Ste|vs|cf|ex|env|pp|n°)\.$")
 WORD = regex.compile(r"\w+")
+PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +143,11 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
     """Plain text of an HTML fragment. Reads only as much of it as `want_chars` needs."""
     if not html:
         return Extracted("")
-    if want_chars is not None and len(html) > HTML_PREFIX:
-        end = html.rfind(">", 0, HTML_PREFIX) + 1  # end the prefix after a tag, not in one
-        head = _extract(html[: end or HTML_PREFIX])
+    for size in HTML_PREFIXES:
+        if want_chars is None or len(html) <= size:
+            break
+        end = html.rfind(">", 0, size) + 1  # end the prefix after a tag, not in one
+        head = _extract(html[: end or size])
         if len(head.text) > want_chars * 2:
             return head
     return _extract(html[:MAX_HTML])
@@ -195,6 +201,8 @@ def _text_of_blocks(raw: str) -> str:
         raw = _decode_leftover_entities(raw)
     blocks = raw.split(BLOCK)
     for index, block in enumerate(blocks):
+        if not block or block.isspace():
+            continue
         first = normalize(block)
         if not first:
             continue
@@ -261,7 +269,10 @@ def normalize(text: str) -> str:
     text = CONTROLS.sub("", unicodedata.normalize("NFC", text).translate(INVISIBLE))
     if "\u200c" in text or "\u200d" in text:
         text = JOINERS.sub(_joiner_inside_a_sequence, text)
-    return SPACES.sub(_collapse_spaces, text).strip(TRIM)
+    text = SPACE_RUN.sub(" ", text)
+    if "\u00a0" in text or "\u202f" in text or "\u2009" in text:
+        text = NO_BREAK_RUN.sub(r"\1", text)
+    return text.strip(TRIM)
 
 
 def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
@@ -280,11 +291,6 @@ def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
     return ""
 
 
-def _collapse_spaces(match: re.Match[str]) -> str:
-    run = match.group()
-    return " " if any(c in PLAIN_SPACE for c in run) else run[0]
-
-
 def remove_boilerplate(text: str) -> tuple[str, bool]:
     """The text without what feeds append to every post, and whether the feed cut it.
 
@@ -292,15 +298,17 @@ def remove_boilerplate(text: str) -> tuple[str, bool]:
     """
     text = SHORTCODES.sub("", text) if "[" in text else text
     text = EMPTY_BRACKETS.sub("", text) if "()" in text or "[]" in text or "( " in text else text
+    # Trailers are short and at the end: only the tail is searched, however long the text.
+    head, tail = text[:-TRAILER_ZONE], text[-TRAILER_ZONE:]
     truncated = False
     changed = True
-    while changed and text:
+    while changed and tail:
         changed = False
         for pattern, says_cut in TRAILERS:
-            shorter = pattern.sub("", text, count=1)
-            if shorter != text:
-                text, changed, truncated = shorter, True, truncated or says_cut
-    return normalize(text), truncated
+            shorter = pattern.sub("", tail, count=1)
+            if shorter != tail:
+                tail, changed, truncated = shorter, True, truncated or says_cut
+    return normalize(head + tail), truncated
 
 
 def cut(text: str, limit: int, truncated: bool = False) -> str:
@@ -319,8 +327,9 @@ def cut(text: str, limit: int, truncated: bool = False) -> str:
                                          not text.endswith("...")):
             return text
         return _with_ellipsis(text) or text
-    boundaries = _cluster_boundaries(text[: limit + 2])
-    breaks = [i for i in range(limit, 0, -1) if text[i] == " " and i in boundaries]
+    # A space starts a grapheme cluster unless it follows a "prepend" character.
+    breaks = [i for i in range(limit, 0, -1)
+              if text[i] == " " and not PREPEND.match(text[i - 1])]
     for end in breaks:
         if end < limit * SENTENCE_ZONE:
             break
@@ -330,6 +339,7 @@ def cut(text: str, limit: int, truncated: bool = False) -> str:
         head = _with_ellipsis(text[:end])
         if head:
             return head
+    boundaries = _cluster_boundaries(text[: limit + 2])
     for end in sorted((b for b in boundaries if 0 < b <= limit), reverse=True):
         head = _with_ellipsis(text[:end])
         if head:

@@ -191,3 +191,14 @@ def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
     assert fingerprint("Les Açores", "Un tout autre début de billet ici.") != one
     assert fingerprint("Titre", "Trop court") is None  # too little to tell articles apart
     assert fingerprint("", "Un texte assez long pour compter ici.") is None
+
+
+def test_long_posts_are_read_from_a_prefix_that_has_enough_text() -> None:
+    paragraph = "<p>Une phrase du billet, assez longue pour compter vraiment.</p>"
+    long_post = paragraph * 3000  # 190 KB
+    assert excerpt_of(long_post, 100)[0].startswith("Une phrase du billet")
+    # 20 KB of script before any text: a larger prefix is read, the text is still found
+    scripted = "<script>" + "x = 1;" * 3500 + "</script>" + "<p>Enfin du texte.</p>" * 3000
+    assert excerpt_of(scripted, 100)[0].startswith("Enfin du texte.")
+    # a prefix never ends inside a tag: no "<" leaks
+    assert "<" not in excerpt_of("<p>mot</p>" * 700 + "<a href='" + "x" * 9000 + "'>", 100)[0]
