@@ -175,7 +175,7 @@ class Store:
         """
         new = updated = unchanged = 0
         stamp = _format_time(now)
-        with self.db.atomic():  # (the connection autocommits: `with conn` is no transaction)
+        with self.db.atomic():
             self.db["feeds"].upsert({  # type: ignore[union-attr]
                 "url": source.url,
                 "name": source.name or feed.title or _host(feed.link or source.url),
@@ -247,7 +247,7 @@ class Store:
         """Newest first, across sources (or `feed_urls`) or for one (by name or URL).
 
         Across sources, an article that several of them carry is listed once, under the
-        source that published it first (see `_NOT_A_LATER_DUPLICATE`).
+        source that published it first (see `_not_a_later_duplicate`).
         """
         where: list[str] = ["1"]
         params: list[Any] = []
