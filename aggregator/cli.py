@@ -40,6 +40,7 @@ from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
 from aggregator.pipeline import inspect_feed, update_feeds
 from aggregator.render import FORMATS, render
 from aggregator.runreport import run_report, write_report
+from aggregator.retention import prune as apply_retention
 from aggregator.store import Store
 from aggregator.text import one_line
 from aggregator.urls import redact, safe_http_url
@@ -299,6 +300,7 @@ def run(
         loaded = load_config(config)
         with Store(loaded.settings.database) as store:
             report = update_feeds(loaded, store, force=force)
+            apply_retention(loaded, store)
             written = write_outputs(loaded, store)
     code = report_fetch(report, verbose, quiet)
     for result in written:
@@ -595,6 +597,55 @@ def summary_line(diagnosis: Diagnosis) -> str:
     verdict = "all good" if diagnosis.healthy else "needs attention"
     return f"{plural(len(diagnosis.feeds), 'feed')}: {counts}; {paths}: {verdict}."
 
+
+
+@app.command("prune")
+def prune_entries(
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+    quiet: Quiet = False,
+) -> None:
+    """Apply settings.retention now (`run` also does, after fetching).
+
+    Deletes, per feed, the entries beyond retention.max_entries and those older than
+    retention.max_age_days; prints how many. Without a retention setting, deletes nothing.
+
+    Example: aggregator prune --config feeds.yaml
+    """
+    with handled():
+        loaded = load_config(config)
+        deleted = with_store(loaded, lambda s: apply_retention(loaded, s))
+    if not quiet:
+        typer.echo(f"{deleted} {'entry' if deleted == 1 else 'entries'} deleted")
+
+
+@app.command("search")
+def search_entries(
+    query: Annotated[str, typer.Argument(help="Words to find in titles and excerpts.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+) -> None:
+    """Find stored entries by words of their title or excerpt, best match first.
+
+    Every word must appear; case and accents do not matter ("ete" finds "été");
+    "word*" matches words starting with "word". Exit 0 even when nothing matches.
+
+    Example: aggregator search "ete mode" --json
+    """
+    if not query.split():
+        error("search: QUERY has no words")
+        raise typer.Exit(EXIT_USAGE)
+    with handled():
+        loaded = load_config(config)
+        entries = with_store(loaded, lambda s: s.search(query, limit=limit))
+    if as_json:
+        typer.echo(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return
+    for entry in entries:
+        typer.echo(f"{entry.date:%Y-%m-%d}  {entry.feed_name}  {entry.title}")
+        typer.echo(f"    {entry.excerpt}")
+        if entry.link:
+            typer.echo(f"    {entry.link}")
 
 
 def main() -> None:

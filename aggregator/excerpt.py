@@ -1,24 +1,51 @@
 """HTML -> clean plain text, cut to a length without breaking a word or a character.
 
 Pure functions. The text is plain: the page escapes it when it renders.
+
+    excerpt_of(bodies, limit, fallback)   the excerpt readers see, from the body with most text
+    extract(html)                         plain text of an HTML fragment (+ first image, alts)
+    remove_boilerplate(text)              "Read more", "The post … appeared first on …", "[…]"
+    cut(text, limit)                      at most `limit` characters (+ "…"), whole words
+    plain_text(value)                     a title or a name: one clean line
+    fingerprint(title, text)              "the same article", whoever republished it
 """
 
 from __future__ import annotations
 
+import hashlib
+import html as html_entities
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import (
+    CData,
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+)
 
 ELLIPSIS = "…"
+SENTENCE_ZONE = 0.7
+"""A cut ends at a sentence end when one falls after this share of the budget."""
+HTML_PREFIXES = (8_000, 32_000)
+"""Parse this much of a long post first; more only when it had too little text."""
+MAX_HTML = 2_000_000
+BLOCK = "\x1e"
+"""Marks a block boundary between extraction and normalization (a control: never text)."""
+
 # Markup whose content is never prose.
 DROPPED = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "form", "button", "select", "textarea", "head", "title", "meta", "link", "base", "audio",
-    "video", "canvas", "figcaption", "nav", "aside", "footer",
+    "video", "canvas", "figcaption", "nav", "aside", "footer", "rp", "dialog",
+    "xmp", "plaintext", "noembed", "noframes",  # raw text: their "<b>" would be text
 })
 BLOCKS = frozenset({
     "address", "article", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
@@ -27,56 +54,116 @@ BLOCKS = frozenset({
     "br", "caption", "center", "body", "html",
 })
 NOT_TEXT = (Comment, CData, ProcessingInstruction, Declaration, Doctype)
+# Elements (by class or id) that hold share buttons, related posts, captions, "read more".
 BOILERPLATE_CLASS = re.compile(
-    r"share|sharedaddy|social|jp-relatedposts|related-posts|wp-caption-text|screen-reader", re.I)
-# Phrases feeds append to every post. Matched on the extracted text.
-BOILERPLATE = [
-    re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S),
-    re.compile(r"\s*L[’']article .{1,300}? est apparu en premier sur .{1,200}?\.?\s*$", re.S),
-    re.compile(r"\s*(?:Continue reading|Continuer la lecture|Read more|Lire la suite|"
-               r"Read the full (?:post|article)|Lire l[’']article complet)\b[^.!?]{0,200}?"
-               r"(?:→|»|…|\.\.\.)?\s*$", re.I),
-    re.compile(r"\s*(?:\[(?:…|\.\.\.|&hellip;)\]|\((?:more|plus)…\))\s*"),
-    re.compile(r"\s*(?:Share this|Partager|Like this|J[’']aime)\s?:.*$", re.I | re.S),
+    r"share|sharedaddy|social|jp-relatedposts|related-posts|jp-post-flair|addtoany|a2a_|"
+    r"feedflare|blogger-post-footer|screen-reader|sr-only|visually-hidden|"
+    r"subscri(?:be|ption)|button-wrapper|kg-bookmark|"
+    r"(?:^|[\s_-])(?:caption-text|credits?|tr-caption|image-caption|photo-caption)(?:$|\s)",
+    re.I)
+READ_MORE_CLASS = re.compile(r"more-link|read-?more|continue-reading|medium-feed-link", re.I)
+EMOJI_IMAGE = re.compile(r"(?:^|\s)(?:wp-smiley|emoji)(?:$|\s)", re.I)
+# Capitalised as link labels are; "you can read more about…" in a sentence is prose.
+READ_MORE = (r"(?:Continue reading|Continuer (?:la lecture|à lire)|Read (?:more|More)|"
+             r"READ MORE|Read the (?:full|rest of the) (?:post|article|story)|Keep reading|"
+             r"Lire (?:la suite|l[’']article(?: complet)?)|LIRE LA SUITE|En savoir plus|"
+             r"Voir plus)")
+READ_MORE_LINK = re.compile(
+    rf"\s*[\[(]?\s*(?:…\s*|\.\.\.\s*)?(?:{READ_MORE}\b.{{0,150}}|"
+    r"\(?(?:more|plus|suite)\s?(?:…|\.\.\.)\)?\s*)", re.S)
+# Phrases feeds append to every post, matched at the end of the extracted text.
+AFTER_SENTENCE = r"(?:(?<=[.!?…»”)\]:])|^)"
+# (pattern, whether it says the post goes on: a teaser's "Read more" does)
+TRAILERS = [
+    (re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S), False),
+    (re.compile(r"\s*(?:L[’']article|Cet article|Le billet) .{1,300}? est apparu en premier sur "
+               r".{1,200}?\.?\s*$", re.S), False),
+    (re.compile(rf"\s*[\[(|]?\s*{READ_MORE}\b[^.!?]{{0,150}}?"
+                r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"), True),
+    (re.compile(rf"{AFTER_SENTENCE}\s*(?:Share this|Partager(?: cet article| ceci)?|Like this|"
+                r"J[’']aime(?: ceci)?)\s?:.{0,400}$", re.S), False),
+    (re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
+     True),
 ]
+TRAILER_ZONE = 1200
+EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+"""What is left of "(Read more…)" once the link is gone."""
+SHORTCODES = re.compile(r"\[caption\b[^\]]{0,300}\].{0,500}?\[/caption\]|"
+                        r"\[embed\b[^\]]{0,300}\].{0,500}?\[/embed\]|"
+                        r"\[/?(?:caption|gallery|embed|video|audio|playlist)\b[^\]]{0,300}\]",
+                        re.S)
+LEADING_CAPTION = re.compile(
+    r"(?:(?:Cr[ée]dits?\s+)?(?:photos?|images?|illustrations?|pictures?)(?:\s+credits?)?|"
+    r"Cr[ée]dits?|©)\s*(?:\([^)]{0,40}\)\s*)?(?:[:©]|by\b|par\b|de\b|–|—)"
+    r"|(?:Photo|Image|Illustration)\s+(?:by|de|par)\b",
+    re.I)
+LEADING_CAPTION_MAX = 200
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
-# Zero-width characters to drop. ZWJ (U+200D) and ZWNJ (U+200C) stay: emoji and scripts need them.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                   "\u2066\u2067\u2068\u2069\u00ad"))
-SENTENCE_END = re.compile(r"[.!?…](?:[»”\")\]]|\u00a0»|\u202f»)?(?= )")
-HTML_PREFIX = 32_000
-MAX_HTML = 2_000_000
+# Zero-width and bidi controls, soft hyphen. ZWJ/ZWNJ are handled apart: emoji and scripts
+# need them inside a sequence; alone at a word's edge they are noise.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
+                                   "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                                   "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc"))
+JOINERS = re.compile(r"[\u200c\u200d]+")
+EMOJI_BEFORE_JOINER = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
+EMOJI = regex.compile(r"\p{Extended_Pictographic}")
+LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")
+NO_JOINER_SCRIPT = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{Inherited}]")
+# No-break and narrow spaces stay (French puts them before « : ; ? ! »); a run that has an
+# ASCII white space (or a line separator) in it is one plain space.
+PLAIN_SPACES = " \t\n\r\f\v\u2000-\u2006\u2008\u205f\u3000\u1680\u2028\u2029"
+NO_BREAK_SPACES = "\u00a0\u202f\u2007\u2009\u200a"
+SPACE_RUN = re.compile(f"[{NO_BREAK_SPACES}]*[{PLAIN_SPACES}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*")
+NO_BREAK_RUN = re.compile(f"([{NO_BREAK_SPACES}])[{NO_BREAK_SPACES}]+")
+TRIM = " \u00a0\u202f\u2007\u2009\u200a"
+# Stripped from the end of a cut before "…": spaces, dangling separators and openers.
+STRIP_BEFORE_ELLIPSIS = frozenset(TRIM + ".,;:!?¿¡…·-–—‐‑‒―/\\|([{«‹“‘„‚*•")
+SENTENCE_END = re.compile(r"[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
+NOT_A_SENTENCE_END = re.compile(
+    r"(?:^|[\s(])(?:\w|M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|St|Ste|vs|cf|ex|env|pp|n°)\.$")
+WORD = regex.compile(r"\w+")
+PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
     text: str
     first_image: str | None = None
-    first_image_alt: str | None = None
+    alts: tuple[str, ...] = ()
+    """Alt text of the images, for an entry that has nothing else."""
+    truncated: bool = False
+    """A "Read more" link was dropped: the post goes on elsewhere."""
+
+
+# --- extraction -----------------------------------------------------------------------------
 
 
 def extract(html: str, want_chars: int | None = None) -> Extracted:
     """Plain text of an HTML fragment. Reads only as much of it as `want_chars` needs."""
     if not html:
         return Extracted("")
-    if want_chars is not None and len(html) > HTML_PREFIX:
-        head = _extract(html[:HTML_PREFIX])
+    for size in HTML_PREFIXES:
+        if want_chars is None or len(html) <= size:
+            break
+        end = html.rfind(">", 0, size) + 1  # end the prefix after a tag, not in one
+        head = _extract(html[: end or size])
         if len(head.text) > want_chars * 2:
             return head
     return _extract(html[:MAX_HTML])
 
 
 def _extract(html: str) -> Extracted:
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(html.replace(BLOCK, " ").replace("\x00", ""), "lxml")
     parts: list[str] = []
     image: str | None = None
-    alt: str | None = None
+    alts: list[str] = []
+    truncated = False
     stack: list[object] = [soup]
     while stack:
         node = stack.pop()
-        if isinstance(node, str):  # a separator pushed below
-            parts.append(node)
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            parts.append(node)  # a block boundary pushed below
             continue
         if isinstance(node, NavigableString):
             if not isinstance(node, NOT_TEXT):
@@ -85,85 +172,258 @@ def _extract(html: str) -> Extracted:
         if not isinstance(node, Tag):
             continue
         name = node.name
-        if name in DROPPED or _is_boilerplate(node):
+        if name in DROPPED:
+            continue
+        if _is_read_more(node):
+            truncated = True
+            continue
+        if _is_boilerplate(node):
             continue
         if name == "img":
-            if image is None:
-                image = _attr(node, "src")
-                alt = _attr(node, "alt")
+            alt = _attr(node, "alt")
+            if _is_emoji_image(node):
+                parts.append(alt or "")
+            elif not _is_pixel(node):
+                image = image or _attr(node, "src")
+                if alt:
+                    alts.append(alt)
             continue
         if name in BLOCKS:
-            parts.append(" ")
-            stack.append(" ")
+            parts.append(BLOCK)
+            stack.append(BLOCK)
         stack.extend(reversed(node.contents))
-    return Extracted(normalize("".join(parts)), image, alt)
+    return Extracted(_text_of_blocks("".join(parts)), image, tuple(alts), truncated)
+
+
+def _text_of_blocks(raw: str) -> str:
+    """Join the blocks into one line, without a leading photo caption or credit."""
+    if "&" in raw:
+        raw = _decode_leftover_entities(raw)
+    blocks = raw.split(BLOCK)
+    for index, block in enumerate(blocks):
+        if not block or block.isspace():
+            continue
+        first = normalize(block)
+        if not first:
+            continue
+        if len(first) <= LEADING_CAPTION_MAX and LEADING_CAPTION.match(first) and \
+                any(normalize(rest) for rest in blocks[index + 1:]):
+            blocks = blocks[index + 1:]
+        break
+    return normalize(" ".join(blocks))
+
+
+def _decode_leftover_entities(text: str) -> str:
+    """Feeds that escape twice leave "&amp;" or "&nbsp;" in the text: those are never prose."""
+    return ENTITY.sub(lambda m: html_entities.unescape(m.group()), text)
 
 
 def _attr(tag: Tag, name: str) -> str | None:
     value = tag.get(name)
     if isinstance(value, list):
         value = " ".join(value)
-    return value.strip() or None if isinstance(value, str) else None
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _classes(tag: Tag) -> str:
+    value = tag.get("class")
+    classes = " ".join(value) if isinstance(value, list) else str(value or "")
+    identifier = tag.get("id")
+    return f"{classes} {identifier}" if isinstance(identifier, str) else classes
 
 
 def _is_boilerplate(tag: Tag) -> bool:
-    classes = tag.get("class")
-    if not classes:
+    if not tag.attrs:
         return False
-    return bool(BOILERPLATE_CLASS.search(" ".join(classes) if isinstance(classes, list)
-                                         else str(classes)))
+    names = _classes(tag)
+    return bool(names.strip()) and BOILERPLATE_CLASS.search(names) is not None
+
+
+def _is_emoji_image(tag: Tag) -> bool:
+    """WordPress and Twemoji swap emoji for images whose alt is the emoji itself."""
+    src = _attr(tag, "src") or ""
+    return EMOJI_IMAGE.search(_classes(tag)) is not None or "/images/core/emoji/" in src
+
+
+def _is_pixel(tag: Tag) -> bool:
+    """Tracking pixels (FeedBurner, stats): never a thumbnail, never text."""
+    return _attr(tag, "width") == "1" or _attr(tag, "height") == "1" or \
+        "feeds.feedburner.com/~r/" in (_attr(tag, "src") or "")
+
+
+def _is_read_more(tag: Tag) -> bool:
+    """WordPress's more-link, Medium's "Continue reading on Medium", any "Lire la suite" link."""
+    if tag.attrs and READ_MORE_CLASS.search(_classes(tag)):
+        return True
+    if tag.name != "a":
+        return False
+    text = tag.get_text()
+    return len(text) <= 160 and READ_MORE_LINK.fullmatch(text) is not None
+
+
+# --- text -----------------------------------------------------------------------------------
 
 
 def normalize(text: str) -> str:
-    """Collapse ASCII white space, keep U+00A0/U+202F, drop invisible and control characters."""
+    """One line: ASCII white space collapsed, U+00A0/U+202F kept, invisible characters dropped."""
     text = CONTROLS.sub("", unicodedata.normalize("NFC", text).translate(INVISIBLE))
-    return ASCII_WHITESPACE.sub(" ", text).strip(" ")
+    if "\u200c" in text or "\u200d" in text:
+        text = JOINERS.sub(_joiner_inside_a_sequence, text)
+    text = SPACE_RUN.sub(" ", text)
+    if "\u00a0" in text or "\u202f" in text or "\u2009" in text:
+        text = NO_BREAK_RUN.sub(r"\1", text)
+    return text.strip(TRIM)
 
 
-def remove_boilerplate(text: str) -> str:
-    for pattern in BOILERPLATE:
-        text = pattern.sub("", text)
-    return text.strip()
+def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
+    """One joiner kept inside an emoji ZWJ sequence, or between letters of a script that
+    needs it (Indic, Arabic, Persian); anywhere else it is an invisible stray."""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 or end == len(text):
+        return ""
+    before, after = text[start - 1], text[end]
+    joiner = match.group()[0]
+    if joiner == "\u200d" and EMOJI_BEFORE_JOINER.match(before) and EMOJI.match(after):
+        return joiner
+    if LETTER_OR_MARK.match(before) and LETTER_OR_MARK.match(after) and \
+            not (NO_JOINER_SCRIPT.match(before) and NO_JOINER_SCRIPT.match(after)):
+        return joiner
+    return ""
 
 
-def cut(text: str, limit: int) -> str:
-    """At most `limit` characters (+1 for the ellipsis), ending on a whole word.
+def remove_boilerplate(text: str) -> tuple[str, bool]:
+    """The text without what feeds append to every post, and whether the feed cut it.
 
-    Ends at a sentence end when one falls in the last 30% of the budget. Cuts only at
-    ASCII spaces (never at a no-break space, which binds French punctuation to its word);
-    a single word longer than the limit is cut between grapheme clusters.
+    A teaser's own marks ("[…]", "Read more") are removed, and make the excerpt end with "…".
     """
-    text = text.strip()
+    text = SHORTCODES.sub("", text) if "[" in text else text
+    text = EMPTY_BRACKETS.sub("", text) if "()" in text or "[]" in text or "( " in text else text
+    # Trailers are short and at the end: only the tail is searched, however long the text.
+    head, tail = text[:-TRAILER_ZONE], text[-TRAILER_ZONE:]
+    truncated = False
+    changed = True
+    while changed and tail:
+        changed = False
+        for pattern, says_cut in TRAILERS:
+            shorter = pattern.sub("", tail, count=1)
+            if shorter != tail:
+                tail, changed, truncated = shorter, True, truncated or says_cut
+    return normalize(head + tail), truncated
+
+
+def cut(text: str, limit: int, truncated: bool = False) -> str:
+    """At most `limit` characters, plus "…" when something was left out.
+
+    Cuts at an ASCII space (never at a no-break space, which binds French punctuation to its
+    word) and on a grapheme-cluster boundary. When a sentence ends in the last 30% of the
+    budget, the cut ends there instead, with the sentence's own punctuation and no "…": it
+    reads as whole, and « Lire la suite » follows it. Otherwise trailing punctuation and
+    spaces are dropped and "…" added. Only a word longer than the limit is cut inside, between
+    grapheme clusters. `truncated` says the source had already cut the text (a teaser).
+    """
+    text = text.strip(TRIM)
     if len(text) <= limit:
-        return text
-    window = text[: limit + 1]
-    sentence_ends = [m.end() for m in SENTENCE_END.finditer(window) if m.end() >= limit * 0.7]
-    if sentence_ends and sentence_ends[-1] <= limit:
-        return text[: sentence_ends[-1]]
-    space = window.rfind(" ")
-    head = window[:space] if space > 0 else _whole_graphemes(text, limit)
-    return head.rstrip(" \u00a0\u202f,;:.-–—([«“\"'") + ELLIPSIS
-
-
-def _whole_graphemes(text: str, limit: int) -> str:
-    head = ""
-    for cluster in regex.finditer(r"\X", text):
-        if len(head) + len(cluster.group()) > limit:
+        if not truncated or not text or (_ends_a_sentence(text) and text[-1] != ELLIPSIS and
+                                         not text.endswith("...")):
+            return text
+        return _with_ellipsis(text) or text
+    # A space starts a grapheme cluster unless it follows a "prepend" character.
+    breaks = [i for i in range(limit, 0, -1)
+              if text[i] == " " and not PREPEND.match(text[i - 1])]
+    for end in breaks:
+        if end < limit * SENTENCE_ZONE:
             break
-        head += cluster.group()
-    return head
+        if _ends_a_sentence(text[:end]):
+            return text[:end]
+    for end in breaks:
+        head = _with_ellipsis(text[:end])
+        if head:
+            return head
+    boundaries = _cluster_boundaries(text[: limit + 2])
+    for end in sorted((b for b in boundaries if 0 < b <= limit), reverse=True):
+        head = _with_ellipsis(text[:end])
+        if head:
+            return head
+    return ELLIPSIS
 
 
-def excerpt_of(html: str, limit: int, fallback: str = "") -> tuple[str, Extracted]:
-    """The excerpt readers see, and what extraction found (for the thumbnail)."""
-    extracted = extract(html, want_chars=limit)
-    text = remove_boilerplate(extracted.text)
-    if not text:
-        text = fallback or (extracted.first_image_alt or "")
-    return cut(text, limit), extracted
+def _with_ellipsis(head: str) -> str:
+    """`head` + "…" without trailing punctuation or space; "" when nothing would be left."""
+    end = len(head)
+    while end and head[end - 1] in STRIP_BEFORE_ELLIPSIS:
+        end -= 1
+    return head[:end] + ELLIPSIS if end else ""
+
+
+def _cluster_boundaries(text: str) -> set[int]:
+    boundaries, position = {0}, 0
+    for cluster in regex.finditer(r"\X", text):
+        position += len(cluster.group())
+        boundaries.add(position)
+    return boundaries
+
+
+def _ends_a_sentence(head: str) -> bool:
+    return SENTENCE_END.search(head) is not None and \
+        NOT_A_SENTENCE_END.search(head.rstrip("»”’\")]\u00a0\u202f")) is None
+
+
+# --- what the pipeline calls ----------------------------------------------------------------
+
+
+def excerpt_of(bodies: str | Sequence[str], limit: int,
+               fallback: str = "") -> tuple[str, Extracted]:
+    """The excerpt readers see, and what extraction found (for the thumbnail).
+
+    Of several bodies (content:encoded and description, say: often a full post and a teaser)
+    the one with the most text wins. HTML is never shorter than its text, so a body whose
+    markup is shorter than the best text so far is not even parsed. No text at all: the
+    images' alt text, else `fallback` (the title).
+    """
+    candidates = [bodies] if isinstance(bodies, str) else list(dict.fromkeys(bodies))
+    best_text, truncated = "", False
+    chosen: Extracted | None = None
+    found: list[Extracted] = []
+    for body in sorted((b for b in candidates if b), key=len, reverse=True):
+        if len(body) <= len(best_text):
+            break
+        extracted = extract(body, want_chars=limit)
+        found.append(extracted)
+        text, cut_by_source = remove_boilerplate(extracted.text)
+        if len(text) > len(best_text):
+            best_text, chosen = text, extracted
+            truncated = cut_by_source or extracted.truncated
+    if not best_text:
+        best_text = normalize(" ".join(dict.fromkeys(a for e in found for a in e.alts)))
+    if not best_text:
+        best_text, truncated = plain_text(fallback, is_html=False), False
+    first = [chosen] if chosen is not None else []
+    image = next((e.first_image for e in first + found if e.first_image), None)
+    return cut(best_text, limit, truncated), Extracted(best_text, image, ())
 
 
 def plain_text(value: str, limit: int | None = None, is_html: bool = True) -> str:
     """A title or a name: markup stripped (when it is HTML), entities decoded, one line."""
-    text = extract(value).text if is_html and ("<" in value or "&" in value) else normalize(value)
+    if is_html and ("<" in value or "&" in value):
+        text = extract(value).text
+    else:
+        text = normalize(_decode_leftover_entities(value) if "&" in value else value)
     return cut(text, limit) if limit else text
+
+
+def fingerprint(title: str, text: str, words: int = 8) -> str | None:
+    """Same title and same opening words (case, accents and punctuation aside), or None when
+    there is too little to tell two articles apart."""
+    title_words = _words(title)
+    opening = _words(text)[:words]
+    if not title_words or len(opening) < 4 or text.strip() == title.strip():
+        return None
+    key = " ".join(title_words) + "\x1f" + " ".join(opening)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
+
+
+def _words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words: list[str] = WORD.findall(bare)
+    return words

@@ -12,9 +12,9 @@ import json
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any, cast
 
 import feedparser
 from feedparser.api import SUPPORTED_VERSIONS
@@ -28,6 +28,7 @@ NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 # A DOCTYPE with an internal subset: where entity bombs and external entities live.
 INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.S | re.I)
+ISO_DATE = re.compile(r"\s*(\d{4,})-(\d{1,2})-(\d{1,2})")
 
 
 class NotAFeed(Exception):
@@ -120,24 +121,31 @@ def _feed_text(node: Mapping[str, Any], key: str, limit: int) -> str:
 def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
     title = _feed_text(entry, "title", TITLE_LENGTH)
     link = safe_http_url(entry.get("link"), base)
-    body = _fullest_body(entry)
-    excerpt, extracted = excerpt_of(body, options.excerpt_length, fallback="")
-    # dict.get: FeedParserDict.get would map a missing key to its sibling, with a warning
-    published = _datetime(dict.get(entry, "published_parsed"))
-    updated = _datetime(dict.get(entry, "updated_parsed"))
+    bodies = _bodies(entry)
+    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
     guid = str(entry.get("id") or "").strip()
     return _record(
-        guid=guid, title=title, link=link, excerpt=excerpt, published=published, updated=updated,
+        guid=guid, title=title, link=link, excerpt=excerpt,
+        published=_entry_date(entry, "published"), updated=_entry_date(entry, "updated"),
         author=_feed_text(entry, "author", NAME_LENGTH) or None,
-        thumbnail=_thumbnail(entry, extracted, link or base), body=body,
+        thumbnail=_thumbnail(entry, extracted, link or base), bodies=bodies,
     )
 
 
-def _fullest_body(entry: Mapping[str, Any]) -> str:
-    """content:encoded / atom:content when it carries more than the summary (often a teaser)."""
-    candidates = [c.get("value", "") for c in entry.get("content") or []]
-    candidates.append(entry.get("summary") or "")
-    return max(candidates, key=len)
+def _bodies(entry: Mapping[str, Any]) -> list[str]:
+    """content:encoded / atom:content and the summary (often a teaser), as HTML.
+
+    Plain-text ones (Atom `type="text"`) are escaped, so their "<" and "&" stay text.
+    """
+    details = [*(entry.get("content") or []), entry.get("summary_detail") or {}]
+    bodies = []
+    for detail in details:
+        value = detail.get("value") or ""
+        plain = detail.get("type") == "text/plain"
+        bodies.append(_escape_text(value) if plain else value)
+    if not details[-1] and entry.get("summary"):
+        bodies.append(entry["summary"])
+    return bodies
 
 
 def _thumbnail(entry: Mapping[str, Any], extracted: Extracted, base: str | None) -> str | None:
@@ -152,6 +160,29 @@ def _thumbnail(entry: Mapping[str, Any], extracted: Extracted, base: str | None)
         if url:
             return url
     return None
+
+
+def _entry_date(entry: Mapping[str, Any], key: str) -> datetime | None:
+    # dict.get: FeedParserDict.get would map a missing key to its sibling, with a warning
+    fields = cast(dict[str, Any], entry)
+    parsed = dict.get(fields, f"{key}_parsed")
+    raw = dict.get(fields, key)
+    if parsed is None or (isinstance(raw, str) and not _plausible_date(raw)):
+        return None
+    return _datetime(parsed)
+
+
+def _plausible_date(raw: str) -> bool:
+    """feedparser turns an ISO "2026-02-30" into March 2, "10000-01-01" into 2010-11-01 and
+    keeps year 0: refuse those."""
+    match = ISO_DATE.match(raw)
+    if match is None:
+        return True
+    try:
+        date(*map(int, match.groups()))
+    except ValueError:
+        return False
+    return True
 
 
 def _datetime(value: time.struct_time | None) -> datetime | None:
@@ -184,24 +215,21 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
 
 def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
     link = safe_http_url(_str(item.get("url")) or _str(item.get("external_url")), base)
-    html = _str(item.get("content_html"))
-    if html:
-        excerpt, extracted = excerpt_of(html, options.excerpt_length)
-    else:
-        text = _str(item.get("content_text")) or _str(item.get("summary"))
-        excerpt, extracted = excerpt_of(_escape_text(text), options.excerpt_length)
+    title = plain_text(_str(item.get("title")), TITLE_LENGTH, is_html=False)
+    bodies = [_str(item.get("content_html")), _escape_text(_str(item.get("content_text"))),
+              _escape_text(_str(item.get("summary")))]
+    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
     authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict)
                                       else [])
     author = next((_str(a.get("name")) for a in authors if isinstance(a, dict)), "")
     image = safe_http_url(_str(item.get("image")) or _str(item.get("banner_image")), base)
     return _record(
-        guid=_str(item.get("id")), title=plain_text(_str(item.get("title")), TITLE_LENGTH,
-                                                    is_html=False),
+        guid=_str(item.get("id")), title=title,
         link=link, excerpt=excerpt, published=_iso_datetime(item.get("date_published")),
         updated=_iso_datetime(item.get("date_modified")),
         author=plain_text(author, NAME_LENGTH, is_html=False) or None,
         thumbnail=image or safe_http_url(extracted.first_image, link or base),
-        body=html or _str(item.get("content_text")),
+        bodies=bodies,
     )
 
 
@@ -228,14 +256,17 @@ def _iso_datetime(value: Any) -> datetime | None:
 
 def _record(*, guid: str, title: str, link: str | None, excerpt: str, published: datetime | None,
             updated: datetime | None, author: str | None, thumbnail: str | None,
-            body: str) -> ParsedEntry:
+            bodies: list[str]) -> ParsedEntry:
     canonical = canonical_url(link) if link else None
+    # The excerpt is in the hash: a new excerpt_length or extraction rule refreshes stored
+    # rows. The canonical link, not the link: rotating utm_* parameters are no edit.
     date = published or updated
     entry_id = guid or canonical or "hash:" + _digest(title, date.isoformat() if date else "")
     return ParsedEntry(
         entry_id=entry_id[:1000], title=title, link=link, excerpt=excerpt,
         published=published, updated=updated, author=author, thumbnail=thumbnail,
-        canonical_link=canonical, content_hash=_digest(title, link or "", body),
+        canonical_link=canonical,
+        content_hash=_digest(title, canonical or "", excerpt, *bodies),
     )
 
 
@@ -244,7 +275,11 @@ def _digest(*parts: str) -> str:
 
 
 def _unique(entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:
-    """The same post listed twice is kept once; two posts sharing a guid are both kept."""
+    """The same post listed twice is kept once; two posts sharing a guid are both kept.
+
+    A post sharing a guid gets a stable id of its own: the guid + its link, or + its title
+    when the link is shared too.
+    """
     kept: dict[str, ParsedEntry] = {}
     for entry in entries:
         previous = kept.get(entry.entry_id)
@@ -252,12 +287,9 @@ def _unique(entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:
             kept[entry.entry_id] = entry
         elif previous.content_hash != entry.content_hash and (previous.link != entry.link
                                                                or previous.title != entry.title):
-            distinct = f"{entry.entry_id}#{entry.canonical_link or _digest(entry.title)}"
-            kept.setdefault(distinct, _with_id(entry, distinct))
+            by_link = f"{entry.entry_id}#{entry.canonical_link}" if entry.canonical_link else ""
+            if not by_link or (by_link in kept and kept[by_link].title != entry.title) or \
+                    previous.canonical_link == entry.canonical_link:
+                by_link = f"{entry.entry_id}#{_digest(entry.title)[:12]}"
+            kept.setdefault(by_link, replace(entry, entry_id=by_link))
     return list(kept.values())
-
-
-def _with_id(entry: ParsedEntry, entry_id: str) -> ParsedEntry:
-    from dataclasses import replace
-
-    return replace(entry, entry_id=entry_id)

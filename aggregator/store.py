@@ -19,9 +19,10 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from aggregator.errors import StoreError
+from aggregator.excerpt import fingerprint
 from aggregator.models import FeedGroup, FeedSource, FetchResult, ParsedEntry, ParsedFeed, \
     StoredEntry, StoredFeed, Validators
-from aggregator.urls import link_key
+from aggregator.urls import id_key, link_key
 
 migrations = Migrations("aggregator")
 
@@ -45,6 +46,25 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     }, pk=("feed", "entry_id"), foreign_keys=[("feed", "feeds", "url")])
     db["entries"].create_index(["date"])  # type: ignore[union-attr]
     db["entries"].create_index(["feed", "link_key"])  # type: ignore[union-attr]
+
+
+@migrations()
+def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
+    """Cross-feed duplicate keys, tombstones of pruned entries, full-text search."""
+    entries = db["entries"]
+    entries.add_column("dup_key", str)  # type: ignore[union-attr]
+    for rowid, title, excerpt in db.execute("select rowid, title, excerpt from entries").fetchall():
+        db.execute("update entries set dup_key = ? where rowid = ?",
+                   [fingerprint(title or "", excerpt or ""), rowid])
+    entries.create_index(["link_key"])  # type: ignore[union-attr]
+    entries.create_index(["dup_key"])  # type: ignore[union-attr]
+    db["pruned"].create({  # type: ignore[union-attr]
+        "feed": str, "entry_id": str, "link_key": str, "pruned": str,
+    }, pk=("feed", "entry_id"))
+    # External-content FTS5 keyed by rowid, kept in step by triggers. (After a VACUUM,
+    # which may renumber rowids, run db["entries"].rebuild_fts().)
+    entries.enable_fts(["title", "excerpt"], fts_version="FTS5",  # type: ignore[union-attr]
+                       create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +165,14 @@ class Store:
     # --- entries --------------------------------------------------------------------------
 
     def save_feed(self, source: FeedSource, feed: ParsedFeed, now: datetime) -> SaveCounts:
-        """Insert new entries, refresh changed ones; all or nothing for this feed."""
+        """Insert new entries, refresh changed ones; all or nothing for this feed.
+
+        An entry is the stored one with the same id; failing that (guids that change on
+        every fetch, or switch http -> https) the same guid up to its scheme, or the same
+        canonical link, as long as the stored entry's own id is not in this document too
+        and the link is not one that several posts share. Entries that retention deleted
+        are not taken back while the feed still lists them. Nothing is ever deleted here.
+        """
         new = updated = unchanged = 0
         stamp = _format_time(now)
         with self.db.atomic():
@@ -155,33 +182,43 @@ class Store:
                 "site": source.site or feed.link,
                 "title": feed.title, "link": feed.link,
             }, pk="url")
-            known = self._known_entries(source.url)
-            by_link = {row["link_key"]: row for row in known.values() if row["link_key"]}
+            known = _Known(self._known_entries(source.url), feed)
+            pruned = _Known(self._pruned_entries(source.url), feed)
             for entry in feed.entries:
                 key = link_key(entry.link) if entry.link else None
-                row = known.get(entry.entry_id) or (by_link.get(key) if key else None)
-                if row is None:
+                row = known.find(entry, key)
+                if row is None and pruned.find(entry, key) is not None:
+                    unchanged += 1
+                elif row is None:
                     self._insert(source.url, entry, key, stamp, now)
                     new += 1
-                    if key:
-                        by_link[key] = {"entry_id": entry.entry_id, "content_hash": "",
-                                        "link_key": key}
-                    known[entry.entry_id] = {"entry_id": entry.entry_id,
-                                             "content_hash": entry.content_hash, "link_key": key}
+                    known.add({"entry_id": entry.entry_id, "content_hash": entry.content_hash,
+                               "link_key": key})
                 elif row["content_hash"] != entry.content_hash:
-                    self._update(source.url, row["entry_id"], entry, stamp)
+                    self._update(source.url, row["entry_id"], entry, key, stamp)
                     updated += 1
                 else:
                     unchanged += 1
+            self._forget_pruned(source.url, pruned.unmatched())
         return SaveCounts(new, updated, unchanged)
 
-    def _known_entries(self, feed_url: str) -> dict[str, dict[str, Any]]:
+    def _known_entries(self, feed_url: str) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "select entry_id, content_hash, link_key from entries where feed = ?", [feed_url])
-        return {r[0]: {"entry_id": r[0], "content_hash": r[1], "link_key": r[2]} for r in rows}
+        return [{"entry_id": r[0], "content_hash": r[1], "link_key": r[2]} for r in rows]
 
-    def _insert(self, feed_url: str, entry: ParsedEntry, key: str | None, stamp: str,
+    def _pruned_entries(self, feed_url: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("select entry_id, link_key from pruned where feed = ?", [feed_url])
+        return [{"entry_id": r[0], "content_hash": None, "link_key": r[1]} for r in rows]
+
+    def _forget_pruned(self, feed_url: str, entry_ids: Iterable[str]) -> None:
+        """A pruned entry the feed no longer lists cannot come back: its tombstone can go."""
+        self.db.conn.executemany("delete from pruned where feed = ? and entry_id = ?",
+                            [(feed_url, entry_id) for entry_id in entry_ids])
+
+    def _insert(self, feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None,
                 now: datetime) -> None:
+        # An entry dated in the future is dated now: it must not sit on top of the digest.
         date = min(entry.published or entry.updated or now, now)
         self.db["entries"].insert({  # type: ignore[union-attr]
             "feed": feed_url, "entry_id": entry.entry_id, "title": entry.title,
@@ -189,27 +226,39 @@ class Store:
             "author": entry.author, "thumbnail": entry.thumbnail,
             "published": _format_time(entry.published), "updated": _format_time(entry.updated),
             "date": _format_time(date), "first_seen": stamp, "last_seen": stamp,
-            "content_hash": entry.content_hash,
+            "content_hash": entry.content_hash, "dup_key": fingerprint(entry.title, entry.excerpt),
         })
 
-    def _update(self, feed_url: str, entry_id: str, entry: ParsedEntry, stamp: str) -> None:
+    def _update(self, feed_url: str, entry_id: str, entry: ParsedEntry, key: str | None,
+                stamp: str | None) -> None:
         """An edit is not news: the date and first-seen time stay."""
         self.db["entries"].update((feed_url, entry_id), {  # type: ignore[union-attr]
-            "title": entry.title, "link": entry.link, "excerpt": entry.excerpt,
+            "title": entry.title, "link": entry.link, "link_key": key, "excerpt": entry.excerpt,
             "author": entry.author, "thumbnail": entry.thumbnail,
             "updated": _format_time(entry.updated), "last_seen": stamp,
-            "content_hash": entry.content_hash,
+            "content_hash": entry.content_hash, "dup_key": fingerprint(entry.title, entry.excerpt),
         })
 
     # --- reading ----------------------------------------------------------------------------
 
     def latest(self, limit: int | None = 20, feed: str | None = None,
-               since: datetime | None = None) -> list[StoredEntry]:
-        """Newest first, across sources or for one (by name or URL)."""
-        where, params = ["1"], []
+               since: datetime | None = None,
+               feed_urls: Sequence[str] | None = None) -> list[StoredEntry]:
+        """Newest first, across sources (or `feed_urls`) or for one (by name or URL).
+
+        Across sources, an article that several of them carry is listed once, under the
+        source that published it first (see `_not_a_later_duplicate`).
+        """
+        where: list[str] = ["1"]
+        params: list[Any] = []
         if feed is not None:
             where.append("(f.name = ? or f.url = ?)")
             params += [feed, feed]
+        else:
+            where.append(_not_a_later_duplicate(feed_urls, params))
+        if feed_urls is not None:
+            where.append(f"e.feed in ({', '.join('?' * len(feed_urls))})")
+            params += list(feed_urls)
         if since is not None:
             where.append("e.date >= ?")
             params.append(_format_time(since))
@@ -220,16 +269,39 @@ class Store:
         return [_stored_entry(row) for row in self.db.execute(sql, params).fetchall()]
 
     def groups(self, feed_urls: Sequence[str], per_feed: int) -> list[FeedGroup]:
-        """Per source its newest entries; sources ordered by their newest entry."""
+        """Per source its newest entries; sources ordered by their newest entry.
+
+        An article that several of these sources carry is shown once, in the group of the
+        one that published it first.
+        """
         groups = []
         for url in feed_urls:
+            params: list[Any] = [url]
+            hidden = _not_a_later_duplicate(feed_urls, params)
             rows = self.db.execute(
-                f"{_SELECT_ENTRIES} where e.feed = ? order by e.date desc, e.rowid desc limit ?",
-                [url, per_feed]).fetchall()
+                f"{_SELECT_ENTRIES} where e.feed = ? and {hidden} "
+                "order by e.date desc, e.rowid desc limit ?", [*params, per_feed]).fetchall()
             if rows:
                 entries = tuple(_stored_entry(r) for r in rows)
                 groups.append(FeedGroup(entries[0].feed_name, entries[0].site, entries))
         return sorted(groups, key=lambda g: g.entries[0].date, reverse=True)
+
+    def search(self, query: str, limit: int = 20) -> list[StoredEntry]:
+        """Entries whose title or excerpt has every word of `query`, best match first.
+
+        Case and accents do not matter ("ete" finds "été"); `word*` matches a prefix. The
+        words are quoted, so FTS5 operators in a query are just words.
+        """
+        match = fts_query(query)
+        if not match:
+            return []
+        sql = (f"{_SELECT_ENTRIES} join entries_fts on entries_fts.rowid = e.rowid "
+               "where entries_fts match ? order by entries_fts.rank, e.date desc limit ?")
+        try:
+            rows = self.db.execute(sql, [match, limit]).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"search: cannot run {query!r}: {error}") from None
+        return [_stored_entry(row) for row in rows]
 
     def count_entries(self, feed_url: str | None = None) -> int:
         if feed_url is None:
@@ -260,19 +332,103 @@ class Store:
 
     def prune(self, max_entries: int | None, max_age_days: int | None, now: datetime,
               feed_urls: Iterable[str] | None = None) -> int:
-        """Apply retention; returns the number of entries deleted."""
-        deleted = 0
+        """Apply retention; returns the number of entries deleted.
+
+        Deletes, per feed (of `feed_urls`, default all), the entries beyond its
+        `max_entries` newest and those dated more than `max_age_days` ago (None: no such
+        limit). A deleted entry leaves a tombstone so that the next fetch does not take it
+        back as new while the feed still lists it.
+        """
+        params: dict[str, Any] = {"now": _format_time(now), "keep": max_entries,
+                                  "cutoff": _format_time(now - timedelta(days=max_age_days or 0))}
+        doomed = []
+        if max_age_days is not None:
+            doomed.append("date < :cutoff")
+        if max_entries is not None:
+            doomed.append("rowid in (select rowid from (select rowid, row_number() over "
+                          "(partition by feed order by date desc, rowid desc) as n "
+                          "from entries) where n > :keep)")
+        if not doomed:
+            return 0
+        where = f"({' or '.join(doomed)})"
+        if feed_urls is not None:
+            names = {f"feed{i}": url for i, url in enumerate(feed_urls)}
+            params.update(names)
+            where += f" and feed in ({', '.join(':' + name for name in names) or 'null'})"
         with self.db.atomic():
-            if max_age_days is not None:
-                cutoff = _format_time(now - timedelta(days=max_age_days))
-                deleted += self.db.execute("delete from entries where date < ?",
-                                           [cutoff]).rowcount
-            if max_entries is not None:
-                deleted += self.db.execute(
-                    "delete from entries where rowid in (select rowid from (select rowid, "
-                    "row_number() over (partition by feed order by date desc, rowid desc) as n "
-                    "from entries) where n > ?)", [max_entries]).rowcount
-        return deleted
+            self.db.execute(
+                "insert or replace into pruned (feed, entry_id, link_key, pruned) "
+                f"select feed, entry_id, link_key, :now from entries where {where}", params)
+            return int(self.db.execute(f"delete from entries where {where}", params).rowcount)
+
+
+class _Known:
+    """Entries of one feed (stored or pruned), found by id, id up to scheme, or link."""
+
+    def __init__(self, rows: list[dict[str, Any]], feed: ParsedFeed) -> None:
+        self.rows = rows
+        self.by_id = {row["entry_id"]: row for row in rows}
+        self.by_id_key = {id_key(row["entry_id"]): row for row in rows}
+        self.by_link = {row["link_key"]: row for row in rows if row["link_key"]}
+        self.in_document = {entry.entry_id for entry in feed.entries}
+        links = [link_key(e.link) for e in feed.entries if e.link]
+        home = link_key(feed.link) if feed.link else None
+        # a link several posts share (the home page, a podcast page) identifies none of them
+        self.shared_links = {k for k in links if links.count(k) > 1 or k == home}
+        self.matched: set[str] = set()
+
+    def find(self, entry: ParsedEntry, key: str | None) -> dict[str, Any] | None:
+        row = self.by_id.get(entry.entry_id)
+        if row is None:
+            row = self.by_id_key.get(id_key(entry.entry_id))
+            if row is None and key is not None and key not in self.shared_links:
+                row = self.by_link.get(key)
+            if row is not None and row["entry_id"] in self.in_document:
+                row = None  # that stored entry is in this document itself: another post
+        if row is not None:
+            self.matched.add(row["entry_id"])
+        return row
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.by_id[row["entry_id"]] = row
+        self.by_id_key.setdefault(id_key(row["entry_id"]), row)
+        if row["link_key"] and row["link_key"] not in self.shared_links:
+            self.by_link.setdefault(row["link_key"], row)
+        self.matched.add(row["entry_id"])
+
+    def unmatched(self) -> list[str]:
+        return [row["entry_id"] for row in self.rows if row["entry_id"] not in self.matched]
+
+
+def fts_query(query: str) -> str:
+    """A user's words as an FTS5 query: each one quoted (so `"`, `-`, `OR`, `NEAR(` are
+    text), all required; a trailing `*` asks for a prefix."""
+    terms = []
+    for word in query.split():
+        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+        word = word.rstrip("*") if prefix else word
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+def _not_a_later_duplicate(feed_urls: Sequence[str] | None, params: list[Any]) -> str:
+    """SQL condition on `e`: no other source (among `feed_urls`, if given) has the same
+    article (same link up to tracking and scheme, or same title and opening words) with an
+    earlier date, or the same date and an earlier first sighting."""
+    among = ""
+    if feed_urls is not None:
+        among = f" and o.feed in ({', '.join('?' * len(feed_urls))})"
+    conditions = []
+    for column in ("link_key", "dup_key"):
+        conditions.append(
+            f"not exists (select 1 from entries o where o.{column} = e.{column} "
+            f"and o.feed != e.feed{among} and (o.date < e.date or (o.date = e.date and "
+            "(o.first_seen < e.first_seen or (o.first_seen = e.first_seen "
+            "and o.rowid < e.rowid)))))")
+        if feed_urls is not None:
+            params.extend(feed_urls)
+    return "(" + " and ".join(conditions) + ")"
 
 
 _SELECT_ENTRIES = """

@@ -7,8 +7,10 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-_TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "igshid", "yclid", "_hsenc"}
+_TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "igshid", "yclid", "_hsenc",
+                    "_hsmi", "msclkid", "dclid", "mkt_tok", "ref_src"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_URL_ID = re.compile(r"(https?://)([^/?#]*)", re.I)
 
 
 def safe_http_url(value: str | None, base: str | None = None) -> str | None:
@@ -70,6 +72,18 @@ def link_key(url: str) -> str:
     without_scheme = canonical.split("://", 1)[-1]
     path, sep, query = without_scheme.partition("?")
     return path.rstrip("/") + sep + query
+
+
+def id_key(entry_id: str) -> str:
+    """Compare entry ids by this: a URL-like guid that switched http -> https is the same.
+
+    Only the scheme and the host's case are ignored: a fragment or a query can be all that
+    tells two posts apart (`page#post-1`, `?p=2`).
+    """
+    match = _URL_ID.match(entry_id)
+    if match is None:
+        return entry_id
+    return match.group(2).lower() + entry_id[match.end():]
 
 
 def redact(url: str) -> str:

@@ -92,3 +92,68 @@ def test_entry_without_guid_or_link_gets_a_stable_hash_id() -> None:
     first = parse_feed(rss, {}, OPTIONS).entries[0]
     again = parse_feed(rss, {}, OPTIONS).entries[0]
     assert first.entry_id.startswith("hash:") and first.entry_id == again.entry_id
+
+
+# --- issue 4 --------------------------------------------------------------------------------
+
+
+def atom(*entries: str) -> bytes:
+    return ("<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
+            + "".join(entries) + "</feed>").encode()
+
+
+@pytest.mark.parametrize(("published", "updated", "expected"), [
+    ("2026-02-30T10:00:00Z", None, None),        # feedparser would say March 2
+    ("0000-01-01T00:00:00Z", None, None),
+    ("10000-01-01T00:00:00Z", None, None),       # feedparser would say 2010-11-01
+    ("2026-02-30T10:00:00Z", "2026-03-01T08:00:00Z", datetime(2026, 3, 1, 8, tzinfo=UTC)),
+    ("2026-11-05T08:00:00+01:00", None, datetime(2026, 11, 5, 7, tzinfo=UTC)),
+])
+def test_impossible_dates_fall_back(published: str, updated: str | None,
+                                    expected: datetime | None) -> None:
+    updated_tag = f"<updated>{updated}</updated>" if updated else ""
+    [entry] = parse_feed(atom(f"<entry><id>1</id><title>x</title><published>{published}"
+                              f"</published>{updated_tag}</entry>"), {}, OPTIONS).entries
+    assert (entry.published or entry.updated) == expected
+
+
+def test_rss_dates_that_do_not_exist_are_none() -> None:
+    rss = (b"<rss version='2.0'><channel><title>x</title><item><guid>a</guid><title>a</title>"
+           b"<pubDate>Mon, 30 Feb 2026 10:00:00 +0000</pubDate></item></channel></rss>")
+    assert parse_feed(rss, {}, OPTIONS).entries[0].published is None
+
+
+def test_plain_text_content_stays_text() -> None:
+    [entry] = parse_feed(atom("<entry><id>1</id><title type='text'>a &lt;b&gt;</title>"
+                              "<content type='text'>x &lt; y &amp;amp; z</content></entry>"),
+                         {}, OPTIONS).entries
+    assert entry.title == "a <b>"
+    assert entry.excerpt == "x < y & z"  # "&amp;" is decoded once: never shown as entity source
+
+
+def test_teaser_in_description_full_post_in_content_encoded(data: Path) -> None:
+    rss = ("<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'>"
+           "<channel><title>x</title><item><guid>a</guid><title>a</title>"
+           "<description><![CDATA[<p>Le début [&#8230;]</p>]]></description>"
+           "<content:encoded><![CDATA[<p>Le début du billet, et toute la suite.</p>]]>"
+           "</content:encoded></item></channel></rss>").encode()
+    assert parse_feed(rss, {}, OPTIONS).entries[0].excerpt == "Le début du billet, et toute " \
+                                                              "la suite."
+
+
+def test_no_text_no_image_the_title_is_the_excerpt() -> None:
+    rss = (b"<rss version='2.0'><channel><title>x</title><item><guid>a</guid>"
+           b"<title>Un titre seul</title><description></description></item></channel></rss>")
+    assert parse_feed(rss, {}, OPTIONS).entries[0].excerpt == "Un titre seul"
+
+
+def test_posts_sharing_a_guid_and_a_link_stay_apart() -> None:
+    item = ("<item><guid>https://x.example/news</guid><title>{t}</title>"
+            "<link>https://x.example/news</link><description>{t} text</description></item>")
+    rss = ("<rss version='2.0'><channel><title>x</title>" + item.format(t="a")
+           + item.format(t="b") + item.format(t="c") + "</channel></rss>").encode()
+    entries = parse_feed(rss, {}, OPTIONS).entries
+    assert [e.title for e in entries] == ["a", "b", "c"]
+    assert len({e.entry_id for e in entries}) == 3
+    again = parse_feed(rss, {}, OPTIONS).entries
+    assert [e.entry_id for e in again] == [e.entry_id for e in entries]  # stable across fetches
