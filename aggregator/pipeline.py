@@ -46,8 +46,8 @@ def update_feeds(
 ) -> UpdateReport:
     """Fetch the configured (or named) feeds that are due, and store what is new.
 
-    `force` ignores "next due" times and retirement. `on_outcome` is called once per feed as
-    soon as it is done (for a progress bar).
+    `force` ignores "next due" times (not retirement: see `enable_feed`). `on_outcome` is
+    called once per feed as soon as it is done (for a progress bar).
     """
     sources = [s for s in config.select(list(names)) if s.enabled or names]
     updater = _Updater(config, store, force=force, on_outcome=on_outcome)
@@ -96,13 +96,10 @@ class _Updater:
     async def update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)
         state = self.store.feed_state(source)
-        if not self.force:
-            if state.retired:
-                return FeedOutcome(source, "skipped", error=None,
-                                   next_due=None, notice="retired (410 Gone); "
-                                   "`aggregator enable` to try it again")
-            if state.next_due is not None and state.next_due > now:
-                return FeedOutcome(source, "skipped", next_due=state.next_due)
+        if state.retired:
+            return FeedOutcome(source, "skipped")
+        if not self.force and state.next_due is not None and state.next_due > now:
+            return FeedOutcome(source, "skipped", next_due=state.next_due)
         url = state.fetch_url if state.fetch_url and not source.is_local else None
         result = await self.fetcher.fetch(source, state.validators, url=url)
         parsed: ParsedFeed | None = None
@@ -137,8 +134,13 @@ class _Updater:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
         assert page.content is not None and page.final_url is not None
         candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
+        # All the candidates together get one more `timeout`, not one each.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.settings.timeout
         for candidate in candidates:
-            result = await self.fetcher.fetch(source, url=candidate)
+            if loop.time() >= deadline:
+                break
+            result = await self.fetcher.fetch(source, url=candidate, deadline=deadline)
             if result.error is not None or result.content is None:
                 continue
             if looks_like_html(result.content, result.headers):
@@ -170,13 +172,19 @@ class _Updater:
         next_due = result.next_due
         if error is not None:
             outcome.status, outcome.error = "error", error
-            next_due = max(filter(None, [next_due, now + backoff(state.failures + 1)]))
+            delay = backoff(state.failures + 1)
+            next_due = max(filter(None, [next_due, now + delay if delay else None]), default=None)
         elif parsed is None:
             outcome.status = "not_modified"
         outcome.next_due = next_due
         self.store.record_fetch(result, now, next_due=next_due, fetch_url=fetch_url,
                                 error=error)
         return outcome
+
+
+def enable_feed(store: Store, source: FeedSource) -> None:
+    """Fetch a retired (410 Gone) feed again from the next run on, and forget its failures."""
+    store.set_retired(source.url, False)
 
 
 def backoff(failures: int) -> timedelta:

@@ -19,8 +19,8 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from aggregator.errors import StoreError
-from aggregator.models import FeedGroup, FeedSource, FetchResult, ParsedEntry, ParsedFeed, \
-    StoredEntry, Validators
+from aggregator.models import FeedGroup, FeedHealth, FeedSource, FetchResult, ParsedEntry, \
+    ParsedFeed, StoredEntry, Validators
 from aggregator.urls import link_key
 
 migrations = Migrations("aggregator")
@@ -141,6 +141,26 @@ class Store:
         with self.db.conn:
             self.db["feeds"].upsert({"url": url, "retired": int(retired), "failures": 0,  # type: ignore[union-attr]
                                      "next_due": None}, pk="url")
+
+    def feed_health(self, sources: Sequence[FeedSource | str] | None = None) -> list[FeedHealth]:
+        """Health records of these feeds (never fetched: empty ones), or of every stored feed."""
+        counts = dict(self.db.execute("select feed, count(*) from entries group by feed"))
+        rows = {row["url"]: row for row in self.feed_rows()}
+        wanted = list(rows) if sources is None else sources
+        records = []
+        for source in wanted:
+            url, name = (source, None) if isinstance(source, str) else (source.url, source.name)
+            row = rows.get(url) or {}
+            records.append(FeedHealth(
+                url=url, name=name or row.get("name"),
+                fetch_url=row.get("fetch_url") if row.get("fetch_url") != url else None,
+                last_attempt=_parse_time(row.get("last_attempt")),
+                last_success=_parse_time(row.get("last_success")),
+                http_status=row.get("http_status"), last_error=row.get("last_error"),
+                consecutive_failures=row.get("failures") or 0,
+                next_due=_parse_time(row.get("next_due")), retired=bool(row.get("retired")),
+                entries=counts.get(url, 0)))
+        return records
 
     # --- entries --------------------------------------------------------------------------
 
