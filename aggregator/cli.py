@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.console import Console
 
 from aggregator import __version__
 from aggregator.config import DEFAULT_CONFIG, Config, load_config
 from aggregator.errors import AggregatorError, ConfigError, LockedError, OutputError
+from aggregator.health import health_json, health_table, health_text
+from aggregator.lock import run_lock
 from aggregator.models import StoredEntry, UpdateReport
 from aggregator.outputs import write_if_changed, write_outputs
 from aggregator.pipeline import update_feeds
+from aggregator.progress import feed_progress
 from aggregator.render import FORMATS, render
 from aggregator.store import Store
 from aggregator.text import one_line
@@ -122,13 +126,16 @@ def fetch(
     """Fetch all (or the named) feeds and store new or updated entries.
 
     Prints nothing on success unless -v; one line per failed feed on stderr.
-    Exit 0 if all succeeded, 1 if some failed (the others are stored), 2 for a config error.
+    Exit 0 if all succeeded, 1 if some failed (the others are stored), 2 for a config error,
+    3 if another run holds the lock.
 
     Example: aggregator fetch --config feeds.yaml "Example blog"
     """
     with handled():
         loaded = load_config(config)
-        report = with_store(loaded, lambda s: update_feeds(loaded, s, feeds or (), force=force))
+        with run_lock(loaded), Store(loaded.settings.database) as store, \
+                feed_progress(len(loaded.select(feeds or []))) as on_outcome:
+            report = update_feeds(loaded, store, feeds or (), force=force, on_outcome=on_outcome)
     raise typer.Exit(report_fetch(report, verbose, quiet))
 
 
@@ -206,14 +213,16 @@ def run(
     """Fetch every feed, then write every configured output. The cron command.
 
     Silent on success; one line per problem on stderr.
-    Exit 0 ok, 1 some feeds failed, 2 config error, 4 no output could be written.
+    Exit 0 ok, 1 some feeds failed, 2 config error, 3 another run holds the lock,
+    4 no output could be written.
 
     Example (crontab): */30 * * * * aggregator run --config /srv/blog/feeds.yaml
     """
     with handled():
         loaded = load_config(config)
-        with Store(loaded.settings.database) as store:
-            report = update_feeds(loaded, store, force=force)
+        with run_lock(loaded), Store(loaded.settings.database) as store:
+            with feed_progress(len(loaded.feeds)) as on_outcome:
+                report = update_feeds(loaded, store, force=force, on_outcome=on_outcome)
             written = write_outputs(loaded, store)
     code = report_fetch(report, verbose, quiet)
     for result in written:
@@ -226,6 +235,29 @@ def run(
     elif any(w.error for w in written):
         code = max(code, EXIT_FEEDS_FAILED)
     raise typer.Exit(code)
+
+
+@app.command("feeds")
+def feeds_health(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+) -> None:
+    """Show each feed's health: last attempt and success, HTTP status, last error,
+    consecutive failures, next due time, retirement, entries stored.
+
+    A table on a terminal, tab-separated text when piped, JSON with --json (times in UTC).
+
+    Example: aggregator feeds --json
+    """
+    with handled():
+        loaded = load_config(config)
+        records = with_store(loaded, lambda s: s.feed_health(loaded.feeds))
+    if as_json:
+        typer.echo(json.dumps([health_json(r) for r in records], ensure_ascii=False, indent=2))
+    elif sys.stdout.isatty():
+        Console().print(health_table(records))
+    else:
+        sys.stdout.write(health_text(records))
 
 
 def main() -> None:
