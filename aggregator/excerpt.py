@@ -60,10 +60,14 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
     """Plain text of an HTML fragment. Reads only as much of it as `want_chars` needs."""
     if not html:
         return Extracted("")
-    if want_chars is not None and len(html) > HTML_PREFIX:
-        head = _extract(html[:HTML_PREFIX])
-        if len(head.text) > want_chars * 2:
-            return head
+    if want_chars is not None:
+        # Most posts give enough text in their first few KB: parse a short prefix first.
+        for prefix in (max(want_chars * 10, 2_000), HTML_PREFIX):
+            if len(html) <= prefix:
+                break
+            head = _extract(html[:prefix])
+            if len(head.text) > want_chars * 2:
+                return head
     return _extract(html[:MAX_HTML])
 
 

@@ -137,6 +137,7 @@ class Fetcher:
             response = await self.client.send(request, stream=True)
         try:
             yield response
+            await _drain(response)
         finally:
             await response.aclose()
 
@@ -189,6 +190,18 @@ async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
             raise FetchFailure(f"body larger than {max_bytes} bytes once decompressed")
         chunks.append(tail)
     return b"".join(chunks)
+
+
+async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+    """Read what is left of a small body (a 304's, a redirect's, an error page's), so that
+    the connection can be kept alive for the next feed; past `limit`, closing costs less."""
+    if response.is_stream_consumed:
+        return
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > limit:
+            return
 
 
 def _inflater(encoding: str) -> zlib._Decompress | None:

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,10 +21,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from aggregator.config import Config
-from aggregator.discover import feed_links, guessed_feed_urls
 from aggregator.fetch import FetchOptions, Fetcher, new_client
 from aggregator.models import FeedOutcome, FeedSource, FetchResult, ParsedFeed, UpdateReport
-from aggregator.parse import NotAFeed, ParseOptions, looks_like_html, parse_feed
 from aggregator.store import FeedState, Store
 from aggregator.urls import redact
 
@@ -69,6 +68,9 @@ class _Updater:
         http = client or new_client(options)
         try:
             self.fetcher = Fetcher(http, options)
+            # Feeds between their request and their commit: fetching outruns parsing, and
+            # without a bound every body would wait in memory for a free worker.
+            self._in_flight = asyncio.Semaphore(settings.concurrency + (os.cpu_count() or 1))
             with self._executor(len(sources)) as executor:
                 self.executor = executor
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
@@ -94,6 +96,10 @@ class _Updater:
         return ProcessPoolExecutor(max_workers=min(workers, feeds), mp_context=context)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
+        async with self._in_flight:
+            return await self._update_one(source)
+
+    async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)
         state = self.store.feed_state(source)
         if state.retired:
@@ -105,6 +111,9 @@ class _Updater:
         parsed: ParsedFeed | None = None
         fetch_url = url
         if result.error is None and result.content is not None:
+            # Imported here: a run where every feed answers 304 never loads the parsers.
+            from aggregator.parse import NotAFeed
+
             try:
                 parsed = await self._parse(source, result)
             except NotAFeed as not_a_feed:
@@ -118,6 +127,8 @@ class _Updater:
         return self._record(source, state, result, parsed, fetch_url, now)
 
     async def _parse(self, source: FeedSource, result: FetchResult) -> ParsedFeed:
+        from aggregator.parse import ParseOptions, parse_feed
+
         assert result.content is not None
         options = ParseOptions(
             excerpt_length=source.excerpt_length or self.config.settings.excerpt_length,
@@ -126,12 +137,21 @@ class _Updater:
         if self.executor is None:
             return parse_feed(result.content, result.headers, options)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, parse_feed, result.content,
-                                          result.headers, options)
+        try:
+            return await loop.run_in_executor(self.executor, parse_feed, result.content,
+                                              result.headers, options)
+        except BrokenProcessPool:
+            # A worker died (killed, or the caller's script lacks its `__main__` guard,
+            # which forkserver workers need): parse the remaining feeds here.
+            self.executor = None
+            return parse_feed(result.content, result.headers, options)
 
     async def _discover(self, source: FeedSource,
                         page: FetchResult) -> tuple[FetchResult, ParsedFeed | None]:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
+        from aggregator.discover import feed_links, guessed_feed_urls
+        from aggregator.parse import NotAFeed, looks_like_html
+
         assert page.content is not None and page.final_url is not None
         candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
         # All the candidates together get one more `timeout`, not one each.

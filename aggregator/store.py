@@ -93,9 +93,12 @@ class Store:
     # --- feeds ----------------------------------------------------------------------------
 
     def feed_state(self, source: FeedSource) -> FeedState:
-        row = self._feed_row(source.url)
-        if row is None:
+        cursor = self.db.execute("select * from feeds where url = ?", [source.url])
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchone()
+        if found is None:
             return FeedState()
+        row = dict(zip(names, found, strict=True))
         return FeedState(
             fetch_url=row["fetch_url"],
             validators=Validators(row["etag"], row["last_modified"]),
@@ -134,8 +137,16 @@ class Store:
             values["redirect_to"], values["redirect_seen"] = result.permanent_redirect, seen
         elif not failed:
             values["redirect_to"], values["redirect_seen"] = None, 0
+        self._upsert_feed(values)
+
+    def _upsert_feed(self, values: dict[str, Any]) -> None:
+        """One statement (sqlite-utils' upsert inspects the table on every call)."""
+        columns = ", ".join(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "url")
         with self.db.conn:
-            self.db["feeds"].upsert(values, pk="url")  # type: ignore[union-attr]
+            self.db.execute(
+                f"insert into feeds ({columns}) values ({', '.join('?' * len(values))}) "
+                f"on conflict(url) do update set {updates}", list(values.values()))
 
     def set_retired(self, url: str, retired: bool) -> None:
         with self.db.conn:
@@ -168,20 +179,22 @@ class Store:
         """Insert new entries, refresh changed ones; all or nothing for this feed."""
         new = updated = unchanged = 0
         stamp = _format_time(now)
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
         with self.db.conn:
-            self.db["feeds"].upsert({  # type: ignore[union-attr]
+            self._upsert_feed({
                 "url": source.url,
                 "name": source.name or feed.title or _host(feed.link or source.url),
                 "site": source.site or feed.link,
                 "title": feed.title, "link": feed.link,
-            }, pk="url")
+            })
             known = self._known_entries(source.url)
             by_link = {row["link_key"]: row for row in known.values() if row["link_key"]}
             for entry in feed.entries:
                 key = link_key(entry.link) if entry.link else None
                 row = known.get(entry.entry_id) or (by_link.get(key) if key else None)
                 if row is None:
-                    self._insert(source.url, entry, key, stamp, now)
+                    inserts.append(_insert_values(source.url, entry, key, stamp, now))
                     new += 1
                     if key:
                         by_link[key] = {"entry_id": entry.entry_id, "content_hash": "",
@@ -189,37 +202,18 @@ class Store:
                     known[entry.entry_id] = {"entry_id": entry.entry_id,
                                              "content_hash": entry.content_hash, "link_key": key}
                 elif row["content_hash"] != entry.content_hash:
-                    self._update(source.url, row["entry_id"], entry, stamp)
+                    updates.append(_update_values(source.url, row["entry_id"], entry, stamp))
                     updated += 1
                 else:
                     unchanged += 1
+            self.db.conn.executemany(_INSERT_ENTRY, inserts)
+            self.db.conn.executemany(_UPDATE_ENTRY, updates)
         return SaveCounts(new, updated, unchanged)
 
     def _known_entries(self, feed_url: str) -> dict[str, dict[str, Any]]:
         rows = self.db.execute(
             "select entry_id, content_hash, link_key from entries where feed = ?", [feed_url])
         return {r[0]: {"entry_id": r[0], "content_hash": r[1], "link_key": r[2]} for r in rows}
-
-    def _insert(self, feed_url: str, entry: ParsedEntry, key: str | None, stamp: str,
-                now: datetime) -> None:
-        date = min(entry.published or entry.updated or now, now)
-        self.db["entries"].insert({  # type: ignore[union-attr]
-            "feed": feed_url, "entry_id": entry.entry_id, "title": entry.title,
-            "link": entry.link, "link_key": key, "excerpt": entry.excerpt,
-            "author": entry.author, "thumbnail": entry.thumbnail,
-            "published": _format_time(entry.published), "updated": _format_time(entry.updated),
-            "date": _format_time(date), "first_seen": stamp, "last_seen": stamp,
-            "content_hash": entry.content_hash,
-        })
-
-    def _update(self, feed_url: str, entry_id: str, entry: ParsedEntry, stamp: str) -> None:
-        """An edit is not news: the date and first-seen time stay."""
-        self.db["entries"].update((feed_url, entry_id), {  # type: ignore[union-attr]
-            "title": entry.title, "link": entry.link, "excerpt": entry.excerpt,
-            "author": entry.author, "thumbnail": entry.thumbnail,
-            "updated": _format_time(entry.updated), "last_seen": stamp,
-            "content_hash": entry.content_hash,
-        })
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -281,6 +275,29 @@ class Store:
                     "row_number() over (partition by feed order by date desc, rowid desc) as n "
                     "from entries) where n > ?)", [max_entries]).rowcount
         return deleted
+
+
+_ENTRY_COLUMNS = ("feed", "entry_id", "title", "link", "link_key", "excerpt", "author",
+                  "thumbnail", "published", "updated", "date", "first_seen", "last_seen",
+                  "content_hash")
+_INSERT_ENTRY = (f"insert into entries ({', '.join(_ENTRY_COLUMNS)}) "
+                 f"values ({', '.join('?' * len(_ENTRY_COLUMNS))})")
+# An edit is not news: the date and first-seen time stay.
+_UPDATE_ENTRY = ("update entries set title = ?, link = ?, excerpt = ?, author = ?, thumbnail = ?,"
+                 " updated = ?, last_seen = ?, content_hash = ? where feed = ? and entry_id = ?")
+
+
+def _insert_values(feed_url: str, entry: ParsedEntry, key: str | None, stamp: str,
+                   now: datetime) -> list[Any]:
+    date = min(entry.published or entry.updated or now, now)
+    return [feed_url, entry.entry_id, entry.title, entry.link, key, entry.excerpt, entry.author,
+            entry.thumbnail, _format_time(entry.published), _format_time(entry.updated),
+            _format_time(date), stamp, stamp, entry.content_hash]
+
+
+def _update_values(feed_url: str, entry_id: str, entry: ParsedEntry, stamp: str) -> list[Any]:
+    return [entry.title, entry.link, entry.excerpt, entry.author, entry.thumbnail,
+            _format_time(entry.updated), stamp, entry.content_hash, feed_url, entry_id]
 
 
 _SELECT_ENTRIES = """

@@ -69,6 +69,7 @@ class FaultServer:
         """Serve a feed at /feed (where discovery looks when a page advertises none)."""
         self.stop = threading.Event()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.connections = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fault = self  # type: ignore[attr-defined]
@@ -115,6 +116,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.fault.connections += 1
 
     def handle(self) -> None:
         with suppress(OSError):  # the client gave up on us: that is the point of most faults

@@ -318,3 +318,17 @@ def test_the_user_agent_names_the_version_and_the_project(write_config: WriteCon
     [(_, headers)] = server.requests
     assert headers["user-agent"] == f"aggregator/{__version__} (+{PROJECT_URL})"
     assert "gzip" in headers["accept-encoding"]
+
+
+def test_answers_without_a_body_keep_the_connection_alive(write_config: WriteConfig) -> None:
+    with fault_server() as server:
+        feeds = [{"url": server.url(f"/ok/{name}"), "allow_private": True} for name in "abc"]
+        feeds.append({"url": server.url("/temporary"), "allow_private": True})
+        config = write_config(feeds, per_host=1, workers=1)
+        server.broken = True
+        with Store(config.settings.database) as store:
+            update_feeds(config, store)
+            before = server.connections
+            second = update_feeds(config, store)
+    assert [o.status for o in second.outcomes] == ["not_modified"] * 4
+    assert server.connections - before == 1  # five answers (304s, a 302) on one connection
