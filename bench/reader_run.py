@@ -20,8 +20,10 @@ def main() -> None:
     reader = make_reader(str(arguments.database))
     for url in arguments.urls.read_text().split():
         reader.add_feed(url, exist_ok=True)
-    errors = sum(1 for result in reader.update_feeds_iter(workers=arguments.workers)
-                 if isinstance(result.value, Exception))
+    # scheduled=False: request every feed, as `aggregator fetch` does (reader's default
+    # skips a feed updated less than an hour ago: a warm run would make no request at all)
+    results = reader.update_feeds_iter(scheduled=False, workers=arguments.workers)
+    errors = sum(1 for result in results if isinstance(result.value, Exception))
     print(f"{reader.get_entry_counts().total} entries, {errors} errors")
     reader.close()
 

@@ -147,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--feeds", type=int, default=500)
     parser.add_argument("--reader", action="store_true", help="also run lemon24/reader")
     parser.add_argument("--reader-workers", type=int, default=1)
+    parser.add_argument("--skip-aggregator", action="store_true")
     parser.add_argument("--latency", type=float, default=0.0,
                         help="seconds the server waits before each answer")
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
@@ -168,9 +169,10 @@ def main(argv: Sequence[str] | None = None) -> None:
               f"aggregator settings {settings}")
         print(f"{'tool':<22} {'run':<5} {'wall s':>8} {'CPU s':>8} {'RSS MB':>8} "
               f"{'all MB':>7} {'feeds/s':>8}")
-        with tempfile.TemporaryDirectory(prefix="aggregator-bench-") as folder:
-            report("aggregator", arguments.feeds,
-                   aggregator_runs(urls, Path(folder), arguments.runs, settings))
+        if not arguments.skip_aggregator:
+            with tempfile.TemporaryDirectory(prefix="aggregator-bench-") as folder:
+                report("aggregator", arguments.feeds,
+                       aggregator_runs(urls, Path(folder), arguments.runs, settings))
         if arguments.reader:
             with tempfile.TemporaryDirectory(prefix="reader-bench-") as folder:
                 report(f"reader (workers={arguments.reader_workers})", arguments.feeds,
