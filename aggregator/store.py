@@ -137,19 +137,19 @@ class Store:
             values["redirect_to"], values["redirect_seen"] = result.permanent_redirect, seen
         elif not failed:
             values["redirect_to"], values["redirect_seen"] = None, 0
-        self._upsert_feed(values)
+        with self.db.atomic():
+            self._upsert_feed(values)
 
     def _upsert_feed(self, values: dict[str, Any]) -> None:
         """One statement (sqlite-utils' upsert inspects the table on every call)."""
         columns = ", ".join(values)
         updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "url")
-        with self.db.conn:
-            self.db.execute(
-                f"insert into feeds ({columns}) values ({', '.join('?' * len(values))}) "
-                f"on conflict(url) do update set {updates}", list(values.values()))
+        self.db.execute(
+            f"insert into feeds ({columns}) values ({', '.join('?' * len(values))}) "
+            f"on conflict(url) do update set {updates}", list(values.values()))
 
     def set_retired(self, url: str, retired: bool) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db["feeds"].upsert({"url": url, "retired": int(retired), "failures": 0,  # type: ignore[union-attr]
                                      "next_due": None}, pk="url")
 
@@ -181,7 +181,7 @@ class Store:
         stamp = _format_time(now)
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
-        with self.db.conn:
+        with self.db.atomic():
             self._upsert_feed({
                 "url": source.url,
                 "name": source.name or feed.title or _host(feed.link or source.url),
@@ -264,7 +264,7 @@ class Store:
               feed_urls: Iterable[str] | None = None) -> int:
         """Apply retention; returns the number of entries deleted."""
         deleted = 0
-        with self.db.conn:
+        with self.db.atomic():
             if max_age_days is not None:
                 cutoff = _format_time(now - timedelta(days=max_age_days))
                 deleted += self.db.execute("delete from entries where date < ?",
