@@ -38,6 +38,9 @@ from aggregator.feedsfile import (
 from aggregator.models import FeedPreview, FeedSource, StoredEntry, UpdateReport
 from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
 from aggregator.pipeline import inspect_feed, update_feeds
+from aggregator.health import health_json, health_table, health_text
+from aggregator.lock import run_lock
+from aggregator.progress import feed_progress
 from aggregator.render import FORMATS, render
 from aggregator.runreport import run_report, write_report
 from aggregator.retention import prune as apply_retention
@@ -169,13 +172,16 @@ def fetch(
     """Fetch all (or the named) feeds and store new or updated entries.
 
     Prints nothing on success unless -v; one line per failed feed on stderr.
-    Exit 0 if all succeeded, 1 if some failed (the others are stored), 2 for a config error.
+    Exit 0 if all succeeded, 1 if some failed (the others are stored), 2 for a config error,
+    3 if another run holds the lock.
 
     Example: aggregator fetch --config feeds.yaml "Example blog"
     """
     with handled():
         loaded = load_config(config)
-        report = with_store(loaded, lambda s: update_feeds(loaded, s, feeds or (), force=force))
+        with run_lock(loaded), Store(loaded.settings.database) as store, \
+                feed_progress(len(loaded.select(feeds or []))) as on_outcome:
+            report = update_feeds(loaded, store, feeds or (), force=force, on_outcome=on_outcome)
     raise typer.Exit(report_fetch(report, verbose, quiet))
 
 
@@ -290,7 +296,8 @@ def run(
     """Fetch every feed, then write every configured output. The cron command.
 
     Silent on success; one line per problem on stderr.
-    Exit 0 ok, 1 some feeds failed, 2 config error, 4 no output could be written.
+    Exit 0 ok, 1 some feeds failed, 2 config error, 3 another run holds the lock,
+    4 no output could be written.
 
     Example (crontab): */30 * * * * aggregator run --config /srv/blog/feeds.yaml
     --report /srv/blog/last-run.json
@@ -298,8 +305,9 @@ def run(
     verbose, quiet = levels(verbose, quiet)
     with handled():
         loaded = load_config(config)
-        with Store(loaded.settings.database) as store:
-            report = update_feeds(loaded, store, force=force)
+        with run_lock(loaded), Store(loaded.settings.database) as store:
+            with feed_progress(len(loaded.feeds)) as on_outcome:
+                report = update_feeds(loaded, store, force=force, on_outcome=on_outcome)
             apply_retention(loaded, store)
             written = write_outputs(loaded, store)
     code = report_fetch(report, verbose, quiet)
@@ -646,6 +654,29 @@ def search_entries(
         typer.echo(f"    {entry.excerpt}")
         if entry.link:
             typer.echo(f"    {entry.link}")
+
+
+@app.command("feeds")
+def feeds_health(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    config: ConfigPath = Path(DEFAULT_CONFIG),
+) -> None:
+    """Show each feed's health: last attempt and success, HTTP status, last error,
+    consecutive failures, next due time, retirement, entries stored.
+
+    A table on a terminal, tab-separated text when piped, JSON with --json (times in UTC).
+
+    Example: aggregator feeds --json
+    """
+    with handled():
+        loaded = load_config(config)
+        records = with_store(loaded, lambda s: s.feed_health(loaded.feeds))
+    if as_json:
+        typer.echo(json.dumps([health_json(r) for r in records], ensure_ascii=False, indent=2))
+    elif sys.stdout.isatty():
+        Console().print(health_table(records))
+    else:
+        sys.stdout.write(health_text(records))
 
 
 def main() -> None:

@@ -42,4 +42,8 @@ def feed_links(html: bytes, base_url: str) -> list[str]:
 
 
 def guessed_feed_urls(site_url: str) -> list[str]:
-    return [urljoin(site_url, path) for path in COMMON_PATHS]
+    """The usual feed paths under the page's folder (a blog in /blog/), then at the root."""
+    folder = urljoin(site_url, ".")
+    under_folder = [urljoin(folder, path.lstrip("/")) for path in COMMON_PATHS]
+    at_root = [urljoin(site_url, path) for path in COMMON_PATHS]
+    return list(dict.fromkeys(under_folder + at_root))

@@ -73,17 +73,24 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def fetch(
-        self, source: FeedSource, validators: Validators = Validators(), url: str | None = None
+        self, source: FeedSource, validators: Validators = Validators(), url: str | None = None,
+        deadline: float | None = None,
     ) -> FetchResult:
-        """Fetch `url` (default: the source's URL) for `source`, never raising."""
+        """Fetch `url` (default: the source's URL) for `source`, never raising.
+
+        The request must be over within `timeout` seconds of getting its turn, or by
+        `deadline` (event loop time) when given.
+        """
         target = url or source.url
         if source.is_local and url is None:
             return await asyncio.to_thread(read_local, source, self.options.max_bytes)
         host = urlsplit(target).hostname or ""
         host_limit = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
         async with self._all, host_limit:
+            if deadline is None:
+                deadline = asyncio.get_running_loop().time() + self.options.timeout
             try:
-                async with asyncio.timeout(self.options.timeout):
+                async with asyncio.timeout_at(deadline):
                     return await self._fetch_following_redirects(source, target, validators)
             except TimeoutError:
                 return _failed(source, f"no complete answer within {self.options.timeout:g} s")
@@ -121,9 +128,16 @@ class Fetcher:
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         request = self.client.build_request("GET", url, headers=headers)
-        response = await self.client.send(request, stream=True)
+        try:
+            response = await self.client.send(request, stream=True)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            # A kept-alive connection can be spoiled by the answer before it (bytes past its
+            # Content-Length) or closed by the server meanwhile; that connection is dropped
+            # now, and a GET may be sent again on another.
+            response = await self.client.send(request, stream=True)
         try:
             yield response
+            await _drain(response)
         finally:
             await response.aclose()
 
@@ -139,9 +153,12 @@ class Fetcher:
             return FetchResult(**common, validators=_validators(response))  # type: ignore[arg-type]
         if status == 410:
             return FetchResult(**common, retired=True,  # type: ignore[arg-type]
-                               error="410 Gone: the feed was removed; it is retired")
+                                      error="410 Gone: the feed was removed; it is retired "
+                                     "(no more requests until `aggregator enable`)")
         if status >= 400:
-            return FetchResult(**common, error=f"HTTP {status} {response.reason_phrase}".strip())  # type: ignore[arg-type]
+            # The standard phrase, not the server's: its text is untrusted and unbounded.
+            phrase = httpx.codes.get_reason_phrase(status)
+            return FetchResult(**common, error=f"HTTP {status} {phrase}".strip())  # type: ignore[arg-type]
         content = await read_body(response, self.options.max_bytes)
         headers = {k.lower(): v for k, v in response.headers.items()
                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
@@ -173,6 +190,18 @@ async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
             raise FetchFailure(f"body larger than {max_bytes} bytes once decompressed")
         chunks.append(tail)
     return b"".join(chunks)
+
+
+async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
+    """Read what is left of a small body (a 304's, a redirect's, an error page's), so that
+    the connection can be kept alive for the next feed; past `limit`, closing costs less."""
+    if response.is_stream_consumed:
+        return
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > limit:
+            return
 
 
 def _inflater(encoding: str) -> zlib._Decompress | None:
@@ -261,6 +290,9 @@ def _describe_http_error(error: httpx.HTTPError) -> str:
         httpx.RemoteProtocolError: "server broke the HTTP protocol",
         httpx.ReadError: "connection lost while reading",
     }
+    if "peer closed connection without sending complete message body" in str(error):
+        detail = str(error).partition("(")[2].rstrip(")")
+        return f"connection closed before the end of the body ({detail})"[:200]
     for cls, label in kind.items():
         if isinstance(error, cls):
             detail = str(error).splitlines()[0] if str(error) else ""

@@ -9,6 +9,7 @@ Named by the way they travel:
     StoredFeed      store     -> render       what the last successful fetch said about a feed
     FeedOutcome     pipeline  -> caller       what happened to one feed in a run
     FeedPreview     pipeline  -> cli          what a feed looks like, nothing stored (add, doctor)
+    FeedHealth      store     -> cli          how a feed has been doing across runs
 """
 
 from __future__ import annotations
@@ -134,6 +135,25 @@ class FeedOutcome:
     """The URL actually fetched, when it differs from the configured one (discovered, moved)."""
     notice: str | None = None
     """Something the user should act on although the fetch worked (a permanent redirect)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """A feed's fetch history, as `aggregator feeds` shows it."""
+
+    url: str
+    """The URL in feeds.yaml: the feed's identity."""
+    name: str | None = None
+    fetch_url: str | None = None
+    """What is requested now, when it differs from `url` (discovered, moved permanently)."""
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    http_status: int | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    next_due: datetime | None = None
+    retired: bool = False
+    entries: int = 0
 
 
 @dataclass(slots=True)

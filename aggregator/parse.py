@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, cast
+from xml.sax import SAXParseException
 
 import feedparser
 from feedparser.api import SUPPORTED_VERSIONS
@@ -81,6 +82,9 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
         sanitize_html=False,
         resolve_relative_uris=False,
     )
+    if _ends_early(parsed.get("bozo_exception")):
+        # feedparser's lenient fallback would still return the entries before the cut.
+        raise NotAFeed("truncated: the document ends in the middle of an element")
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = str(reason).splitlines()[0][:120] if reason else "unrecognised format"
@@ -95,6 +99,12 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
     version = str(parsed.get("version") or "")
     return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
                       format=SUPPORTED_VERSIONS.get(version, version) or None)
+
+
+def _ends_early(error: object) -> bool:
+    """The XML parser reached the end of the bytes with elements still open."""
+    return isinstance(error, SAXParseException) and error.getMessage() in (
+        "no element found", "unclosed token")
 
 
 def neutralize_doctype(content: bytes) -> bytes:

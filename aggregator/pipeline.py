@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,6 @@ from pathlib import Path
 import httpx
 
 from aggregator.config import Config, Settings
-from aggregator.discover import feed_links, guessed_feed_urls
 from aggregator.fetch import Fetcher, FetchFailure, FetchOptions, check_address, new_client
 from aggregator.models import (
     FeedOutcome,
@@ -32,7 +32,6 @@ from aggregator.models import (
     UpdateReport,
     Validators,
 )
-from aggregator.parse import NotAFeed, ParseOptions, looks_like_html, parse_feed
 from aggregator.store import FeedState, Store
 from aggregator.urls import redact
 
@@ -55,8 +54,8 @@ def update_feeds(
 ) -> UpdateReport:
     """Fetch the configured (or named) feeds that are due, and store what is new.
 
-    `force` ignores "next due" times and retirement. `on_outcome` is called once per feed as
-    soon as it is done (for a progress bar).
+    `force` ignores "next due" times (not retirement: see `enable_feed`). `on_outcome` is
+    called once per feed as soon as it is done (for a progress bar).
     """
     sources = [s for s in config.select(list(names)) if s.enabled or names]
     updater = _Updater(config, store, force=force, on_outcome=on_outcome)
@@ -77,6 +76,9 @@ class _Updater:
                                concurrency=settings.concurrency, per_host=settings.per_host)
         http = client or new_client(options)
         try:
+            # Feeds between their request and their commit: fetching outruns parsing, and
+            # without a bound every body would wait in memory for a free worker.
+            self._in_flight = asyncio.Semaphore(settings.concurrency + (os.cpu_count() or 1))
             with self._executor(len(sources)) as executor:
                 self.reader = _FeedReader(settings, Fetcher(http, options), executor)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
@@ -102,15 +104,16 @@ class _Updater:
         return ProcessPoolExecutor(max_workers=min(workers, feeds), mp_context=context)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
+        async with self._in_flight:
+            return await self._update_one(source)
+
+    async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)
         state = self.store.feed_state(source)
-        if not self.force:
-            if state.retired:
-                return FeedOutcome(source, "skipped", error=None,
-                                   next_due=None, notice="retired (410 Gone); "
-                                   "`aggregator enable` to try it again")
-            if state.next_due is not None and state.next_due > now:
-                return FeedOutcome(source, "skipped", next_due=state.next_due)
+        if state.retired:
+            return FeedOutcome(source, "skipped")
+        if not self.force and state.next_due is not None and state.next_due > now:
+            return FeedOutcome(source, "skipped", next_due=state.next_due)
         url = state.fetch_url if state.fetch_url and not source.is_local else None
         result, parsed, discovered = await self.reader.read(source, state.validators, url)
         fetch_url = result.final_url if discovered else url
@@ -136,7 +139,8 @@ class _Updater:
         next_due = result.next_due
         if error is not None:
             outcome.status, outcome.error = "error", error
-            next_due = max(filter(None, [next_due, now + backoff(state.failures + 1)]))
+            delay = backoff(state.failures + 1)
+            next_due = max(filter(None, [next_due, now + delay if delay else None]), default=None)
         elif parsed is None:
             outcome.status = "not_modified"
         outcome.next_due = next_due
@@ -163,6 +167,9 @@ class _FeedReader:
         result = await self.fetcher.fetch(source, validators or Validators(), url=url)
         if result.error is not None or result.content is None:
             return result, None, False
+        # Imported here: a run where every feed answers 304 never loads the parsers.
+        from aggregator.parse import NotAFeed
+
         try:
             return result, await self._parse(source, result), False
         except NotAFeed as not_a_feed:
@@ -175,6 +182,8 @@ class _FeedReader:
             return _with_error(result, message), None, False
 
     async def _parse(self, source: FeedSource, result: FetchResult) -> ParsedFeed:
+        from aggregator.parse import ParseOptions, parse_feed
+
         assert result.content is not None
         options = ParseOptions(
             excerpt_length=source.excerpt_length or self.settings.excerpt_length,
@@ -183,16 +192,30 @@ class _FeedReader:
         if self.executor is None:
             return parse_feed(result.content, result.headers, options)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, parse_feed, result.content,
-                                          result.headers, options)
+        try:
+            return await loop.run_in_executor(self.executor, parse_feed, result.content,
+                                              result.headers, options)
+        except BrokenProcessPool:
+            # A worker died (killed, or the caller's script lacks its `__main__` guard,
+            # which forkserver workers need): parse the remaining feeds here.
+            self.executor = None
+            return parse_feed(result.content, result.headers, options)
 
     async def _discover(self, source: FeedSource,
                         page: FetchResult) -> tuple[FetchResult, ParsedFeed | None]:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
+        from aggregator.discover import feed_links, guessed_feed_urls
+        from aggregator.parse import NotAFeed, looks_like_html
+
         assert page.content is not None and page.final_url is not None
         candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
+        # All the candidates together get one more `timeout`, not one each.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout
         for candidate in candidates:
-            result = await self.fetcher.fetch(source, url=candidate)
+            if loop.time() >= deadline:
+                break
+            result = await self.fetcher.fetch(source, url=candidate, deadline=deadline)
             if result.error is not None or result.content is None:
                 continue
             if looks_like_html(result.content, result.headers):
@@ -265,6 +288,11 @@ async def _is_public(url: str) -> bool:
 
 
 _NO_DATE = datetime.min.replace(tzinfo=UTC)
+
+
+def enable_feed(store: Store, source: FeedSource) -> None:
+    """Fetch a retired (410 Gone) feed again from the next run on, and forget its failures."""
+    store.set_retired(source.url, False)
 
 
 def backoff(failures: int) -> timedelta:

@@ -20,8 +20,8 @@ from sqlite_utils.migrations import Migrations
 
 from aggregator.errors import StoreError
 from aggregator.excerpt import fingerprint
-from aggregator.models import FeedGroup, FeedSource, FetchResult, ParsedEntry, ParsedFeed, \
-    StoredEntry, StoredFeed, Validators
+from aggregator.models import FeedGroup, FeedHealth, FeedSource, FetchResult, ParsedEntry, \
+    ParsedFeed, StoredEntry, StoredFeed, Validators
 from aggregator.urls import id_key, link_key
 
 migrations = Migrations("aggregator")
@@ -113,9 +113,12 @@ class Store:
     # --- feeds ----------------------------------------------------------------------------
 
     def feed_state(self, source: FeedSource) -> FeedState:
-        row = self._feed_row(source.url)
-        if row is None:
+        cursor = self.db.execute("select * from feeds where url = ?", [source.url])
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchone()
+        if found is None:
             return FeedState()
+        row = dict(zip(names, found, strict=True))
         return FeedState(
             fetch_url=row["fetch_url"],
             validators=Validators(row["etag"], row["last_modified"]),
@@ -155,12 +158,40 @@ class Store:
         elif not failed:
             values["redirect_to"], values["redirect_seen"] = None, 0
         with self.db.atomic():
-            self.db["feeds"].upsert(values, pk="url")  # type: ignore[union-attr]
+            self._upsert_feed(values)
+
+    def _upsert_feed(self, values: dict[str, Any]) -> None:
+        """One statement (sqlite-utils' upsert inspects the table on every call)."""
+        columns = ", ".join(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "url")
+        self.db.execute(
+            f"insert into feeds ({columns}) values ({', '.join('?' * len(values))}) "
+            f"on conflict(url) do update set {updates}", list(values.values()))
 
     def set_retired(self, url: str, retired: bool) -> None:
         with self.db.atomic():
             self.db["feeds"].upsert({"url": url, "retired": int(retired), "failures": 0,  # type: ignore[union-attr]
                                      "next_due": None}, pk="url")
+
+    def feed_health(self, sources: Sequence[FeedSource | str] | None = None) -> list[FeedHealth]:
+        """Health records of these feeds (never fetched: empty ones), or of every stored feed."""
+        counts = dict(self.db.execute("select feed, count(*) from entries group by feed"))
+        rows = {row["url"]: row for row in self.feed_rows()}
+        wanted = list(rows) if sources is None else sources
+        records = []
+        for source in wanted:
+            url, name = (source, None) if isinstance(source, str) else (source.url, source.name)
+            row = rows.get(url) or {}
+            records.append(FeedHealth(
+                url=url, name=name or row.get("name"),
+                fetch_url=row.get("fetch_url") if row.get("fetch_url") != url else None,
+                last_attempt=_parse_time(row.get("last_attempt")),
+                last_success=_parse_time(row.get("last_success")),
+                http_status=row.get("http_status"), last_error=row.get("last_error"),
+                consecutive_failures=row.get("failures") or 0,
+                next_due=_parse_time(row.get("next_due")), retired=bool(row.get("retired")),
+                entries=counts.get(url, 0)))
+        return records
 
     # --- entries --------------------------------------------------------------------------
 
@@ -175,13 +206,15 @@ class Store:
         """
         new = updated = unchanged = 0
         stamp = _format_time(now)
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
         with self.db.atomic():
-            self.db["feeds"].upsert({  # type: ignore[union-attr]
+            self._upsert_feed({
                 "url": source.url,
                 "name": source.name or feed.title or _host(feed.link or source.url),
                 "site": source.site or feed.link,
                 "title": feed.title, "link": feed.link,
-            }, pk="url")
+            })
             known = _Known(self._known_entries(source.url), feed)
             pruned = _Known(self._pruned_entries(source.url), feed)
             for entry in feed.entries:
@@ -190,15 +223,17 @@ class Store:
                 if row is None and pruned.find(entry, key) is not None:
                     unchanged += 1
                 elif row is None:
-                    self._insert(source.url, entry, key, stamp, now)
+                    inserts.append(_insert_values(source.url, entry, key, stamp, now))
                     new += 1
                     known.add({"entry_id": entry.entry_id, "content_hash": entry.content_hash,
                                "link_key": key})
                 elif row["content_hash"] != entry.content_hash:
-                    self._update(source.url, row["entry_id"], entry, key, stamp)
+                    updates.append(_update_values(source.url, row["entry_id"], entry, key, stamp))
                     updated += 1
                 else:
                     unchanged += 1
+            self.db.conn.executemany(_INSERT_ENTRY, inserts)
+            self.db.conn.executemany(_UPDATE_ENTRY, updates)
             self._forget_pruned(source.url, pruned.unmatched())
         return SaveCounts(new, updated, unchanged)
 
@@ -215,29 +250,6 @@ class Store:
         """A pruned entry the feed no longer lists cannot come back: its tombstone can go."""
         self.db.conn.executemany("delete from pruned where feed = ? and entry_id = ?",
                             [(feed_url, entry_id) for entry_id in entry_ids])
-
-    def _insert(self, feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None,
-                now: datetime) -> None:
-        # An entry dated in the future is dated now: it must not sit on top of the digest.
-        date = min(entry.published or entry.updated or now, now)
-        self.db["entries"].insert({  # type: ignore[union-attr]
-            "feed": feed_url, "entry_id": entry.entry_id, "title": entry.title,
-            "link": entry.link, "link_key": key, "excerpt": entry.excerpt,
-            "author": entry.author, "thumbnail": entry.thumbnail,
-            "published": _format_time(entry.published), "updated": _format_time(entry.updated),
-            "date": _format_time(date), "first_seen": stamp, "last_seen": stamp,
-            "content_hash": entry.content_hash, "dup_key": fingerprint(entry.title, entry.excerpt),
-        })
-
-    def _update(self, feed_url: str, entry_id: str, entry: ParsedEntry, key: str | None,
-                stamp: str | None) -> None:
-        """An edit is not news: the date and first-seen time stay."""
-        self.db["entries"].update((feed_url, entry_id), {  # type: ignore[union-attr]
-            "title": entry.title, "link": entry.link, "link_key": key, "excerpt": entry.excerpt,
-            "author": entry.author, "thumbnail": entry.thumbnail,
-            "updated": _format_time(entry.updated), "last_seen": stamp,
-            "content_hash": entry.content_hash, "dup_key": fingerprint(entry.title, entry.excerpt),
-        })
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -429,6 +441,35 @@ def _not_a_later_duplicate(feed_urls: Sequence[str] | None, params: list[Any]) -
         if feed_urls is not None:
             params.extend(feed_urls)
     return "(" + " and ".join(conditions) + ")"
+
+
+_ENTRY_COLUMNS = ("feed", "entry_id", "title", "link", "link_key", "excerpt", "author",
+                  "thumbnail", "published", "updated", "date", "first_seen", "last_seen",
+                  "content_hash", "dup_key")
+_INSERT_ENTRY = (f"insert into entries ({', '.join(_ENTRY_COLUMNS)}) "
+                 f"values ({', '.join('?' * len(_ENTRY_COLUMNS))})")
+# An edit is not news: the date and first-seen time stay.
+_UPDATE_ENTRY = ("update entries set title = ?, link = ?, link_key = ?, excerpt = ?, author = ?,"
+                 " thumbnail = ?, updated = ?, last_seen = ?, content_hash = ?, dup_key = ?"
+                 " where feed = ? and entry_id = ?")
+
+
+def _insert_values(feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None,
+                   now: datetime) -> list[Any]:
+    # An entry dated in the future is dated now: it must not sit on top of the digest.
+    date = min(entry.published or entry.updated or now, now)
+    return [feed_url, entry.entry_id, entry.title, entry.link, key, entry.excerpt, entry.author,
+            entry.thumbnail, _format_time(entry.published), _format_time(entry.updated),
+            _format_time(date), stamp, stamp, entry.content_hash,
+            fingerprint(entry.title, entry.excerpt)]
+
+
+def _update_values(feed_url: str, entry_id: str, entry: ParsedEntry, key: str | None,
+                   stamp: str | None) -> list[Any]:
+    """An edit is not news: the date and first-seen time stay."""
+    return [entry.title, entry.link, key, entry.excerpt, entry.author, entry.thumbnail,
+            _format_time(entry.updated), stamp, entry.content_hash,
+            fingerprint(entry.title, entry.excerpt), feed_url, entry_id]
 
 
 _SELECT_ENTRIES = """

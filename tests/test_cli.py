@@ -52,7 +52,7 @@ def test_fetch_list_export_run(httpserver: HTTPServer, tmp_path: Path,
     fetched = invoke("fetch", "--config", path)
     assert fetched.exit_code == 1
     assert fetched.stdout == ""
-    assert fetched.stderr.strip() == "aggregator: Cassé: HTTP 404 NOT FOUND"
+    assert fetched.stderr.strip() == "aggregator: Cassé: HTTP 404 Not Found"
 
     only_good = invoke("fetch", "Essai", "--config", path, "-v")
     assert only_good.exit_code == 0

@@ -309,7 +309,7 @@ def test_doctor_with_a_good_a_moved_and_a_dead_feed(tmp_path: Path,
     assert table["Moved"].startswith("warning|Atom 1.0|")
     assert (f"moved permanently to {httpserver.url_for('/atom.xml')}; update its url in "
             "feeds.yaml") in table["Moved"]
-    assert table["Dead"] == "error|||HTTP 404 NOT FOUND"
+    assert table["Dead"] == "error|||HTTP 404 Not Found"
     lines = result.stdout.splitlines()
     assert f"database: {tmp_path}/data/test.db: writable" in lines
     assert f"output (fragment): {tmp_path}/public/digest.html: writable" in lines
@@ -373,7 +373,7 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
     report_path = tmp_path / "reports" / "last-run.json"
     result = invoke("run", "--report", str(report_path), "--config", str(path))
     assert result.exit_code == 1
-    assert one_line_error(result) == "aggregator: Broken: HTTP 500 INTERNAL SERVER ERROR\n"
+    assert one_line_error(result) == "aggregator: Broken: HTTP 500 Internal Server Error\n"
     report = json.loads(report_path.read_text())
     assert set(report) == {"version", "started", "finished", "duration_seconds", "exit_code",
                            "totals", "feeds", "outputs"}
@@ -388,7 +388,7 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
                      "status": "ok", "http_status": 200, "new": 3, "updated": 0,
                      "duplicates": 0, "error": None, "notice": None, "next_due": None}
     assert broken["status"] == "error" and broken["http_status"] == 500
-    assert broken["error"] == "HTTP 500 INTERNAL SERVER ERROR"
+    assert broken["error"] == "HTTP 500 Internal Server Error"
     assert report["outputs"] == [
         {"path": str(tmp_path / "public/page.html"), "changed": True, "error": None},
         {"path": str(tmp_path / "public/fragment.html"), "changed": True, "error": None}]

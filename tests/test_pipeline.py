@@ -40,7 +40,7 @@ def test_update_twice_then_304_and_a_failing_feed(httpserver: HTTPServer,
         first = update_feeds(config, store)
         assert [o.status for o in first.outcomes] == ["ok", "ok", "error"]
         assert [o.new for o in first.outcomes] == [3, 2, 0]
-        assert first.outcomes[2].error == "HTTP 500 INTERNAL SERVER ERROR"
+        assert first.outcomes[2].error == "HTTP 500 Internal Server Error"
         assert store.count_entries() == 5
 
         second = update_feeds(config, store)

@@ -1,0 +1,53 @@
+"""Cron safety: one run at a time, and no stale lock after a crash."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from aggregator.cli import app
+from aggregator.lock import lock_path
+
+from .conftest import WriteConfig, local_feed
+
+runner = CliRunner()
+HOLD_THE_LOCK = """
+import sys
+from aggregator.config import load_config
+from aggregator.lock import run_lock
+with run_lock(load_config(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_an_overlapping_run_stops_at_once_and_a_killed_one_leaves_no_lock(
+        tmp_path: Path, write_config: WriteConfig) -> None:
+    config = write_config([local_feed("atom-en.xml")],
+                          outputs=[{"format": "fragment", "path": "out.html"}])
+    with subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(config.path)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+            for command in ("fetch", "run"):
+                result = runner.invoke(app, [command, "--config", str(config.path)])
+                assert result.exit_code == 3
+                assert result.stderr == (
+                    f"aggregator: another run is in progress "
+                    f"({lock_path(config.settings.database)} is locked); this one stops\n")
+            assert not (tmp_path / "out.html").exists()
+            assert runner.invoke(app, ["list", "--config", str(config.path)]).exit_code == 0
+        finally:
+            holder.send_signal(signal.SIGKILL)
+            holder.wait()
+    assert holder.returncode == -signal.SIGKILL
+
+    after_crash = runner.invoke(app, ["run", "--config", str(config.path)])
+    assert after_crash.exit_code == 0, after_crash.stderr
+    assert (tmp_path / "out.html").exists()
+    again = runner.invoke(app, ["fetch", "--config", str(config.path)])
+    assert again.exit_code == 0
