@@ -18,7 +18,7 @@ ELLIPSIS = "…"
 DROPPED = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "form", "button", "select", "textarea", "head", "title", "meta", "link", "base", "audio",
-    "video", "canvas", "figcaption", "nav", "aside", "footer",
+    "video", "canvas", "figcaption", "nav", "aside", "footer", "noembed", "noframes",
 })
 BLOCKS = frozenset({
     "address", "article", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
@@ -75,12 +75,12 @@ def _extract(html: str) -> Extracted:
     stack: list[object] = [soup]
     while stack:
         node = stack.pop()
-        if isinstance(node, str):  # a separator pushed below
-            parts.append(node)
-            continue
-        if isinstance(node, NavigableString):
+        if isinstance(node, NavigableString):  # before str: comments are strs too
             if not isinstance(node, NOT_TEXT):
                 parts.append(str(node))
+            continue
+        if isinstance(node, str):  # a separator pushed below
+            parts.append(node)
             continue
         if not isinstance(node, Tag):
             continue
