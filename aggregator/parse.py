@@ -11,10 +11,10 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import feedparser
 
@@ -23,6 +23,7 @@ from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.urls import canonical_url, safe_http_url
 from aggregator.xmlsafe import as_utf8, neutralize_doctype
 
+T = TypeVar("T")
 TITLE_LENGTH = 300
 NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
@@ -86,10 +87,34 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
     feed = parsed.feed
     link = safe_http_url(feed.get("link"), base)
     title = _feed_text(feed, "title", NAME_LENGTH)
-    entries = _unique(
-        (_entry(e, base=link or base, options=options) for e in parsed.entries[: options.max_entries])
-    )
+    chosen = newest(parsed.entries, options.max_entries, _feedparser_time)
+    entries = _unique(_entry(e, base=link or base, options=options) for e in chosen)
     return ParsedFeed(title=title or None, link=link, entries=tuple(entries))
+
+
+def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]) -> list[T]:
+    """The `limit` newest entries, in document order. Undated ones count as the oldest.
+
+    Feeds usually list the newest first, but not all: a feed of 10,000 entries listed
+    oldest first must not leave us with its 200 oldest.
+    """
+    if len(entries) <= limit:
+        return list(entries)
+    times = [time_of(entry) for entry in entries]
+    ranked = sorted(range(len(entries)), key=lambda i: -(times[i] if times[i] is not None
+                                                          else float("-inf")))
+    return [entries[i] for i in sorted(ranked[:limit])]
+
+
+def _feedparser_time(entry: Mapping[str, Any]) -> float | None:
+    value = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    date = _datetime(value)
+    return date.timestamp() if date else None
+
+
+def _json_time(item: Mapping[str, Any]) -> float | None:
+    date = _iso_datetime(item.get("date_published")) or _iso_datetime(item.get("date_modified"))
+    return date.timestamp() if date else None
 
 
 def _feed_text(node: Mapping[str, Any], key: str, limit: int) -> str:
@@ -159,7 +184,8 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
         raise NotAFeed("invalid JSON Feed (no items list)")
     link = safe_http_url(_str(document.get("home_page_url")), base)
     title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
-    items = [i for i in document.get("items", []) if isinstance(i, dict)][: options.max_entries]
+    items = newest([i for i in document.get("items", []) if isinstance(i, dict)],
+                   options.max_entries, _json_time)
     entries = _unique(_json_entry(item, link or base, options) for item in items)
     return ParsedFeed(title=title or None, link=link, entries=tuple(entries))
 

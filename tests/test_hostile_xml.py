@@ -7,12 +7,8 @@ loopback server records every request: only the feed URLs themselves may be aske
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,23 +19,12 @@ from aggregator.xmlsafe import as_utf8, neutralize_doctype
 
 from .conftest import WriteConfig
 from .hostile import generate
+from .hostile.measure import run_measured
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
 
-ROOT = Path(__file__).parent.parent
 PEAK_RSS_MB = 300
 DEADLINE_S = 60
 EXPANDED = b"x" * 1000  # any expansion of the 50 kB entity the bypass documents declare
-
-
-def run_measured(config_path: Path, tmp_path: Path, *arguments: str) -> dict[str, Any]:
-    report = tmp_path / "measure.json"
-    subprocess.run(
-        [sys.executable, "-m", "tests.hostile.measure", str(report), "--", *arguments,
-         "--config", str(config_path)],
-        cwd=ROOT, timeout=DEADLINE_S, check=False, capture_output=True)
-    assert report.exists(), "the measured run did not finish"
-    result: dict[str, Any] = json.loads(report.read_text())
-    return result
 
 
 def all_stored_text(database: Path) -> str:
@@ -70,7 +55,7 @@ def test_entity_bombs_are_bounded_and_fetch_nothing(recording_server: RecordingS
     # workers: 1 parses in the measured process itself, so its peak RSS is the whole story.
     config = write_config(feeds, workers=1, outputs=[{"format": "html", "path": "out.html"}])
 
-    measured = run_measured(config.path, tmp_path, "run")
+    measured = run_measured(config.path, tmp_path / "measure.json", "run", timeout=DEADLINE_S)
 
     assert measured["exit"] in (0, 1)  # 1: some documents are no feed at all (EBCDIC)
     assert measured["peak_rss_mb"] < PEAK_RSS_MB, measured

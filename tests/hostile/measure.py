@@ -10,10 +10,42 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 ADDRESS_SPACE_LIMIT = 3 * 1024 ** 3
+ROOT = Path(__file__).parent.parent.parent
+
+
+def start_measured(config_path: Path, report: Path, *arguments: str) -> subprocess.Popen[str]:
+    """Start `aggregator ARGUMENTS --config CONFIG_PATH` in a measured subprocess."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.hostile.measure", str(report), "--", *arguments,
+         "--config", str(config_path)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def finish_measured(process: subprocess.Popen[str], report: Path,
+                    timeout: float = 60) -> dict[str, Any]:
+    """Its report (exit code, seconds, peak RSS in MB) and its stderr."""
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    assert report.exists(), f"the measured run did not finish: {stderr[-2000:]}"
+    result: dict[str, Any] = json.loads(report.read_text())
+    result["stderr"] = stderr
+    return result
+
+
+def run_measured(config_path: Path, report: Path, *arguments: str,
+                 timeout: float = 60) -> dict[str, Any]:
+    return finish_measured(start_measured(config_path, report, *arguments), report, timeout)
 
 
 def main() -> None:
