@@ -20,6 +20,7 @@ import feedparser
 
 from aggregator.excerpt import Extracted, excerpt_of, plain_text
 from aggregator.models import ParsedEntry, ParsedFeed
+from aggregator.text import without_controls
 from aggregator.urls import canonical_url, safe_http_url
 from aggregator.xmlsafe import as_utf8, neutralize_doctype
 
@@ -239,7 +240,8 @@ def _record(*, guid: str, title: str, link: str | None, excerpt: str, published:
             body: str) -> ParsedEntry:
     canonical = canonical_url(link) if link else None
     date = published or updated
-    entry_id = guid or canonical or "hash:" + _digest(title, date.isoformat() if date else "")
+    entry_id = without_controls(guid) or canonical or "hash:" + _digest(
+        title, date.isoformat() if date else "")
     return ParsedEntry(
         entry_id=entry_id[:1000], title=title, link=link, excerpt=excerpt,
         published=published, updated=updated, author=author, thumbnail=thumbnail,

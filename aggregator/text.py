@@ -12,3 +12,11 @@ def one_line(message: str, limit: int = 300) -> str:
     escaped = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                            else f"\\u{ord(m.group()):04x}", message)
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
+
+
+def without_controls(value: str) -> str:
+    """The string with every C0 and C1 control character removed (for stored identifiers)."""
+    return _STORED_CONTROL.sub("", value)
+
+
+_STORED_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
