@@ -22,7 +22,7 @@ from aggregator.excerpt import Extracted, excerpt_of, plain_text
 from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.text import without_controls
 from aggregator.urls import canonical_url, safe_http_url
-from aggregator.xmlsafe import as_utf8, neutralize_doctype
+from aggregator.xmlsafe import as_utf8, neutralize_doctype, root_closed
 
 T = TypeVar("T")
 TITLE_LENGTH = 300
@@ -73,13 +73,16 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
         raise NotAFeed("empty document")
     if looks_like_html(content, headers):
         raise NotAFeed("an HTML page, not a feed", is_html=True)
-    document, feed_headers = as_utf8(content, headers)
+    utf8, feed_headers = as_utf8(content, headers)
+    document = neutralize_doctype(utf8)
     parsed = feedparser.parse(
-        neutralize_doctype(document),
+        document,
         response_headers=feed_headers,
         sanitize_html=False,
         resolve_relative_uris=False,
     )
+    if parsed.get("bozo") and not root_closed(document):
+        raise NotAFeed("truncated document (its root element is never closed)")
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = str(reason).splitlines()[0][:120] if reason else "unrecognised format"

@@ -187,3 +187,19 @@ def _declaration_end(document: bytes, start: int) -> tuple[int, int]:
         else:  # ">" outside the subset
             return found.end(), found.start() if subset_start < 0 else subset_start
     return end, start if subset_start < 0 else subset_start
+
+
+def root_closed(document: bytes) -> bool:
+    """Whether the root element's end tag is there (True when there is no root at all).
+
+    feedparser reads a document cut off mid-transfer as far as it goes: the entries before
+    the cut, the last one half empty. Stored entries must not be "updated" with that.
+    """
+    root = _ROOT_NAME.search(document)
+    if root is None:
+        return True
+    end_tag = re.compile(rb"</" + re.escape(root.group(1)) + rb"\s*>")
+    return end_tag.search(document, max(root.end(), len(document) - 65_536)) is not None
+
+
+_ROOT_NAME = re.compile(rb"<(\w[\w.:-]*)")
