@@ -24,6 +24,7 @@ from aggregator.pipeline import update_feeds
 from aggregator.render import FORMATS, render
 from aggregator.store import Store
 from aggregator.text import one_line
+from aggregator.urls import redact
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
 
@@ -99,7 +100,7 @@ def with_store(config: Config, action: Callable[[Store], T]) -> T:
 def report_fetch(report: UpdateReport, verbose: bool, quiet: bool) -> int:
     """One line per failed feed on stderr; the per-feed summary on stdout with -v."""
     for outcome in report.outcomes:
-        label = outcome.source.name or outcome.source.url
+        label = outcome.source.label
         if outcome.status == "error":
             error(f"{label}: {outcome.error}")
         elif outcome.notice and not quiet:
@@ -159,7 +160,7 @@ def list_entries(
 
 def entry_json(entry: StoredEntry) -> dict[str, Any]:
     return {
-        "feed": entry.feed_name, "feed_url": entry.feed_url, "site": entry.site,
+        "feed": entry.feed_name, "feed_url": redact(entry.feed_url), "site": entry.site,
         "id": entry.entry_id, "title": entry.title, "link": entry.link,
         "excerpt": entry.excerpt, "date": entry.date.isoformat(),
         "first_seen": entry.first_seen.isoformat(), "author": entry.author,

@@ -40,7 +40,8 @@ BOILERPLATE = [
     re.compile(r"\s*(?:Share this|Partager|Like this|J[’']aime)\s?:.*$", re.I | re.S),
 ]
 CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+# U+2028/U+2029 too: a line separator in a title must not start a new line in a terminal.
+ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v\u2028\u2029]+")
 # Zero-width characters to drop. ZWJ (U+200D) and ZWNJ (U+200C) stay: emoji and scripts need them.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                                    "\u2066\u2067\u2068\u2069\u00ad"))
