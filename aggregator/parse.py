@@ -104,13 +104,12 @@ def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None
     """
     if len(entries) <= limit:
         return list(entries)
-    times = [time_of(entry) for entry in entries]
-    ranked = sorted(range(len(entries)), key=lambda i: -(times[i] if times[i] is not None
-                                                          else float("-inf")))
+    newest_first = [float("inf") if t is None else -t for t in map(time_of, entries)]
+    ranked = sorted(range(len(entries)), key=newest_first.__getitem__)  # stable: ties keep order
     return [entries[i] for i in sorted(ranked[:limit])]
 
 
-def _feedparser_time(entry: Mapping[str, Any]) -> float | None:
+def _feedparser_time(entry: dict[str, Any]) -> float | None:
     value = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     date = _datetime(value)
     return date.timestamp() if date else None

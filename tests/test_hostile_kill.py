@@ -10,6 +10,7 @@ runs are shorter, so more of the kills land while it stores and writes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -32,7 +33,7 @@ NEW_PER_ROUND = 3
 
 def write_feed(path: Path, feed: int, posts: int) -> None:
     items = "".join(
-        item(f"Feed {feed} post {n}", f"&lt;p&gt;Post {n} of feed {feed}. {'Words. ' * 30}&lt;/p&gt;",
+        item(f"Feed {feed} post {n}", f"&lt;p&gt;Post {n} of feed {feed}. {'Words. ' * 30}",
              n, date=f"Mon, {n % 28 + 1:02d} Nov 2026 10:00:00 +0000") for n in range(posts))
     temporary = path.with_suffix(".tmp")
     temporary.write_text(rss(items, title=f"Feed {feed}"))
@@ -49,10 +50,8 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL the run, then whatever it started (its session: the parsing pool, if any)."""
     process.kill()
     process.wait()
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     assert process.stderr is not None
     process.stderr.close()
 

@@ -4,8 +4,8 @@ with control characters escaped; credentials in feed URLs are never printed."""
 from __future__ import annotations
 
 import re
-import sqlite3
 import socket
+import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner

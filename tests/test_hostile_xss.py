@@ -158,7 +158,7 @@ def test_cli_exports_and_lists_are_inert(recording_server: RecordingServer,
                                  str(config.path)])
     assert_inert(listed.stdout)
     plain = runner.invoke(app, ["list", "--limit", "100", "--config", str(config.path)])
-    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in plain.stdout)
+    assert not any((ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f for c in plain.stdout)
 
 
 # --- the HTML tokenizer: our extraction against an HTML5-conformant one ------------------------

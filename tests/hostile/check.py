@@ -89,7 +89,10 @@ def structure(document: str) -> tuple[Counter[str], set[tuple[str, str]]]:
 def assert_inert_html(document: str, baseline: str | None = None) -> None:
     """`baseline`: the same format rendered from harmless feeds (None: allow no dangerous tag)."""
     counts, pairs = structure(document)
-    allowed_counts, allowed_pairs = structure(baseline) if baseline is not None else (Counter(), None)
+    allowed_counts: Counter[str] = Counter()
+    allowed_pairs: set[tuple[str, str]] | None = None
+    if baseline is not None:
+        allowed_counts, allowed_pairs = structure(baseline)
     for name in DANGEROUS:
         assert counts[name] <= allowed_counts[name], f"<{name}> from a feed"
     if allowed_pairs is not None:

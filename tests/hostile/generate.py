@@ -77,7 +77,8 @@ def side_requests(server: str) -> bytes:
         f'<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="hub" href="{server}/hub"/>'
         f'<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self" href="{server}/self"/>'
         f"<image><url>{server}/logo.png</url><title>x</title><link>{server}/</link></image>"
-        f'<cloud domain="127.0.0.1" port="1" path="/rpc" registerProcedure="x" protocol="xml-rpc"/>')
+        '<cloud domain="127.0.0.1" port="1" path="/rpc" registerProcedure="x" '
+        'protocol="xml-rpc"/>')
     body = (f'&lt;p&gt;&lt;img src="{server}/img.png"&gt;&lt;iframe src="{server}/frame"&gt;'
             f'&lt;/iframe&gt;&lt;script src="{server}/script.js"&gt;&lt;/script&gt;'
             f'&lt;link rel="stylesheet" href="{server}/css"&gt;Text&lt;/p&gt;')
@@ -112,8 +113,9 @@ def bypass_attempts() -> dict[str, bytes]:
             refs, f"<!DOCTYPE rss SYSTEM '\n<!ENTITY a \"{big}\">\n'>").encode(),
         "stray text before the doctype": rss(
             refs, f'junk">\n<!DOCTYPE rss>\n<!ENTITY a "{big}">').encode(),
-        "utf-16 with BOM": rss(refs, subset, declaration='<?xml version="1.0" encoding="utf-16"?>\n'
-                               ).encode("utf-16"),
+        "utf-16 with BOM": rss(
+            refs, subset, declaration='<?xml version="1.0" encoding="utf-16"?>\n'
+        ).encode("utf-16"),
         "utf-16-be without BOM": rss(
             refs, subset, declaration='<?xml version="1.0" encoding="utf-16"?>\n'
         ).encode("utf-16-be"),

@@ -42,7 +42,7 @@ class RecordingServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:  # http.server's naming
                 with server._lock:
                     server.requests.append(Recorded(self.path, dict(self.headers)))
                 route = server.routes.get(urlsplit(self.path).path) or Route(b"not here", 404)
