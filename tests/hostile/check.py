@@ -12,6 +12,7 @@ any `type="html"` text passes the strict HTML check. JSON: URL-valued keys http(
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -47,10 +48,10 @@ def assert_http_url(value: str, where: str) -> None:
 
 def assert_inert(output: str, baseline: str | None = None) -> None:
     """Dispatch on what the output is: JSON, XML, or HTML."""
-    start = output.lstrip()[:5]
+    start = output.lstrip()[:20]
     if start.startswith(("{", "[")):
         assert_inert_json(output)
-    elif start.startswith("<?xml"):
+    elif re.match(r"<(\?xml|feed|rss|opml|rdf:RDF)\b", start):
         assert_inert_xml(output)
     else:
         assert_inert_html(output, baseline)
