@@ -112,3 +112,19 @@ def test_allow_private_lets_a_feed_use_loopback(recording_server: RecordingServe
     assert (allowed.status, allowed.new) == ("ok", 3)
     assert refused.status == "error" and "non-public address" in (refused.error or "")
     assert recording_server.paths() == ["/moved", "/feed"]
+
+
+def test_discovery_does_not_follow_a_page_to_private_addresses(
+        recording_server: RecordingServer, proxied: httpx.AsyncClient,
+        write_config: WriteConfig) -> None:
+    page = ('<!DOCTYPE html><html><head><base href="javascript:alert(1)//">'
+            '<link rel="alternate" type="application/rss+xml" href="http://10.0.0.1/feed">'
+            '<link rel="alternate" type="application/atom+xml" href="javascript:alert(1)">'
+            '<link rel="alternate" type="application/feed+json" href="file:///etc/passwd">'
+            "</head><body>A blog</body></html>")
+    recording_server.route("/blog", page, content_type="text/html")
+    [outcome] = run(write_config([{"url": f"http://{PUBLIC}/blog"}]), proxied)
+    assert outcome.status == "error"
+    assert (outcome.error or "").startswith("an HTML page with no feed found")
+    # The advertised private feed was refused before any request: only the page was asked.
+    assert [r.target for r in recording_server.requests] == [f"http://{PUBLIC}/blog"]
