@@ -149,7 +149,7 @@ def report_fetch(report: UpdateReport, verbose: bool, quiet: bool) -> int:
     """One line per failed feed on stderr; the per-feed summary on stdout with -v."""
     verbose, quiet = levels(verbose, quiet)
     for outcome in report.outcomes:
-        label = outcome.source.name or outcome.source.url
+        label = outcome.source.label
         if outcome.status == "error":
             error(f"{label}: {outcome.error}")
         elif outcome.notice and not quiet:
@@ -240,7 +240,7 @@ def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
 
 def entry_json(entry: StoredEntry) -> dict[str, Any]:
     return {
-        "feed": entry.feed_name, "feed_url": entry.feed_url, "site": entry.site,
+        "feed": entry.feed_name, "feed_url": redact(entry.feed_url), "site": entry.site,
         "id": entry.entry_id, "title": entry.title, "link": entry.link,
         "excerpt": entry.excerpt, "date": entry.date.isoformat(),
         "first_seen": entry.first_seen.isoformat(), "author": entry.author,

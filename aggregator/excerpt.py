@@ -169,6 +169,9 @@ def _extract(html: str) -> Extracted:
             if not isinstance(node, NOT_TEXT):
                 parts.append(str(node))
             continue
+        if isinstance(node, str):  # a separator pushed below
+            parts.append(node)
+            continue
         if not isinstance(node, Tag):
             continue
         name = node.name

@@ -33,6 +33,7 @@ ACCEPT = (
 )
 PERMANENT = (301, 308)
 REDIRECTS = (301, 302, 303, 307, 308)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class FetchFailure(Exception):
@@ -242,10 +243,22 @@ async def check_address(url: str, allow_private: bool) -> None:
         raise FetchFailure(f"cannot resolve {host[:80]}: {error.strerror or error}") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+        if not is_public(address):
             raise FetchFailure(
                 f"{host[:80]} resolves to a non-public address ({address}); "
                 "set `allow_private: true` on this feed to allow it")
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global, and so is any IPv4 address it carries (mapped, NAT64, 6to4, Teredo)."""
+    if not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return True
+    embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if address in NAT64:
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF))
+    return all(inner is None or inner.is_global for inner in embedded)
 
 
 def server_delay(headers: httpx.Headers, now: datetime) -> datetime | None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from aggregator.urls import redact
+
 
 @dataclass(frozen=True, slots=True)
 class FeedSource:
@@ -31,6 +33,11 @@ class FeedSource:
     @property
     def is_local(self) -> bool:
         return not self.url.startswith(("http://", "https://"))
+
+    @property
+    def label(self) -> str:
+        """How messages name this feed: its name, else its URL without `user:password@`."""
+        return self.name or redact(self.url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from xml.sax import SAXParseException
 
 import feedparser
@@ -22,13 +22,14 @@ from feedparser.api import SUPPORTED_VERSIONS
 
 from aggregator.excerpt import Extracted, excerpt_of, plain_text
 from aggregator.models import ParsedEntry, ParsedFeed
+from aggregator.text import without_controls
 from aggregator.urls import canonical_url, safe_http_url
+from aggregator.xmlsafe import as_utf8, neutralize_doctype, root_closed
 
+T = TypeVar("T")
 TITLE_LENGTH = 300
 NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
-# A DOCTYPE with an internal subset: where entity bombs and external entities live.
-INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.S | re.I)
 ISO_DATE = re.compile(r"\s*(\d{4,})-(\d{1,2})-(\d{1,2})")
 
 
@@ -75,16 +76,18 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
         raise NotAFeed("empty document")
     if looks_like_html(content, headers):
         raise NotAFeed("an HTML page, not a feed", is_html=True)
-    safe = neutralize_doctype(content)
+    utf8, feed_headers = as_utf8(content, headers)
+    document = neutralize_doctype(utf8)
     parsed = feedparser.parse(
-        safe,
-        response_headers=dict(headers),
+        document,
+        response_headers=feed_headers,
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    if _ends_early(parsed.get("bozo_exception")):
+    if _ends_early(parsed.get("bozo_exception")) or (
+            parsed.get("bozo") and not root_closed(document)):
         # feedparser's lenient fallback would still return the entries before the cut.
-        raise NotAFeed("truncated: the document ends in the middle of an element")
+        raise NotAFeed("truncated document (it ends in the middle of an element)")
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = str(reason).splitlines()[0][:120] if reason else "unrecognised format"
@@ -93,9 +96,8 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
     feed = parsed.feed
     link = safe_http_url(feed.get("link"), base)
     title = _feed_text(feed, "title", NAME_LENGTH)
-    entries = _unique(
-        (_entry(e, base=link or base, options=options) for e in parsed.entries[: options.max_entries])
-    )
+    chosen = newest(parsed.entries, options.max_entries, _feedparser_time)
+    entries = _unique(_entry(e, base=link or base, options=options) for e in chosen)
     version = str(parsed.get("version") or "")
     return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
                       format=SUPPORTED_VERSIONS.get(version, version) or None)
@@ -107,16 +109,28 @@ def _ends_early(error: object) -> bool:
         "no element found", "unclosed token")
 
 
-def neutralize_doctype(content: bytes) -> bytes:
-    """Drop a DOCTYPE's internal subset (entity declarations) before any parser sees it.
+def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]) -> list[T]:
+    """The `limit` newest entries, in document order. Undated ones count as the oldest.
 
-    That is where billion-laughs and external-entity attacks live. Plain DOCTYPEs such as
-    RSS 0.91's Netscape DTD have no internal subset and pass unchanged.
+    Feeds usually list the newest first, but not all: a feed of 10,000 entries listed
+    oldest first must not leave us with its 200 oldest.
     """
-    head = content[:4096]
-    if b"<!DOCTYPE" not in head.upper() and b"<!ENTITY" not in content[:65536].upper():
-        return content
-    return INTERNAL_SUBSET.sub(b"", content, count=1)
+    if len(entries) <= limit:
+        return list(entries)
+    newest_first = [float("inf") if t is None else -t for t in map(time_of, entries)]
+    ranked = sorted(range(len(entries)), key=newest_first.__getitem__)  # stable: ties keep order
+    return [entries[i] for i in sorted(ranked[:limit])]
+
+
+def _feedparser_time(entry: dict[str, Any]) -> float | None:
+    value = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    date = _datetime(value)
+    return date.timestamp() if date else None
+
+
+def _json_time(item: Mapping[str, Any]) -> float | None:
+    date = _iso_datetime(item.get("date_published")) or _iso_datetime(item.get("date_modified"))
+    return date.timestamp() if date else None
 
 
 def _feed_text(node: Mapping[str, Any], key: str, limit: int) -> str:
@@ -216,7 +230,8 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
         raise NotAFeed("invalid JSON Feed (no items list)")
     link = safe_http_url(_str(document.get("home_page_url")), base)
     title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
-    items = [i for i in document.get("items", []) if isinstance(i, dict)][: options.max_entries]
+    items = newest([i for i in document.get("items", []) if isinstance(i, dict)],
+                   options.max_entries, _json_time)
     entries = _unique(_json_entry(item, link or base, options) for item in items)
     version = _str(document.get("version")).rstrip("/").rpartition("/version/")[2]
     return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
@@ -271,7 +286,8 @@ def _record(*, guid: str, title: str, link: str | None, excerpt: str, published:
     # The excerpt is in the hash: a new excerpt_length or extraction rule refreshes stored
     # rows. The canonical link, not the link: rotating utm_* parameters are no edit.
     date = published or updated
-    entry_id = guid or canonical or "hash:" + _digest(title, date.isoformat() if date else "")
+    entry_id = without_controls(guid) or canonical or "hash:" + _digest(
+        title, date.isoformat() if date else "")
     return ParsedEntry(
         entry_id=entry_id[:1000], title=title, link=link, excerpt=excerpt,
         published=published, updated=updated, author=author, thumbnail=thumbnail,

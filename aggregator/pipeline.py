@@ -33,7 +33,8 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import FeedState, Store
-from aggregator.urls import redact
+from aggregator.text import one_line
+from aggregator.urls import redact, without_credentials
 
 POOL_THRESHOLD = 4
 """Below this many feeds, parsing in the event loop's process is cheaper than a pool."""
@@ -131,6 +132,8 @@ class _Updater:
             else:
                 outcome.new, outcome.updated, outcome.unchanged = (
                     counts.new, counts.updated, counts.unchanged)
+        if error is not None:  # servers and feeds write parts of it: one line, no secrets
+            error = one_line(without_credentials(error))
         if result.permanent_redirect and error is None:
             if state.redirect_to == result.permanent_redirect:
                 fetch_url = result.permanent_redirect

@@ -20,3 +20,11 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_text(value: str) -> str:
     """`value` without the characters XML 1.0 cannot carry (a stray control byte in a title)."""
     return _NOT_XML.sub("", value)
+
+
+def without_controls(value: str) -> str:
+    """The string with every C0 and C1 control character removed (for stored identifiers)."""
+    return _STORED_CONTROL.sub("", value)
+
+
+_STORED_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

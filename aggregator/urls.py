@@ -96,3 +96,11 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]*@")
+
+
+def without_credentials(message: str) -> str:
+    """Every URL in a message without its `user:password@`."""
+    return _USERINFO.sub(r"\1", message)
