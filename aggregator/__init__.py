@@ -7,15 +7,12 @@
     ...     html = render(config, store, "fragment")
 """
 
-__version__ = "0.1.0"
-PROJECT_URL = "https://github.com/aggregator-blog/aggregator"
-USER_AGENT = f"aggregator/{__version__} (+{PROJECT_URL})"
-
-from aggregator.config import Config, load_config  # noqa: E402
-from aggregator.errors import AggregatorError, ConfigError  # noqa: E402
-from aggregator.pipeline import update_feeds  # noqa: E402
-from aggregator.render import render  # noqa: E402
-from aggregator.store import Store  # noqa: E402
+from aggregator.config import Config, load_config
+from aggregator.errors import AggregatorError, ConfigError
+from aggregator.pipeline import update_feeds
+from aggregator.render import render
+from aggregator.store import Store
+from aggregator.version import PROJECT_URL, USER_AGENT, __version__
 
 __all__ = [
     "PROJECT_URL",

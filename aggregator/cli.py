@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aggregator import __version__
+from aggregator.version import __version__
 from aggregator.config import CSS_MODES, DEFAULT_CONFIG, Config, load_config
 from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis, diagnose
 from aggregator.errors import AggregatorError, ConfigError, FeedError, LockedError, OutputError

@@ -28,7 +28,7 @@ def feed_links(html: bytes, base_url: str) -> list[str]:
     base = safe_http_url(str(base_tag["href"]), base_url) if base_tag else None
     found: list[tuple[int, int, str]] = []
     for index, link in enumerate(soup.find_all("link", href=True)):
-        rel = link.get("rel") or []
+        rel: str | list[str] = link.get("rel") or []
         rels = {r.lower() for r in (rel if isinstance(rel, list) else str(rel).split())}
         kind = str(link.get("type", "")).lower().split(";")[0].strip()
         if "alternate" not in rels or kind not in FEED_TYPES:

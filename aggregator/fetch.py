@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from aggregator import USER_AGENT
-from aggregator.models import FeedSource, FetchResult, Validators
+from aggregator.version import USER_AGENT
+from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, Validators
 from aggregator.urls import redact
 
 MAX_REDIRECTS = 5
@@ -74,8 +74,8 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def fetch(
-        self, source: FeedSource, validators: Validators = Validators(), url: str | None = None,
-        deadline: float | None = None,
+        self, source: FeedSource, validators: Validators = NO_VALIDATORS,
+        url: str | None = None, deadline: float | None = None,
     ) -> FetchResult:
         """Fetch `url` (default: the source's URL) for `source`, never raising.
 

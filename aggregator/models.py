@@ -48,6 +48,9 @@ class Validators:
     last_modified: str | None = None
 
 
+NO_VALIDATORS = Validators()
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     source: FeedSource
@@ -56,7 +59,7 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
     final_url: str | None = None
     status: int | None = None
-    validators: Validators = Validators()
+    validators: Validators = NO_VALIDATORS
     error: str | None = None
     next_due: datetime | None = None
     """A server hint (Retry-After, max-age) for when to ask again."""

@@ -70,7 +70,8 @@ class _Updater:
     force: bool = False
     on_outcome: OnOutcome | None = None
 
-    async def run(self, sources: list[FeedSource], client: httpx.AsyncClient | None) -> UpdateReport:
+    async def run(self, sources: list[FeedSource],
+                  client: httpx.AsyncClient | None) -> UpdateReport:
         report = UpdateReport(started=datetime.now(UTC))
         settings = self.config.settings
         options = FetchOptions(timeout=settings.timeout, max_bytes=settings.max_bytes,
@@ -302,7 +303,8 @@ def backoff(failures: int) -> timedelta:
     """No delay after one failure (cron tries again next time), then doubling, capped."""
     if failures < 2:
         return timedelta(0)
-    return min(BACKOFF_BASE * 2 ** min(failures - 2, 16), BACKOFF_CAP)
+    delay: timedelta = BACKOFF_BASE * 2 ** min(failures - 2, 16)
+    return min(delay, BACKOFF_CAP)
 
 
 def _with_error(result: FetchResult, message: str) -> FetchResult:

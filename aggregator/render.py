@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import jinja2
 from babel.dates import format_date
 
-from aggregator import __version__
 from aggregator.config import CSS_MODES, LAYOUTS, Config
 from aggregator.errors import ConfigError
 from aggregator.models import FeedGroup, FeedSource, StoredEntry
@@ -23,6 +22,7 @@ from aggregator.opml import opml_document, subscriptions
 from aggregator.store import Store
 from aggregator.syndication import FeedMeta, atom_feed, json_feed
 from aggregator.urls import safe_http_url
+from aggregator.version import __version__
 
 HTML_FORMATS = ("html", "fragment")
 FORMATS = (*HTML_FORMATS, "atom", "json", "opml")

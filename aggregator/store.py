@@ -20,8 +20,18 @@ from sqlite_utils.migrations import Migrations
 
 from aggregator.errors import StoreError
 from aggregator.excerpt import fingerprint
-from aggregator.models import FeedGroup, FeedHealth, FeedSource, FetchResult, ParsedEntry, \
-    ParsedFeed, StoredEntry, StoredFeed, Validators
+from aggregator.models import (
+    NO_VALIDATORS,
+    FeedGroup,
+    FeedHealth,
+    FeedSource,
+    FetchResult,
+    ParsedEntry,
+    ParsedFeed,
+    StoredEntry,
+    StoredFeed,
+    Validators,
+)
 from aggregator.urls import id_key, link_key
 
 migrations = Migrations("aggregator")
@@ -72,7 +82,7 @@ class FeedState:
     """What the previous runs left for this feed."""
 
     fetch_url: str | None = None
-    validators: Validators = Validators()
+    validators: Validators = NO_VALIDATORS
     next_due: datetime | None = None
     failures: int = 0
     retired: bool = False
@@ -340,7 +350,7 @@ class Store:
         return {r[0]: StoredFeed(url=r[0], name=r[1], title=r[2], site=r[3]) for r in rows}
 
     def feed_rows(self) -> Iterator[dict[str, Any]]:
-        yield from self.db["feeds"].rows  # type: ignore[union-attr]
+        yield from self.db["feeds"].rows
 
     def prune(self, max_entries: int | None, max_age_days: int | None, now: datetime,
               feed_urls: Iterable[str] | None = None) -> int:

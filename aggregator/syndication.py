@@ -17,10 +17,10 @@ from typing import Any
 
 from lxml import etree
 
-from aggregator import PROJECT_URL, __version__
 from aggregator.models import StoredEntry
 from aggregator.text import xml_text
 from aggregator.urls import redact, safe_http_url
+from aggregator.version import PROJECT_URL, __version__
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"

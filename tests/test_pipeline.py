@@ -5,9 +5,9 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from aggregator.pipeline import update_feeds
 from aggregator.render import render
 from aggregator.store import Store
-from aggregator.pipeline import update_feeds
 
 from .conftest import DATA, WriteConfig
 

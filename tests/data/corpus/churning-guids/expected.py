@@ -21,6 +21,9 @@ SECOND = {
     "rows": {"Atelier Vélo": 3},
     "excerpts": {**EXCERPTS, "Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?":
                  "Des clous sur un pneu de vélo\u00a0? À Montréal, oui. À Lyon, sans doute pas."},
-    "digest": {"Atelier Vélo": ["Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?",
-                                "Régler ses freins à disque", "Chaîne\u00a0: quand la changer\u202f?"]},
+    "digest": {"Atelier Vélo": [
+        "Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?",
+        "Régler ses freins à disque",
+        "Chaîne\u00a0: quand la changer\u202f?",
+    ]},
 }
