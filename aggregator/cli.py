@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,31 +23,39 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aggregator.version import __version__
 from aggregator.config import CSS_MODES, DEFAULT_CONFIG, Config, load_config
 from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis, diagnose
-from aggregator.errors import AggregatorError, ConfigError, FeedError, LockedError, OutputError
+from aggregator.errors import (
+    AggregatorError,
+    ConfigError,
+    FeedError,
+    LockedError,
+    OutputError,
+    StoreError,
+)
 from aggregator.feedsfile import (
     NewFeed,
     add_feed,
     create_config,
     duplicate_of,
+    find_feed,
     import_feeds,
     remove_feed,
     set_enabled,
 )
-from aggregator.models import FeedPreview, FeedSource, StoredEntry, UpdateReport
-from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
-from aggregator.pipeline import inspect_feed, update_feeds
 from aggregator.health import health_json, health_table, health_text
 from aggregator.lock import run_lock
+from aggregator.models import FeedPreview, FeedSource, StoredEntry, UpdateReport
+from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
+from aggregator.pipeline import enable_feed, inspect_feed, update_feeds
 from aggregator.progress import feed_progress
 from aggregator.render import FORMATS, render
-from aggregator.runreport import run_report, write_report
 from aggregator.retention import prune as apply_retention
+from aggregator.runreport import run_report, write_report
 from aggregator.store import Store
 from aggregator.text import one_line
 from aggregator.urls import redact, safe_http_url
+from aggregator.version import __version__
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
 
@@ -129,8 +138,11 @@ def handled() -> Iterator[None]:
     except LockedError as failure:
         error(str(failure))
         raise typer.Exit(EXIT_LOCKED) from None
-    except OutputError as failure:
+    except (OutputError, StoreError) as failure:
         error(str(failure))
+        raise typer.Exit(EXIT_NOT_WRITTEN) from None
+    except sqlite3.Error as failure:  # the database broke under us (disk full, locked too long)
+        error(f"database: {failure}")
         raise typer.Exit(EXIT_NOT_WRITTEN) from None
     except AggregatorError as failure:
         error(str(failure))
@@ -142,6 +154,12 @@ def handled() -> Iterator[None]:
 
 def with_store(config: Config, action: Callable[[Store], T]) -> T:
     with Store(config.settings.database) as store:
+        return action(store)
+
+
+def with_locked_store(config: Config, action: Callable[[Store], T]) -> T:
+    """For commands that write entries: never while a run is writing them too."""
+    with run_lock(config), Store(config.settings.database) as store:
         return action(store)
 
 
@@ -458,8 +476,11 @@ def remove(
     """
     with handled():
         loaded = load_config(config)
-        source = remove_feed(loaded.path, name_or_url)
-        deleted = with_store(loaded, lambda s: s.delete_feed(source.url)) if purge else None
+        source = loaded.feeds[find_feed(loaded, name_or_url)]
+        # entries first: should that fail, the feed is still in feeds.yaml to try again
+        deleted = with_locked_store(loaded, lambda s: s.delete_feed(source.url)) if purge \
+            else None
+        remove_feed(loaded.path, name_or_url)
     kept = (f"; {plural(deleted, 'stored entry', 'stored entries')} deleted" if deleted is not None
             else "; its stored entries are kept (--purge deletes them)")
     say(f"Removed {label(source)} from {loaded.path}{kept}.", quiet)
@@ -500,16 +521,9 @@ def enable(
     with handled():
         loaded = load_config(config)
         source = set_enabled(loaded.path, name_or_url, True)
-        retired = with_store(loaded, lambda s: unretire(s, source))
+        retired = with_locked_store(loaded, lambda s: enable_feed(s, source))
     again = "; no longer retired, the next run tries it" if retired else ""
     say(f"Enabled {label(source)}{again}.", quiet)
-
-
-def unretire(store: Store, source: FeedSource) -> bool:
-    if not store.feed_state(source).retired:
-        return False
-    store.set_retired(source.url, False)
-    return True
 
 
 @app.command("import-opml")
@@ -621,8 +635,8 @@ def prune_entries(
     """
     with handled():
         loaded = load_config(config)
-        deleted = with_store(loaded, lambda s: apply_retention(loaded, s))
-    if not quiet:
+        deleted = with_locked_store(loaded, lambda s: apply_retention(loaded, s))
+    if not levels(False, quiet)[1]:
         typer.echo(f"{deleted} {'entry' if deleted == 1 else 'entries'} deleted")
 
 

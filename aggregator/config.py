@@ -79,11 +79,24 @@ class Config:
             return self.feeds
         chosen: list[FeedSource] = []
         for wanted in names_or_urls:
-            matches = [f for f in self.feeds if wanted in (f.name, f.url)]
+            matches = [self.feeds[i] for i in self.indexes_of(wanted)]
             if not matches:
-                raise ConfigError(f"{self.path}: no feed named {wanted!r}")
+                raise ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
             chosen.extend(m for m in matches if m not in chosen)
         return tuple(chosen)
+
+    def indexes_of(self, name_or_url: str) -> list[int]:
+        """Where the feeds with this name or URL are: URLs compared canonically, local paths
+        as written in feeds.yaml (relative to it)."""
+        wanted = name_or_url.strip()
+        key = link_key(wanted) if wanted.lower().startswith(("http://", "https://")) else None
+        try:
+            path = resolve_feed_url(wanted, self.path.parent) if key is None else None
+        except ValueError:
+            path = None
+        return [i for i, f in enumerate(self.feeds)
+                if wanted in (f.name, f.url) or (path and f.url == path)
+                or (key and not f.is_local and link_key(f.url) == key)]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -150,9 +163,15 @@ def _http_url(value: Any) -> str:
     return url
 
 
+LABEL_NAMES = ("title", "read_more", "more_from", "from", "empty")
+
+
 def _labels(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise _Invalid("expected a mapping of label names to text")
+    unknown = sorted(str(k) for k in value if k not in LABEL_NAMES)
+    if unknown:
+        raise _Invalid(f"unknown label {unknown[0]!r} (known labels: {', '.join(LABEL_NAMES)})")
     return {str(k): _text(v) for k, v in value.items()}
 
 
@@ -335,9 +354,10 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
 
 def resolve_feed_url(url: str, base: Path) -> str:
     """An http(s) URL as it is; a path or file: URL made absolute against the config's folder."""
-    scheme = urlsplit(url).scheme.lower()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        return url
+        return parts._replace(scheme=scheme).geturl()  # HTTP://… is a URL, not a path
     if scheme == "file":
         return str((base / unquote(urlsplit(url).path)).resolve())
     if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme

@@ -4,10 +4,11 @@
     ├── ConfigError            feeds.yaml is missing, unreadable or invalid (exit 2)
     │   └── OpmlError          an OPML file given to read is not one, or is hostile
     ├── LockedError            another run holds the lock (exit 3)
-    ├── StoreError             the database cannot be opened or written
-    └── OutputError            an output file cannot be written (exit 4 when none could)
+    ├── StoreError             the database (or the lock beside it) cannot be used (exit 4)
+    ├── OutputError            an output file cannot be written (exit 4 when none could)
+    └── FeedError              a feed named on the command line cannot be used (`add`: exit 1)
 
-A single feed failing is *not* an exception: fetching and parsing return a
+During a run, a feed failing is *not* an exception: fetching and parsing return a
 `FeedOutcome` whose `error` says what went wrong, and the run goes on.
 """
 

@@ -24,7 +24,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from aggregator.config import Config, load_config, parse_config, resolve_feed_url
+from aggregator.config import Config, load_config, parse_config
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 from aggregator.urls import link_key, redact
@@ -152,14 +152,7 @@ def set_enabled(path: str | Path, name_or_url: str, enabled: bool) -> FeedSource
 def find_feed(config: Config, name_or_url: str) -> int:
     """The index of the one feed with this name or URL (compared canonically)."""
     wanted = name_or_url.strip()
-    key = link_key(wanted) if wanted.startswith(("http://", "https://")) else None
-    try:  # a local feed, written as in feeds.yaml (relative to it)
-        path = resolve_feed_url(wanted, config.path.parent) if key is None else None
-    except ValueError:
-        path = None
-    matches = [i for i, f in enumerate(config.feeds)
-               if wanted in (f.name, f.url) or (path and f.url == path)
-               or (key and not f.is_local and link_key(f.url) == key)]
+    matches = config.indexes_of(wanted)
     if not matches:
         raise ConfigError(f"{config.path}: no feed named {wanted!r} (give its name or URL)")
     if len(matches) > 1:

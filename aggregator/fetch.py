@@ -21,9 +21,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from aggregator.version import USER_AGENT
 from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, Validators
 from aggregator.urls import redact
+from aggregator.version import USER_AGENT
 
 MAX_REDIRECTS = 5
 MAX_SERVER_DELAY = timedelta(days=1)
@@ -99,6 +99,10 @@ class Fetcher:
                 return _failed(source, str(failure), failure.status)
             except httpx.HTTPError as error:
                 return _failed(source, _describe_http_error(error))
+            except zlib.error as error:
+                return _failed(source, f"corrupt compressed body: {error}")
+            except ValueError as error:  # UnicodeError too: a host name IDNA cannot encode
+                return _failed(source, f"invalid URL: {error}")
 
     async def _fetch_following_redirects(
         self, source: FeedSource, url: str, validators: Validators

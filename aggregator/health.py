@@ -9,6 +9,8 @@ from typing import Any
 from rich.table import Table
 
 from aggregator.models import FeedHealth
+from aggregator.text import one_line
+from aggregator.urls import redact
 
 COLUMNS = ("name", "url", "last attempt", "last success", "HTTP", "failures", "next due",
            "retired", "entries", "last error")
@@ -16,7 +18,8 @@ COLUMNS = ("name", "url", "last attempt", "last success", "HTTP", "failures", "n
 
 def health_json(record: FeedHealth) -> dict[str, Any]:
     return {
-        "name": record.name, "url": record.url, "fetch_url": record.fetch_url,
+        "name": record.name, "url": redact(record.url),
+        "fetch_url": redact(record.fetch_url) if record.fetch_url else None,
         "last_attempt": _iso(record.last_attempt), "last_success": _iso(record.last_success),
         "http_status": record.http_status, "last_error": record.last_error,
         "consecutive_failures": record.consecutive_failures,
@@ -26,9 +29,11 @@ def health_json(record: FeedHealth) -> dict[str, Any]:
 
 
 def health_cells(record: FeedHealth) -> list[str]:
-    url = record.url if record.fetch_url is None else f"{record.url} -> {record.fetch_url}"
+    url = redact(record.url)
+    if record.fetch_url is not None:
+        url += f" -> {redact(record.fetch_url)}"
     return [
-        record.name or "", url, _short(record.last_attempt), _short(record.last_success),
+        one_line(record.name or ""), url, _short(record.last_attempt), _short(record.last_success),
         str(record.http_status or ""), str(record.consecutive_failures),
         _short(record.next_due), "yes" if record.retired else "", str(record.entries),
         record.last_error or "",

@@ -32,7 +32,7 @@ class FeedSource:
 
     @property
     def is_local(self) -> bool:
-        return not self.url.startswith(("http://", "https://"))
+        return not self.url.lower().startswith(("http://", "https://"))
 
     @property
     def label(self) -> str:
@@ -66,9 +66,6 @@ class FetchResult:
     permanent_redirect: str | None = None
     retired: bool = False
 
-    @property
-    def not_modified(self) -> bool:
-        return self.error is None and self.content is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +173,6 @@ class UpdateReport:
     def failed(self) -> list[FeedOutcome]:
         return [o for o in self.outcomes if o.status == "error"]
 
-    @property
-    def new(self) -> int:
-        return sum(o.new for o in self.outcomes)
 
 
 @dataclass(frozen=True, slots=True)

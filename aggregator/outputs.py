@@ -8,6 +8,7 @@ whose bytes would be the same is not touched, so its mtime (and the blog's cache
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:
             written.append(WrittenOutput(output.path, False, str(error)))
+        except sqlite3.Error as error:  # reading the entries failed: this output is not written
+            written.append(WrittenOutput(output.path, False, f"{output.path}: database: {error}"))
         else:
             written.append(WrittenOutput(output.path, changed))
     return written

@@ -107,7 +107,11 @@ class _Updater:
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
         async with self._in_flight:
-            return await self._update_one(source)
+            try:
+                return await self._update_one(source)
+            except Exception as error:  # a bug or a broken database: this feed fails, not the run
+                message = one_line(without_credentials(f"{type(error).__name__}: {error}"))
+                return FeedOutcome(source, "error", error=message)
 
     async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)
@@ -294,9 +298,15 @@ async def _is_public(url: str) -> bool:
 _NO_DATE = datetime.min.replace(tzinfo=UTC)
 
 
-def enable_feed(store: Store, source: FeedSource) -> None:
-    """Fetch a retired (410 Gone) feed again from the next run on, and forget its failures."""
+def enable_feed(store: Store, source: FeedSource) -> bool:
+    """Fetch a retired (410 Gone) feed again from the next run on, and forget its failures.
+
+    Returns whether it was retired.
+    """
+    if not store.feed_state(source).retired:
+        return False
     store.set_retired(source.url, False)
+    return True
 
 
 def backoff(failures: int) -> timedelta:

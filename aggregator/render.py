@@ -101,8 +101,8 @@ def select_digest(config: Config, store: Store, layout: str) -> Digest:
     sources = {f.url: f for f in config.feeds if f.enabled}
     per_feed = config.settings.entries_per_feed
     if layout == "river":
-        entries = [e for e in store.latest(limit=None) if e.feed_url in sources]
-        river = entries[: per_feed * max(len(sources), 1)]
+        # duplicates are judged among the feeds shown, not a disabled or removed one
+        river = store.latest(limit=per_feed * max(len(sources), 1), feed_urls=list(sources))
         return Digest(layout, river=tuple(_named(e, sources[e.feed_url]) for e in river))
     groups = tuple(_named_group(g, sources) for g in store.groups(list(sources), per_feed))
     return Digest(layout, groups=groups)

@@ -335,14 +335,9 @@ class Store:
         """Forget a feed: its stored entries and its fetch history. Returns the entries deleted."""
         with self.db.atomic():
             deleted = self.db.execute("delete from entries where feed = ?", [url]).rowcount
+            self.db.execute("delete from pruned where feed = ?", [url])
             self.db.execute("delete from feeds where url = ?", [url])
         return int(deleted)
-
-    def _feed_row(self, url: str) -> dict[str, Any] | None:
-        try:
-            return dict(self.db["feeds"].get(url))  # type: ignore[union-attr]
-        except sqlite_utils.db.NotFoundError:
-            return None
 
     def stored_feeds(self) -> dict[str, StoredFeed]:
         """What the fetches stored about each feed (name, title, site), by configured URL."""

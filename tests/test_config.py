@@ -89,3 +89,20 @@ def test_select_by_name_or_url(tmp_path: Path) -> None:
     assert [f.url for f in config.select(["https://b.example/"])] == ["https://b.example/"]
     with pytest.raises(ConfigError, match="no feed named 'C'"):
         config.select(["C"])
+
+
+def test_a_misspelt_label_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"settings\.labels: unknown label 'readmore'"):
+        parse("settings:\n  labels: {readmore: Lire}\nfeeds: []\n", tmp_path)
+
+
+def test_select_compares_urls_canonically_and_paths_as_written(tmp_path: Path) -> None:
+    config = parse("feeds:\n  - https://a.example/feed/\n  - local/blog.xml\n", tmp_path)
+    assert [f.url for f in config.select(["HTTPS://A.example/feed"])] == ["https://a.example/feed/"]
+    assert config.select(["local/blog.xml"])[0].url.endswith("local/blog.xml")
+
+
+def test_an_upper_case_scheme_is_a_url_not_a_path(tmp_path: Path) -> None:
+    config = parse("feeds:\n  - HTTP://A.example/feed\n", tmp_path)
+    assert config.feeds[0].url == "http://A.example/feed"
+    assert not config.feeds[0].is_local

@@ -78,3 +78,11 @@ def test_a_progress_bar_only_on_a_terminal_and_for_more_than_a_few_feeds() -> No
                            (5, terminal)):
         with feed_progress(total, console) as advance:
             assert advance is None
+
+
+def test_feeds_never_prints_credentials(write_config: WriteConfig) -> None:
+    config = write_config([{"url": "https://reader:s3cret@a.example/feed", "name": "Private"}])
+    for args in (["feeds", "--json"], ["feeds"]):
+        result = runner.invoke(app, [*args, "--config", str(config.path)])
+        assert result.exit_code == 0
+        assert "s3cret" not in result.stdout and "a.example/feed" in result.stdout

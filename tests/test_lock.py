@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from aggregator.cli import app
 from aggregator.lock import lock_path
 
-from .conftest import WriteConfig, local_feed
+from .conftest import DATA, WriteConfig, local_feed
 
 runner = CliRunner()
 HOLD_THE_LOCK = """
@@ -51,3 +51,31 @@ def test_an_overlapping_run_stops_at_once_and_a_killed_one_leaves_no_lock(
     assert (tmp_path / "out.html").exists()
     again = runner.invoke(app, ["fetch", "--config", str(config.path)])
     assert again.exit_code == 0
+
+
+def test_commands_that_change_entries_wait_for_no_run(tmp_path: Path,
+                                                     write_config: WriteConfig) -> None:
+    config = write_config([{"url": str(DATA / "atom-en.xml"), "name": "Atom"}],
+                          retention={"max_entries": 1})
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(config.path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        for args in (["prune"], ["enable", "Atom"], ["remove", "Atom", "--purge"]):
+            result = runner.invoke(app, [*args, "--config", str(config.path)])
+            assert result.exit_code == 3, args
+            assert "another run is in progress" in result.stderr
+        assert "Atom" in config.path.read_text()  # remove --purge changed nothing
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path: Path,
+                                                write_config: WriteConfig) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    config = write_config([local_feed("atom-en.xml")], database="afile/aggregator.db")
+    result = runner.invoke(app, ["fetch", "--config", str(config.path)])
+    assert result.exit_code == 4
+    assert "cannot take the run lock" in result.stderr
+    assert "Traceback" not in result.output

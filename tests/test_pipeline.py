@@ -97,3 +97,19 @@ def test_relative_links_in_a_local_feed_resolve_against_its_site(write_config: W
         update_feeds(config, store)
         links = {e.title: e.link for e in store.latest()}
     assert links["Shipping <em>fast</em>"] == "https://devdesign.example/2026/11/shipping-fast"
+
+
+def test_a_corrupt_gzip_body_or_an_invalid_host_fails_only_that_feed(
+        httpserver: HTTPServer, write_config: WriteConfig) -> None:
+    httpserver.expect_request("/corrupt").respond_with_data(
+        b"this is not gzip", headers={"Content-Encoding": "gzip"})
+    config = write_config([
+        {"url": httpserver.url_for("/corrupt"), "name": "Corrupt", "allow_private": True},
+        {"url": "http://a..b/feed", "name": "Bad host"},
+        {"url": str(DATA / "atom-en.xml"), "name": "Good"},
+    ])
+    with Store(config.settings.database) as store:
+        report = update_feeds(config, store)
+    assert [o.status for o in report.outcomes] == ["error", "error", "ok"]
+    assert "corrupt compressed body" in (report.outcomes[0].error or "")
+    assert "invalid URL" in (report.outcomes[1].error or "")

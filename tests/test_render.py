@@ -352,3 +352,15 @@ def test_unknown_format_css_or_layout(write_config: WriteConfig) -> None:
 def test_templates_ship_as_package_data() -> None:
     names = {p.name for p in resources.files("aggregator").joinpath("templates").iterdir()}
     assert {"page.html", "fragment.html", "_entry.html", "style.css"} <= names
+
+
+def test_river_judges_duplicates_among_the_feeds_shown(write_config: WriteConfig) -> None:
+    config = write_config(["https://a.example/feed",
+                           {"url": "https://old.example/feed", "enabled": False}],
+                          layout="river")
+    with Store(config.settings.database) as store:
+        # the disabled feed carried the same article first: the river still shows A's copy
+        fill(store, "https://old.example/feed", "Blog A", "https://a.example/", n=1)
+        fill(store, "https://a.example/feed", "Blog A", "https://a.example/", n=1)
+        river = render(config, store, "fragment")
+    assert river.count("<article") == 1

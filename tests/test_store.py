@@ -1,6 +1,9 @@
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
 from aggregator.store import Store
@@ -90,16 +93,15 @@ def test_reopening_keeps_rows_and_schema(tmp_path: Path) -> None:
 
 def test_a_failure_while_saving_a_feed_leaves_its_rows_as_they_were(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
-        store.save_feed(SOURCE, feed(entry(1)), NOW)
-        # a title that is not text makes the second insert fail half-way through the feed
-        broken = feed(entry(2), entry(3, title=object()))  # type: ignore[arg-type]
-        try:
-            store.save_feed(SOURCE, broken, NOW)
-        except Exception:
-            pass
-        else:
-            raise AssertionError("the broken entry was stored")
-        assert [e.title for e in store.latest()] == ["Post 1"]
+        store.save_feed(SOURCE, feed(entry(1), entry(2, excerpt="Old")), NOW)
+        # SQLite itself refuses one row, after the feed's other rows were written
+        store.db.execute("create trigger refuse before insert on entries "
+                         "when new.title = 'Post 4' begin select raise(abort, 'disk full'); end")
+        changed = feed(entry(2, excerpt="Edited", content_hash="x"), entry(3), entry(4))
+        with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+            store.save_feed(SOURCE, changed, NOW + timedelta(hours=1))
+        rows = {e.title: e.excerpt for e in store.latest()}
+        assert rows == {"Post 1": "Excerpt 1", "Post 2": "Old"}
 
 
 # --- issue 4: identity, duplicates across sources, retention, search ------------------------
