@@ -68,7 +68,7 @@ def test_commands_that_change_entries_wait_for_no_run(tmp_path: Path,
         assert "Atom" in config.path.read_text()  # remove --purge changed nothing
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()  # reaps it and closes its pipes
 
 
 def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path: Path,
