@@ -13,9 +13,7 @@ file: a bad edit never lands.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aggregator.config import Config, load_config, parse_config
 from aggregator.errors import ConfigError
+from aggregator.files import replace_atomically
 from aggregator.models import FeedSource
 from aggregator.urls import link_key, redact
 
@@ -242,19 +241,7 @@ def _join(lines: Lines) -> str:
 def _replace_atomically(path: Path, text: str) -> None:
     target = path.resolve()  # through a symlink: replace what it points to
     try:
-        mode = target.stat().st_mode & 0o7777
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.chmod(temporary, mode)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_atomically(target, text.encode("utf-8"), target.stat().st_mode & 0o7777)
     except OSError as error:
         raise ConfigError(f"{path}: cannot write: {error.strerror or error}") from None
 

@@ -7,14 +7,13 @@ whose bytes would be the same is not touched, so its mtime (and the blog's cache
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from aggregator.config import Config
 from aggregator.errors import ConfigError, OutputError
+from aggregator.files import replace_atomically
 from aggregator.render import render
 from aggregator.store import Store
 
@@ -58,17 +57,8 @@ def write_if_changed(path: Path, content: str) -> bool:
         raise OutputError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_atomically(path, data, 0o644)
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
     return True
+

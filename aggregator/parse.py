@@ -56,7 +56,7 @@ def parse_feed(content: bytes, headers: Mapping[str, str], options: ParseOptions
 
 def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
     head = content[:1024].lstrip().lower()
-    return "html" in headers.get("content-type", "") and not head.startswith(b"<?xml") or \
+    return ("html" in headers.get("content-type", "") and not head.startswith(b"<?xml")) or \
         head.startswith((b"<!doctype html", b"<html"))
 
 
