@@ -13,18 +13,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from aggregator.config import CSS_MODES, DEFAULT_CONFIG, Config, load_config
-from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis, diagnose
+from aggregator.doctor import diagnose
 from aggregator.errors import (
     AggregatorError,
     ConfigError,
@@ -43,9 +42,8 @@ from aggregator.feedsfile import (
     remove_feed,
     set_enabled,
 )
-from aggregator.health import health_json, health_table, health_text
 from aggregator.lock import run_lock
-from aggregator.models import FeedPreview, FeedSource, StoredEntry, UpdateReport
+from aggregator.models import FeedSource, StoredEntry, UpdateReport
 from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
 from aggregator.pipeline import enable_feed, inspect_feed, update_feeds
 from aggregator.progress import feed_progress
@@ -56,6 +54,18 @@ from aggregator.store import Store
 from aggregator.text import one_line
 from aggregator.urls import redact, safe_http_url
 from aggregator.version import __version__
+from aggregator.views import (
+    describe_preview,
+    diagnosis_table,
+    entries_table,
+    entries_text,
+    entry_json,
+    health_json,
+    health_table,
+    health_text,
+    plural,
+    summary_line,
+)
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
 
@@ -152,6 +162,16 @@ def handled() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def show_entries(entries: list[StoredEntry], as_json: bool, timezone: str) -> None:
+    """JSON with --json, a table on a terminal, three plain lines per entry when piped."""
+    if as_json:
+        typer.echo(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
+    elif (out := console()).is_terminal:
+        out.print(entries_table(entries, timezone))
+    else:
+        sys.stdout.write(entries_text(entries))
+
+
 def with_store(config: Config, action: Callable[[Store], T]) -> T:
     with Store(config.settings.database) as store:
         return action(store)
@@ -225,45 +245,10 @@ def list_entries(
         loaded = load_config(config)
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
         entries = with_store(loaded, lambda s: s.latest(limit=limit, feed=feed, since=start))
-    if as_json:
-        typer.echo(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
-        return
-    out = console()
-    if out.is_terminal:
-        out.print(entries_table(entries, loaded.settings.timezone))
-        return
-    for entry in entries:
-        typer.echo(f"{entry.date:%Y-%m-%d}  {entry.feed_name}  {entry.title}")
-        typer.echo(f"    {entry.excerpt}")
-        if entry.link:
-            typer.echo(f"    {entry.link}")
+    show_entries(entries, as_json, loaded.settings.timezone)
 
 
 SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
-def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
-    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Source", style="cyan", max_width=24)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Title", style="bold", ratio=1)
-    table.add_column("Excerpt", ratio=2)
-    zone = ZoneInfo(timezone)
-    for entry in entries:
-        title = Text(entry.title, style=f"link {entry.link}" if entry.link else "")
-        table.add_row(Text(entry.feed_name), f"{entry.date.astimezone(zone):%Y-%m-%d}", title,
-                      Text(entry.excerpt))
-    return table
-
-
-def entry_json(entry: StoredEntry) -> dict[str, Any]:
-    return {
-        "feed": entry.feed_name, "feed_url": redact(entry.feed_url), "site": entry.site,
-        "id": entry.entry_id, "title": entry.title, "link": entry.link,
-        "excerpt": entry.excerpt, "date": entry.date.isoformat(),
-        "first_seen": entry.first_seen.isoformat(), "author": entry.author,
-        "thumbnail": entry.thumbnail,
-    }
 
 
 @app.command()
@@ -364,10 +349,6 @@ def say(message: str, quiet: bool = False) -> None:
         typer.echo(message)
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
-
-
 def label(source: FeedSource) -> str:
     return one_line(source.name or redact(source.url))
 
@@ -443,20 +424,6 @@ def refuse_duplicate(config: Config, url: str) -> None:
     same = duplicate_of(config.feeds, url)
     if same is not None:
         raise ConfigError(f"{config.path}: {redact(url)} is already there ({label(same)})")
-
-
-def describe_preview(preview: FeedPreview) -> list[str]:
-    where = redact(preview.feed_url or preview.source.url)
-    found = " (advertised by the page)" if preview.discovered else ""
-    lines = [f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
-             f"{preview.entries} posts, at {where}{found}"]
-    if preview.latest_title is not None:
-        date = f"{preview.latest_date:%Y-%m-%d} " if preview.latest_date else ""
-        lines.append(f"Latest post: {date}« {one_line(preview.latest_title)} »")
-    if preview.permanent_redirect:
-        lines.append(f"Moved permanently to {redact(preview.permanent_redirect)}: "
-                     "that URL is the one added.")
-    return lines
 
 
 @app.command()
@@ -565,9 +532,6 @@ def import_opml(
 # --- checking ---------------------------------------------------------------------------
 
 
-VERDICT_STYLES = {OK: "green", WARNING: "yellow", ERROR: "bold red", DISABLED: "dim"}
-
-
 @app.command()
 def doctor(config: ConfigPath = Path(DEFAULT_CONFIG)) -> None:
     """Check the config, the feeds and the paths before cron runs.
@@ -592,33 +556,6 @@ def doctor(config: ConfigPath = Path(DEFAULT_CONFIG)) -> None:
             error(path.error)
     out.print(summary_line(diagnosis))
     raise typer.Exit(EXIT_OK if diagnosis.healthy else EXIT_FEEDS_FAILED)
-
-
-def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
-    table = Table(header_style="bold", show_lines=False)
-    for column in ("Feed", "Verdict", "Format", "Last post", "Details"):
-        table.add_column(column, overflow="fold")
-    zone = ZoneInfo(timezone)
-    now = datetime.now(UTC)
-    for check in diagnosis.feeds:
-        preview = check.preview
-        latest = preview.latest_date if preview else None
-        age = f"{latest.astimezone(zone):%Y-%m-%d} ({(now - latest).days} d)" if latest else ""
-        table.add_row(Text(check.label), Text(check.verdict, VERDICT_STYLES[check.verdict]),
-                      Text(preview.format or "" if preview else ""), age,
-                      Text("; ".join(one_line(p) for p in (*check.problems, *check.notes))))
-    return table
-
-
-def summary_line(diagnosis: Diagnosis) -> str:
-    counts = ", ".join(plural(diagnosis.count(v), v) if v in (WARNING, ERROR)
-                       else f"{diagnosis.count(v)} {v}"
-                       for v in (OK, WARNING, ERROR, DISABLED) if diagnosis.count(v) or v == OK)
-    unwritable = sum(1 for p in diagnosis.paths if p.error)
-    paths = f"{unwritable} path(s) not writable" if unwritable else "all paths writable"
-    verdict = "all good" if diagnosis.healthy else "needs attention"
-    return f"{plural(len(diagnosis.feeds), 'feed')}: {counts}; {paths}: {verdict}."
-
 
 
 @app.command("prune")
@@ -660,14 +597,7 @@ def search_entries(
     with handled():
         loaded = load_config(config)
         entries = with_store(loaded, lambda s: s.search(query, limit=limit))
-    if as_json:
-        typer.echo(json.dumps([entry_json(e) for e in entries], ensure_ascii=False, indent=2))
-        return
-    for entry in entries:
-        typer.echo(f"{entry.date:%Y-%m-%d}  {entry.feed_name}  {entry.title}")
-        typer.echo(f"    {entry.excerpt}")
-        if entry.link:
-            typer.echo(f"    {entry.link}")
+    show_entries(entries, as_json, loaded.settings.timezone)
 
 
 @app.command("feeds")

@@ -9,10 +9,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from aggregator.cli import app
-from aggregator.health import health_table
 from aggregator.models import FeedOutcome, FeedSource
 from aggregator.progress import feed_progress
 from aggregator.store import Store
+from aggregator.views import health_table
 
 from .conftest import WriteConfig, local_feed
 from .faultserver import fault_server

@@ -1,0 +1,152 @@
+"""How records look to a person or a script: rich tables for a terminal, plain lines for a
+pipe, JSON for --json (entries, feed health, an added feed, the doctor's verdicts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+
+from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis
+from aggregator.models import FeedHealth, FeedPreview, StoredEntry
+from aggregator.text import one_line
+from aggregator.urls import redact
+
+COLUMNS = ("name", "url", "last attempt", "last success", "HTTP", "failures", "next due",
+           "retired", "entries", "last error")
+
+
+def health_json(record: FeedHealth) -> dict[str, Any]:
+    return {
+        "name": record.name, "url": redact(record.url),
+        "fetch_url": redact(record.fetch_url) if record.fetch_url else None,
+        "last_attempt": _iso(record.last_attempt), "last_success": _iso(record.last_success),
+        "http_status": record.http_status, "last_error": record.last_error,
+        "consecutive_failures": record.consecutive_failures,
+        "next_due": _iso(record.next_due), "retired": record.retired,
+        "entries": record.entries,
+    }
+
+
+def health_cells(record: FeedHealth) -> list[str]:
+    url = redact(record.url)
+    if record.fetch_url is not None:
+        url += f" -> {redact(record.fetch_url)}"
+    return [
+        one_line(record.name or ""), url, _short(record.last_attempt), _short(record.last_success),
+        str(record.http_status or ""), str(record.consecutive_failures),
+        _short(record.next_due), "yes" if record.retired else "", str(record.entries),
+        record.last_error or "",
+    ]
+
+
+def health_text(records: Sequence[FeedHealth]) -> str:
+    """Tab-separated, a header line first: for pipes, `cut` and `awk`."""
+    lines = ["\t".join(COLUMNS)]
+    lines += ["\t".join(cell.replace("\t", " ") for cell in health_cells(r)) for r in records]
+    return "\n".join(lines) + "\n"
+
+
+def health_table(records: Sequence[FeedHealth]) -> Table:
+    table = Table(title="Feeds", title_justify="left")
+    for column in COLUMNS:
+        table.add_column(column, overflow="fold",
+                         justify="right" if column in ("HTTP", "failures", "entries") else "left")
+    for record in records:
+        style = "red" if record.last_error else "dim" if record.retired else None
+        table.add_row(*health_cells(record), style=style)
+    return table
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _short(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else ""
+
+
+VERDICT_STYLES = {OK: "green", WARNING: "yellow", ERROR: "bold red", DISABLED: "dim"}
+
+
+def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
+    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Source", style="cyan", max_width=24)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Title", style="bold", ratio=1)
+    table.add_column("Excerpt", ratio=2)
+    zone = ZoneInfo(timezone)
+    for entry in entries:
+        title = Text(entry.title, style=f"link {entry.link}" if entry.link else "")
+        table.add_row(Text(entry.feed_name), f"{entry.date.astimezone(zone):%Y-%m-%d}", title,
+                      Text(entry.excerpt))
+    return table
+
+
+def entry_json(entry: StoredEntry) -> dict[str, Any]:
+    return {
+        "feed": entry.feed_name, "feed_url": redact(entry.feed_url), "site": entry.site,
+        "id": entry.entry_id, "title": entry.title, "link": entry.link,
+        "excerpt": entry.excerpt, "date": entry.date.isoformat(),
+        "first_seen": entry.first_seen.isoformat(), "author": entry.author,
+        "thumbnail": entry.thumbnail,
+    }
+
+
+def describe_preview(preview: FeedPreview) -> list[str]:
+    where = redact(preview.feed_url or preview.source.url)
+    found = " (advertised by the page)" if preview.discovered else ""
+    lines = [f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
+             f"{preview.entries} posts, at {where}{found}"]
+    if preview.latest_title is not None:
+        date = f"{preview.latest_date:%Y-%m-%d} " if preview.latest_date else ""
+        lines.append(f"Latest post: {date}« {one_line(preview.latest_title)} »")
+    if preview.permanent_redirect:
+        lines.append(f"Moved permanently to {redact(preview.permanent_redirect)}: "
+                     "that URL is the one added.")
+    return lines
+
+
+def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
+    table = Table(header_style="bold", show_lines=False)
+    for column in ("Feed", "Verdict", "Format", "Last post", "Details"):
+        table.add_column(column, overflow="fold")
+    zone = ZoneInfo(timezone)
+    now = datetime.now(UTC)
+    for check in diagnosis.feeds:
+        preview = check.preview
+        latest = preview.latest_date if preview else None
+        age = f"{latest.astimezone(zone):%Y-%m-%d} ({(now - latest).days} d)" if latest else ""
+        table.add_row(Text(check.label), Text(check.verdict, VERDICT_STYLES[check.verdict]),
+                      Text(preview.format or "" if preview else ""), age,
+                      Text("; ".join(one_line(p) for p in (*check.problems, *check.notes))))
+    return table
+
+
+def summary_line(diagnosis: Diagnosis) -> str:
+    counts = ", ".join(plural(diagnosis.count(v), v) if v in (WARNING, ERROR)
+                       else f"{diagnosis.count(v)} {v}"
+                       for v in (OK, WARNING, ERROR, DISABLED) if diagnosis.count(v) or v == OK)
+    unwritable = sum(1 for p in diagnosis.paths if p.error)
+    paths = f"{unwritable} path(s) not writable" if unwritable else "all paths writable"
+    verdict = "all good" if diagnosis.healthy else "needs attention"
+    return f"{plural(len(diagnosis.feeds), 'feed')}: {counts}; {paths}: {verdict}."
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+def entries_text(entries: list[StoredEntry]) -> str:
+    """Three lines per entry: date, source and title; the excerpt; the link."""
+    lines = []
+    for entry in entries:
+        lines.append(f"{entry.date:%Y-%m-%d}  {entry.feed_name}  {entry.title}")
+        lines.append(f"    {entry.excerpt}")
+        if entry.link:
+            lines.append(f"    {entry.link}")
+    return "".join(line + "\n" for line in lines)
