@@ -20,16 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
-from bs4 import BeautifulSoup
-from bs4.element import (
-    CData,
-    Comment,
-    Declaration,
-    Doctype,
-    NavigableString,
-    ProcessingInstruction,
-    Tag,
-)
+from lxml import etree
 
 ELLIPSIS = "…"
 SENTENCE_ZONE = 0.7
@@ -53,7 +44,11 @@ BLOCKS = frozenset({
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     "br", "caption", "center", "body", "html",
 })
-NOT_TEXT = (Comment, CData, ProcessingInstruction, Declaration, Doctype)
+# Text inside these is not part of an element's own text (as BeautifulSoup's get_text() has it).
+NOT_OWN_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
+# What an open element does to the text inside it.
+SKIP, BLOCK_START, LINK, SKIPPED_LINK, KEEP = "skip", "block", "link", "skipped link", "keep"
+CLASS_NAME = re.compile(r"\S+")
 # Elements (by class or id) that hold share buttons, related posts, captions, "read more".
 BOILERPLATE_CLASS = re.compile(
     r"share|sharedaddy|social|jp-relatedposts|related-posts|jp-post-flair|addtoany|a2a_|"
@@ -155,48 +150,123 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
 
 
 def _extract(html: str) -> Extracted:
-    soup = BeautifulSoup(html.replace(BLOCK, " ").replace("\x00", ""), "lxml")
-    parts: list[str] = []
-    image: str | None = None
-    alts: list[str] = []
-    truncated = False
-    stack: list[object] = [soup]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str) and not isinstance(node, NavigableString):
-            parts.append(node)  # a block boundary pushed below
-            continue
-        if isinstance(node, NavigableString):
-            if not isinstance(node, NOT_TEXT):
-                parts.append(str(node))
-            continue
-        if isinstance(node, str):  # a separator pushed below
-            parts.append(node)
-            continue
-        if not isinstance(node, Tag):
-            continue
-        name = node.name
+    collector = _TextCollector()
+    # libxml2's HTML parser, the one BeautifulSoup's "lxml" builder runs, calling back as it
+    # reads: no tree is built (a tree's depth is capped; 100,000 nested <div> still have
+    # text), no DTD, entity or network access is involved.
+    parser = etree.HTMLParser(target=collector, recover=True, no_network=True,
+                              remove_comments=True, remove_pis=True)
+    try:
+        parser.feed(html.replace(BLOCK, " ").replace("\x00", "").removeprefix("\ufeff"))
+        parser.close()
+    except etree.Error:  # nothing that makes a document (empty, only a comment)
+        pass
+    return Extracted(_text_of_blocks("".join(collector.parts)), collector.image,
+                     tuple(collector.alts), collector.truncated)
+
+
+@dataclass(slots=True)
+class _Link:
+    """An open <a>: whether its text makes it a "Read more" link is known at its end."""
+    start: int
+    """Where its text begins in the extracted parts (dropped with it if it is one)."""
+    image: str | None
+    alts: int
+    text_start: int
+    """Where its text begins in the text of the open links, and that text's length then."""
+    length_at_start: int
+    counts: bool
+    """False inside a script, style or ruby annotation (BeautifulSoup's get_text() rule)."""
+
+
+class _TextCollector:
+    """Text of the elements that are prose, block boundaries marked, as libxml2 reads them."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.image: str | None = None
+        self.alts: list[str] = []
+        self.truncated = False
+        self.open: list[str] = []
+        """What each open element does: SKIP (not prose), BLOCK, LINK or KEEP."""
+        self.skipping = 0
+        self.hidden = 0
+        """Open elements whose text is not their parent's own text (scripts, ruby)."""
+        self.links: list[_Link] = []
+        # The text of the open links, shared by nested ones: one copy, however deep.
+        self.link_text: list[str] = []
+        self.link_text_length = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.hidden += name in NOT_OWN_TEXT
+        role = self._role(name, attrs) if not self.skipping else SKIP
+        if role == SKIP or role == SKIPPED_LINK:
+            self.skipping += 1
+        if role == LINK or role == SKIPPED_LINK:
+            self.links.append(_Link(len(self.parts), self.image, len(self.alts),
+                                    len(self.link_text), self.link_text_length,
+                                    counts=self.hidden == 0))
+        if role == BLOCK_START:
+            self.parts.append(BLOCK)
+        self.open.append(role)
+
+    def _role(self, name: str, attrs: dict[str, str]) -> str:
         if name in DROPPED:
-            continue
-        if _is_read_more(node):
-            truncated = True
-            continue
-        if _is_boilerplate(node):
-            continue
+            return SKIP
+        if attrs and READ_MORE_CLASS.search(_classes(attrs)):
+            self.truncated = True
+            return SKIP
+        boilerplate = _is_boilerplate(attrs)
+        if name == "a":
+            return SKIPPED_LINK if boilerplate else LINK
+        if boilerplate:
+            return SKIP
         if name == "img":
-            alt = _attr(node, "alt")
-            if _is_emoji_image(node):
-                parts.append(alt or "")
-            elif not _is_pixel(node):
-                image = image or _attr(node, "src")
-                if alt:
-                    alts.append(alt)
-            continue
-        if name in BLOCKS:
-            parts.append(BLOCK)
-            stack.append(BLOCK)
-        stack.extend(reversed(node.contents))
-    return Extracted(_text_of_blocks("".join(parts)), image, tuple(alts), truncated)
+            self._image(attrs)
+            return SKIP
+        return BLOCK_START if name in BLOCKS else KEEP
+
+    def _image(self, attrs: dict[str, str]) -> None:
+        alt = _attr(attrs, "alt")
+        if _is_emoji_image(attrs):
+            self.parts.append(alt or "")
+        elif not _is_pixel(attrs):
+            self.image = self.image or _attr(attrs, "src")
+            if alt:
+                self.alts.append(alt)
+
+    def end(self, name: str) -> None:
+        role = self.open.pop()
+        self.hidden -= name in NOT_OWN_TEXT
+        if role == SKIP or role == SKIPPED_LINK:
+            self.skipping -= 1
+        if role == BLOCK_START:
+            self.parts.append(BLOCK)
+        if role == LINK or role == SKIPPED_LINK:
+            self._end_link(self.links.pop())
+            if not self.links:
+                self.link_text, self.link_text_length = [], 0
+
+    def _end_link(self, link: _Link) -> None:
+        """WordPress's more-link, Medium's "Continue reading on Medium", any "Lire la suite"."""
+        if not link.counts or self.link_text_length - link.length_at_start > 160:
+            return
+        text = "".join(self.link_text[link.text_start:])
+        if READ_MORE_LINK.fullmatch(text) is not None:
+            self.truncated = True
+            del self.parts[link.start:]
+            del self.alts[link.alts:]
+            self.image = link.image
+
+    def data(self, text: str) -> None:
+        if not self.skipping:
+            self.parts.append(text)
+        if self.links and not self.hidden:
+            self.link_text.append(text)
+            self.link_text_length += len(text)
+
+    def close(self) -> None:
+        pass
 
 
 def _text_of_blocks(raw: str) -> str:
@@ -222,47 +292,34 @@ def _decode_leftover_entities(text: str) -> str:
     return ENTITY.sub(lambda m: html_entities.unescape(m.group()), text)
 
 
-def _attr(tag: Tag, name: str) -> str | None:
-    value = tag.get(name)
-    if isinstance(value, list):
-        value = " ".join(value)
+def _attr(attrs: dict[str, str], name: str) -> str | None:
+    value = attrs.get(name)
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _classes(tag: Tag) -> str:
-    value = tag.get("class")
-    classes = " ".join(value) if isinstance(value, list) else str(value or "")
-    identifier = tag.get("id")
+def _classes(attrs: dict[str, str]) -> str:
+    classes = " ".join(CLASS_NAME.findall(attrs.get("class") or ""))
+    identifier = attrs.get("id")
     return f"{classes} {identifier}" if isinstance(identifier, str) else classes
 
 
-def _is_boilerplate(tag: Tag) -> bool:
-    if not tag.attrs:
+def _is_boilerplate(attrs: dict[str, str]) -> bool:
+    if not attrs:
         return False
-    names = _classes(tag)
+    names = _classes(attrs)
     return bool(names.strip()) and BOILERPLATE_CLASS.search(names) is not None
 
 
-def _is_emoji_image(tag: Tag) -> bool:
+def _is_emoji_image(attrs: dict[str, str]) -> bool:
     """WordPress and Twemoji swap emoji for images whose alt is the emoji itself."""
-    src = _attr(tag, "src") or ""
-    return EMOJI_IMAGE.search(_classes(tag)) is not None or "/images/core/emoji/" in src
+    src = _attr(attrs, "src") or ""
+    return EMOJI_IMAGE.search(_classes(attrs)) is not None or "/images/core/emoji/" in src
 
 
-def _is_pixel(tag: Tag) -> bool:
+def _is_pixel(attrs: dict[str, str]) -> bool:
     """Tracking pixels (FeedBurner, stats): never a thumbnail, never text."""
-    return _attr(tag, "width") == "1" or _attr(tag, "height") == "1" or \
-        "feeds.feedburner.com/~r/" in (_attr(tag, "src") or "")
-
-
-def _is_read_more(tag: Tag) -> bool:
-    """WordPress's more-link, Medium's "Continue reading on Medium", any "Lire la suite" link."""
-    if tag.attrs and READ_MORE_CLASS.search(_classes(tag)):
-        return True
-    if tag.name != "a":
-        return False
-    text = tag.get_text()
-    return len(text) <= 160 and READ_MORE_LINK.fullmatch(text) is not None
+    return _attr(attrs, "width") == "1" or _attr(attrs, "height") == "1" or \
+        "feeds.feedburner.com/~r/" in (_attr(attrs, "src") or "")
 
 
 # --- text -----------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from aggregator.excerpt import cut, excerpt_of, extract, fingerprint, plain_text
@@ -202,3 +204,21 @@ def test_long_posts_are_read_from_a_prefix_that_has_enough_text() -> None:
     assert excerpt_of(scripted, 100)[0].startswith("Enfin du texte.")
     # a prefix never ends inside a tag: no "<" leaks
     assert "<" not in excerpt_of("<p>mot</p>" * 700 + "<a href='" + "x" * 9000 + "'>", 100)[0]
+
+
+def test_a_read_more_link_is_told_by_its_own_text() -> None:
+    # text in a script or a ruby annotation is not the link's text; a link inside one is
+    assert extract("<p>Un texte.</p><a><script>Read more</script></a>").truncated is False
+    assert extract("<p>Un texte.</p><a><noscript>Read more</noscript></a>").truncated is True
+    assert extract("<ruby>漢<rt><a>Read more</a></rt></ruby>").truncated is False
+    # a "Read more" link inside another link goes, with its image; the outer link stays
+    inner = extract("<a>Le texte <a><img src='more.png'>Read more</a></a>")
+    assert (inner.text, inner.first_image, inner.truncated) == ("Le texte", None, True)
+
+
+def test_nested_links_and_elements_are_read_in_one_pass() -> None:
+    started = time.monotonic()
+    deep = extract("<span><a>x" * 100_000)  # each link open until the end of the document
+    assert deep.text == "x" * 100_000 and deep.truncated is False
+    assert extract("<div>" * 100_000 + "deep text").text == "deep text"
+    assert time.monotonic() - started < 20  # generous: reading each link's text again took minutes
