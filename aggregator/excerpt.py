@@ -68,17 +68,20 @@ READ_MORE_LINK = re.compile(
     r"\(?(?:more|plus|suite)\s?(?:…|\.\.\.)\)?\s*)", re.S)
 # Phrases feeds append to every post, matched at the end of the extracted text.
 AFTER_SENTENCE = r"(?:(?<=[.!?…»”)\]:])|^)"
-# (pattern, whether it says the post goes on: a teaser's "Read more" does)
+# (pattern, whether it says the post goes on: a teaser's "Read more" does, what the pattern
+# cannot match without: a quick search that spares trying the pattern at every position)
 TRAILERS = [
-    (re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S), False),
+    (re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S), False,
+     re.compile(" appeared first on ")),
     (re.compile(r"\s*(?:L[’']article|Cet article|Le billet) .{1,300}? est apparu en premier sur "
-               r".{1,200}?\.?\s*$", re.S), False),
+               r".{1,200}?\.?\s*$", re.S), False, re.compile(" est apparu en premier sur ")),
     (re.compile(rf"\s*[\[(|]?\s*{READ_MORE}\b[^.!?]{{0,150}}?"
-                r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"), True),
+                r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"), True, re.compile(READ_MORE)),
     (re.compile(rf"{AFTER_SENTENCE}\s*(?:Share this|Partager(?: cet article| ceci)?|Like this|"
-                r"J[’']aime(?: ceci)?)\s?:.{0,400}$", re.S), False),
+                r"J[’']aime(?: ceci)?)\s?:.{0,400}$", re.S), False,
+     re.compile(r"Share this|Partager|Like this|J[’']aime")),
     (re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
-     True),
+     True, re.compile(r"…|\.\.\.")),
 ]
 TRAILER_ZONE = 1200
 EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
@@ -94,13 +97,14 @@ LEADING_CAPTION = re.compile(
     re.I)
 LEADING_CAPTION_MAX = 200
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = "\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
 # Zero-width and bidi controls, soft hyphen. ZWJ/ZWNJ are handled apart: emoji and scripts
 # need them inside a sequence; alone at a word's edge they are noise.
-# (A regex: str.translate with a dict looks up every character of the text in Python.)
-INVISIBLE = re.compile("[\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
-                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                       "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc]")
+INVISIBLE_CHARACTERS = ("\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
+                        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                        "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc")
+# One scan for both (a regex: str.translate with a dict looks up each character in Python).
+NOT_TEXT_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
 JOINERS = re.compile(r"[\u200c\u200d]+")
 EMOJI_BEFORE_JOINER = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
 EMOJI = regex.compile(r"\p{Extended_Pictographic}")
@@ -110,7 +114,11 @@ NO_JOINER_SCRIPT = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{I
 # ASCII white space (or a line separator) in it is one plain space.
 PLAIN_SPACES = " \t\n\r\f\v\u2000-\u2006\u2008\u205f\u3000\u1680\u2028\u2029"
 NO_BREAK_SPACES = "\u00a0\u202f\u2007\u2009\u200a"
-SPACE_RUN = re.compile(f"[{NO_BREAK_SPACES}]*[{PLAIN_SPACES}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*")
+# Such a run, except a lone " " (already what it would become: replacing every space between
+# two words with itself cost more than the rest of normalize()).
+SPACE_RUN = re.compile(f"[{NO_BREAK_SPACES}]+[{PLAIN_SPACES}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*|"
+                       f"[{PLAIN_SPACES.replace(' ', '')}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*|"
+                       f" [{PLAIN_SPACES}{NO_BREAK_SPACES}]+")
 NO_BREAK_RUN = re.compile(f"([{NO_BREAK_SPACES}])[{NO_BREAK_SPACES}]+")
 TRIM = " \u00a0\u202f\u2007\u2009\u200a"
 # Stripped from the end of a cut before "…": spaces, dangling separators and openers.
@@ -327,7 +335,7 @@ def _is_pixel(attrs: dict[str, str]) -> bool:
 
 def normalize(text: str) -> str:
     """One line: ASCII white space collapsed, U+00A0/U+202F kept, invisible characters dropped."""
-    text = CONTROLS.sub("", INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+    text = NOT_TEXT_CHARACTERS.sub("", unicodedata.normalize("NFC", text))
     if "\u200c" in text or "\u200d" in text:
         text = JOINERS.sub(_joiner_inside_a_sequence, text)
     text = SPACE_RUN.sub(" ", text)
@@ -365,7 +373,9 @@ def remove_boilerplate(text: str) -> tuple[str, bool]:
     changed = True
     while changed and tail:
         changed = False
-        for pattern, says_cut in TRAILERS:
+        for pattern, says_cut, needs in TRAILERS:
+            if needs.search(tail) is None:
+                continue
             shorter = pattern.sub("", tail, count=1)
             if shorter != tail:
                 tail, changed, truncated = shorter, True, truncated or says_cut
