@@ -208,9 +208,9 @@ class _TextCollector:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.hidden += name in NOT_OWN_TEXT
         role = self._role(name, attrs) if not self.skipping else SKIP
-        if role == SKIP or role == SKIPPED_LINK:
+        if role in (SKIP, SKIPPED_LINK):
             self.skipping += 1
-        if role == LINK or role == SKIPPED_LINK:
+        if role in (LINK, SKIPPED_LINK):
             self.links.append(_Link(len(self.parts), self.image, len(self.alts),
                                     len(self.link_text), self.link_text_length,
                                     counts=self.hidden == 0))
@@ -246,11 +246,11 @@ class _TextCollector:
     def end(self, name: str) -> None:
         role = self.open.pop()
         self.hidden -= name in NOT_OWN_TEXT
-        if role == SKIP or role == SKIPPED_LINK:
+        if role in (SKIP, SKIPPED_LINK):
             self.skipping -= 1
         if role == BLOCK_START:
             self.parts.append(BLOCK)
-        if role == LINK or role == SKIPPED_LINK:
+        if role in (LINK, SKIPPED_LINK):
             self._end_link(self.links.pop())
             if not self.links:
                 self.link_text, self.link_text_length = [], 0
