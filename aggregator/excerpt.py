@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html as html_entities
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,11 +115,11 @@ NO_JOINER_SCRIPT = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{I
 # ASCII white space (or a line separator) in it is one plain space.
 PLAIN_SPACES = " \t\n\r\f\v\u2000-\u2006\u2008\u205f\u3000\u1680\u2028\u2029"
 NO_BREAK_SPACES = "\u00a0\u202f\u2007\u2009\u200a"
-# Such a run, except a lone " " (already what it would become: replacing every space between
-# two words with itself cost more than the rest of normalize()).
-SPACE_RUN = re.compile(f"[{NO_BREAK_SPACES}]+[{PLAIN_SPACES}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*|"
-                       f"[{PLAIN_SPACES.replace(' ', '')}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*|"
-                       f" [{PLAIN_SPACES}{NO_BREAK_SPACES}]+")
+# In two passes that each start with one character class (which `re` skips to quickly; the
+# one-pass pattern tried every position and replaced each space between words with itself):
+# the other plain spaces become " ", then runs of two or more that have a " " become one.
+OTHER_PLAIN_SPACE = re.compile(f"[{PLAIN_SPACES.replace(' ', '')}]")
+SPACE_RUN = re.compile(f"[ {NO_BREAK_SPACES}]{{2,}}")
 NO_BREAK_RUN = re.compile(f"([{NO_BREAK_SPACES}])[{NO_BREAK_SPACES}]+")
 TRIM = " \u00a0\u202f\u2007\u2009\u200a"
 # Stripped from the end of a cut before "…": spaces, dangling separators and openers.
@@ -158,19 +159,32 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
 
 
 def _extract(html: str) -> Extracted:
-    collector = _TextCollector()
-    # libxml2's HTML parser, the one BeautifulSoup's "lxml" builder runs, calling back as it
-    # reads: no tree is built (a tree's depth is capped; 100,000 nested <div> still have
-    # text), no DTD, entity or network access is involved.
-    parser = etree.HTMLParser(target=collector, recover=True, no_network=True,
-                              remove_comments=True, remove_pis=True)
+    parser, collector = _html_parser()
+    collector.reset()
     try:
         parser.feed(html.replace(BLOCK, " ").replace("\x00", "").removeprefix("\ufeff"))
         parser.close()
     except etree.Error:  # nothing that makes a document (empty, only a comment)
-        pass
+        _parsers.pair = None  # never reuse a parser an error left mid-document
     return Extracted(_text_of_blocks("".join(collector.parts)), collector.image,
                      tuple(collector.alts), collector.truncated)
+
+
+_parsers = threading.local()
+
+
+def _html_parser() -> tuple[etree.HTMLParser, _TextCollector]:
+    """libxml2's HTML parser, the one BeautifulSoup's "lxml" builder runs, calling back as it
+    reads: no tree is built (a tree's depth is capped; 100,000 nested <div> still have
+    text), no DTD, entity or network access is involved. One per thread, reused: making one
+    (lxml inspects the target's methods) cost as much as parsing a post."""
+    pair: tuple[etree.HTMLParser, _TextCollector] | None = getattr(_parsers, "pair", None)
+    if pair is None:
+        collector = _TextCollector()
+        parser = etree.HTMLParser(target=collector, recover=True, no_network=True,
+                                  remove_comments=True, remove_pis=True)
+        pair = _parsers.pair = (parser, collector)
+    return pair
 
 
 @dataclass(slots=True)
@@ -191,6 +205,9 @@ class _TextCollector:
     """Text of the elements that are prose, block boundaries marked, as libxml2 reads them."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.parts: list[str] = []
         self.image: str | None = None
         self.alts: list[str] = []
@@ -338,10 +355,15 @@ def normalize(text: str) -> str:
     text = NOT_TEXT_CHARACTERS.sub("", unicodedata.normalize("NFC", text))
     if "\u200c" in text or "\u200d" in text:
         text = JOINERS.sub(_joiner_inside_a_sequence, text)
-    text = SPACE_RUN.sub(" ", text)
+    text = SPACE_RUN.sub(_one_space, OTHER_PLAIN_SPACE.sub(" ", text))
     if "\u00a0" in text or "\u202f" in text or "\u2009" in text:
         text = NO_BREAK_RUN.sub(r"\1", text)
     return text.strip(TRIM)
+
+
+def _one_space(match: re.Match[str]) -> str:
+    run = match.group()
+    return " " if " " in run else run  # no-break spaces alone: NO_BREAK_RUN's job
 
 
 def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
@@ -360,11 +382,13 @@ def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
     return ""
 
 
-def remove_boilerplate(text: str) -> tuple[str, bool]:
+def remove_boilerplate(text: str, normalized: bool = False) -> tuple[str, bool]:
     """The text without what feeds append to every post, and whether the feed cut it.
 
     A teaser's own marks ("[…]", "Read more") are removed, and make the excerpt end with "…".
+    `normalized`: the text comes from normalize(), so if nothing is removed it stays as is.
     """
+    original = text
     text = SHORTCODES.sub("", text) if "[" in text else text
     text = EMPTY_BRACKETS.sub("", text) if "()" in text or "[]" in text or "( " in text else text
     # Trailers are short and at the end: only the tail is searched, however long the text.
@@ -379,7 +403,8 @@ def remove_boilerplate(text: str) -> tuple[str, bool]:
             shorter = pattern.sub("", tail, count=1)
             if shorter != tail:
                 tail, changed, truncated = shorter, True, truncated or says_cut
-    return normalize(head + tail), truncated
+    kept = head + tail
+    return (original if normalized and kept == original else normalize(kept)), truncated
 
 
 def cut(text: str, limit: int, truncated: bool = False) -> str:
@@ -460,7 +485,7 @@ def excerpt_of(bodies: str | Sequence[str], limit: int,
             break
         extracted = extract(body, want_chars=limit)
         found.append(extracted)
-        text, cut_by_source = remove_boilerplate(extracted.text)
+        text, cut_by_source = remove_boilerplate(extracted.text, normalized=True)
         if len(text) > len(best_text):
             best_text, chosen = text, extracted
             truncated = cut_by_source or extracted.truncated

@@ -222,3 +222,9 @@ def test_nested_links_and_elements_are_read_in_one_pass() -> None:
     assert deep.text == "x" * 100_000 and deep.truncated is False
     assert extract("<div>" * 100_000 + "deep text").text == "deep text"
     assert time.monotonic() - started < 20  # generous: reading each link's text again took minutes
+
+
+def test_documents_that_make_the_parser_give_up_do_not_spoil_the_next_one() -> None:
+    for nothing in ("<!-- seul -->", " ", "<?php ?>", "\x00"):
+        assert extract(nothing).text == ""
+        assert extract("<p>Un <b>texte</b></p>").text == "Un texte"
