@@ -11,11 +11,29 @@ __version__ = "0.1.0"
 PROJECT_URL = "https://github.com/aggregator-blog/aggregator"
 USER_AGENT = f"aggregator/{__version__} (+{PROJECT_URL})"
 
-from aggregator.config import Config, load_config  # noqa: E402
-from aggregator.errors import AggregatorError, ConfigError  # noqa: E402
-from aggregator.pipeline import update_feeds  # noqa: E402
-from aggregator.render import render  # noqa: E402
-from aggregator.store import Store  # noqa: E402
+import importlib  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    from aggregator.config import Config, load_config
+    from aggregator.errors import AggregatorError, ConfigError
+    from aggregator.pipeline import update_feeds
+    from aggregator.render import render
+    from aggregator.store import Store
+
+# Imported on first use: a parser process (it imports aggregator.parse, so this package)
+# needs neither httpx, SQLite nor Jinja, and is smaller without them.
+_EXPORTS = {"Config": "config", "load_config": "config", "AggregatorError": "errors",
+            "ConfigError": "errors", "update_feeds": "pipeline", "render": "render",
+            "Store": "store"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'aggregator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"aggregator.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "PROJECT_URL",
