@@ -40,6 +40,9 @@ from lxml import etree
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+SY = "{http://purl.org/rss/1.0/modules/syndication/}"
+WFW = "{http://wellformedweb.org/CommentAPI/}"
+SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain", "text/html")
@@ -48,9 +51,13 @@ ENTITY_LEFTOVER = re.compile("&([A-Za-z0-9_]+);")
 
 # Children read or known to change nothing parse.py reads; any other one: feedparser decides.
 RSS_CHANNEL = {"title", "link", "description", "language", "lastBuildDate", "pubDate",
-               "generator", "ttl", "category", "item", f"{ATOM}link"}
+               "generator", "ttl", "category", "copyright", "webMaster", "image", "item",
+               f"{ATOM}link", f"{SY}updatePeriod", f"{SY}updateFrequency"}
+RSS_IMAGE = {"url", "title", "link", "width", "height", "description"}
+"""The channel's <image>: feedparser keeps its title and link apart from the channel's."""
 RSS_ITEM = {"title", "link", "guid", "pubDate", "description", f"{CONTENT}encoded",
-            f"{DC}creator", "author", "category", "comments"}
+            f"{DC}creator", "author", "category", "comments", f"{WFW}commentRss",
+            f"{SLASH}comments", f"{ATOM}updated"}
 ATOM_FEED = {f"{ATOM}{name}" for name in (
     "title", "link", "id", "updated", "subtitle", "generator", "icon", "logo", "rights",
     "category", "author", "entry")}
@@ -170,14 +177,18 @@ class _Reader:
             if tag == "item":
                 entries.append(self.rss_item(child))
                 continue
-            _once(seen, tag)
+            if tag not in (f"{ATOM}link", "category"):
+                _once(seen, tag)
             if tag == "title":
                 self.title(feed, child, "text/plain")
             elif tag == "link":
                 feed["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", self.resolved_text(child))
             elif tag == f"{ATOM}link":
-                if child.get("rel") != "self" or not child.get("href"):
-                    raise Declined
+                if child.get("rel") not in ("self", "hub") or not child.get("href"):
+                    raise Declined  # an alternate one would be the channel's link
+            elif tag == "image":
+                for part in _children(child, RSS_IMAGE):
+                    self.ignored(part)
             else:
                 self.ignored(child)
         return FastFeed(self.version, feed, entries)
@@ -200,6 +211,8 @@ class _Reader:
                 self.guid(entry, child, child.get("isPermaLink", "true") == "true")
             elif tag == "pubDate":
                 self.date(entry, child, "published")
+            elif tag == f"{ATOM}updated":
+                self.date(entry, child, "updated")
             elif tag == "description":
                 self.summary(entry, child, "text/html")
             elif tag == f"{CONTENT}encoded":

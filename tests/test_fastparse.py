@@ -164,3 +164,40 @@ def test_the_fast_path_declines_what_it_does_not_read() -> None:
         assert not takes_fast_path(document.encode(), {}), document[:300]
         fast, slow = both_ways(document.encode(), {}, ParseOptions())
         assert fast == slow
+
+
+WORDPRESS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:atom="http://www.w3.org/2005/Atom" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"
+  xmlns:slash="http://purl.org/rss/1.0/modules/slash/">
+<channel>{image}<title>Le blog</title>
+<atom:link href="https://partner.example/feed/" rel="self" type="application/rss+xml"/>
+<atom:link href="https://hub.example/" rel="hub"/>
+<link>https://partner.example</link><description>Un blog</description>
+<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>1</sy:updateFrequency>
+<copyright>© moi</copyright><webMaster>moi@partner.example</webMaster>
+<item><title>Un billet</title><link>https://partner.example/billet/</link>
+<comments>https://partner.example/billet/#comments</comments>
+<dc:creator><![CDATA[Claire]]></dc:creator><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>
+<atom:updated>2026-01-06T10:00:00Z</atom:updated><category><![CDATA[Non classé]]></category>
+<guid isPermaLink="false">https://partner.example/?p=1</guid>
+<description><![CDATA[Le début [&#8230;]]]></description>
+<content:encoded><![CDATA[<p>Le début du billet, et la suite.</p>]]></content:encoded>
+<wfw:commentRss>https://partner.example/billet/feed/</wfw:commentRss>
+<slash:comments>3</slash:comments></item>
+</channel></rss>"""
+IMAGE = ("<image><url>https://partner.example/logo.png</url><title>Le logo</title>"
+         "<link>https://partner.example/logo</link><width>32</width><height>32</height></image>")
+
+
+@pytest.mark.parametrize("image", ["", IMAGE])
+def test_a_wordpress_feed_with_its_extensions_reads_the_same(image: str) -> None:
+    for where in ("before", "after"):
+        document = WORDPRESS.format(image=image) if where == "before" else \
+            WORDPRESS.format(image="").replace("</channel>", image + "</channel>")
+        assert takes_fast_path(document.encode(), {})
+        for headers in BASES:
+            fast, slow = both_ways(document.encode(), headers, ParseOptions())
+            assert isinstance(fast, ParsedFeed) and fast.title == "Le blog"
+            assert fast == slow
