@@ -7,12 +7,32 @@
     ...     html = render(config, store, "fragment")
 """
 
-from aggregator.config import Config, load_config
-from aggregator.errors import AggregatorError, ConfigError
-from aggregator.pipeline import update_feeds
-from aggregator.render import render
-from aggregator.store import Store
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from aggregator.version import PROJECT_URL, USER_AGENT, __version__
+
+if TYPE_CHECKING:
+    from aggregator.config import Config, load_config
+    from aggregator.errors import AggregatorError, ConfigError
+    from aggregator.pipeline import update_feeds
+    from aggregator.render import render
+    from aggregator.store import Store
+
+# Imported on first use: a parser process (it imports aggregator.parse, so this package)
+# needs neither httpx, SQLite nor Jinja, and is smaller without them.
+_EXPORTS = {"Config": "config", "load_config": "config", "AggregatorError": "errors",
+            "ConfigError": "errors", "update_feeds": "pipeline", "render": "render",
+            "Store": "store"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'aggregator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"aggregator.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PROJECT_URL",

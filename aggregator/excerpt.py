@@ -15,21 +15,13 @@ from __future__ import annotations
 import hashlib
 import html as html_entities
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
-from bs4 import BeautifulSoup
-from bs4.element import (
-    CData,
-    Comment,
-    Declaration,
-    Doctype,
-    NavigableString,
-    ProcessingInstruction,
-    Tag,
-)
+from lxml import etree
 
 ELLIPSIS = "…"
 SENTENCE_ZONE = 0.7
@@ -53,7 +45,11 @@ BLOCKS = frozenset({
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     "br", "caption", "center", "body", "html",
 })
-NOT_TEXT = (Comment, CData, ProcessingInstruction, Declaration, Doctype)
+# Text inside these is not part of an element's own text (as BeautifulSoup's get_text() has it).
+NOT_OWN_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
+# What an open element does to the text inside it.
+SKIP, BLOCK_START, LINK, SKIPPED_LINK, KEEP = "skip", "block", "link", "skipped link", "keep"
+CLASS_NAME = re.compile(r"\S+")
 # Elements (by class or id) that hold share buttons, related posts, captions, "read more".
 BOILERPLATE_CLASS = re.compile(
     r"share|sharedaddy|social|jp-relatedposts|related-posts|jp-post-flair|addtoany|a2a_|"
@@ -73,17 +69,20 @@ READ_MORE_LINK = re.compile(
     r"\(?(?:more|plus|suite)\s?(?:…|\.\.\.)\)?\s*)", re.S)
 # Phrases feeds append to every post, matched at the end of the extracted text.
 AFTER_SENTENCE = r"(?:(?<=[.!?…»”)\]:])|^)"
-# (pattern, whether it says the post goes on: a teaser's "Read more" does)
+# (pattern, whether it says the post goes on: a teaser's "Read more" does, what the pattern
+# cannot match without: a quick search that spares trying the pattern at every position)
 TRAILERS = [
-    (re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S), False),
+    (re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S), False,
+     re.compile(" appeared first on ")),
     (re.compile(r"\s*(?:L[’']article|Cet article|Le billet) .{1,300}? est apparu en premier sur "
-               r".{1,200}?\.?\s*$", re.S), False),
+               r".{1,200}?\.?\s*$", re.S), False, re.compile(" est apparu en premier sur ")),
     (re.compile(rf"\s*[\[(|]?\s*{READ_MORE}\b[^.!?]{{0,150}}?"
-                r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"), True),
+                r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"), True, re.compile(READ_MORE)),
     (re.compile(rf"{AFTER_SENTENCE}\s*(?:Share this|Partager(?: cet article| ceci)?|Like this|"
-                r"J[’']aime(?: ceci)?)\s?:.{0,400}$", re.S), False),
+                r"J[’']aime(?: ceci)?)\s?:.{0,400}$", re.S), False,
+     re.compile(r"Share this|Partager|Like this|J[’']aime")),
     (re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
-     True),
+     True, re.compile(r"…|\.\.\.")),
 ]
 TRAILER_ZONE = 1200
 EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
@@ -99,12 +98,14 @@ LEADING_CAPTION = re.compile(
     re.I)
 LEADING_CAPTION_MAX = 200
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = "\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
 # Zero-width and bidi controls, soft hyphen. ZWJ/ZWNJ are handled apart: emoji and scripts
 # need them inside a sequence; alone at a word's edge they are noise.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
-                                   "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                                   "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc"))
+INVISIBLE_CHARACTERS = ("\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
+                        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                        "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc")
+# One scan for both (a regex: str.translate with a dict looks up each character in Python).
+NOT_TEXT_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
 JOINERS = re.compile(r"[\u200c\u200d]+")
 EMOJI_BEFORE_JOINER = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
 EMOJI = regex.compile(r"\p{Extended_Pictographic}")
@@ -114,7 +115,11 @@ NO_JOINER_SCRIPT = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{I
 # ASCII white space (or a line separator) in it is one plain space.
 PLAIN_SPACES = " \t\n\r\f\v\u2000-\u2006\u2008\u205f\u3000\u1680\u2028\u2029"
 NO_BREAK_SPACES = "\u00a0\u202f\u2007\u2009\u200a"
-SPACE_RUN = re.compile(f"[{NO_BREAK_SPACES}]*[{PLAIN_SPACES}][{PLAIN_SPACES}{NO_BREAK_SPACES}]*")
+# In two passes that each start with one character class (which `re` skips to quickly; the
+# one-pass pattern tried every position and replaced each space between words with itself):
+# the other plain spaces become " ", then runs of two or more that have a " " become one.
+OTHER_PLAIN_SPACE = re.compile(f"[{PLAIN_SPACES.replace(' ', '')}]")
+SPACE_RUN = re.compile(f"[ {NO_BREAK_SPACES}]{{2,}}")
 NO_BREAK_RUN = re.compile(f"([{NO_BREAK_SPACES}])[{NO_BREAK_SPACES}]+")
 TRIM = " \u00a0\u202f\u2007\u2009\u200a"
 # Stripped from the end of a cut before "…": spaces, dangling separators and openers.
@@ -154,48 +159,139 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
 
 
 def _extract(html: str) -> Extracted:
-    soup = BeautifulSoup(html.replace(BLOCK, " ").replace("\x00", ""), "lxml")
-    parts: list[str] = []
-    image: str | None = None
-    alts: list[str] = []
-    truncated = False
-    stack: list[object] = [soup]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str) and not isinstance(node, NavigableString):
-            parts.append(node)  # a block boundary pushed below
-            continue
-        if isinstance(node, NavigableString):
-            if not isinstance(node, NOT_TEXT):
-                parts.append(str(node))
-            continue
-        if isinstance(node, str):  # a separator pushed below
-            parts.append(node)
-            continue
-        if not isinstance(node, Tag):
-            continue
-        name = node.name
+    parser, collector = _html_parser()
+    collector.reset()
+    try:
+        parser.feed(html.replace(BLOCK, " ").replace("\x00", "").removeprefix("\ufeff"))
+        parser.close()
+    except etree.Error:  # nothing that makes a document (empty, only a comment)
+        _parsers.pair = None  # never reuse a parser an error left mid-document
+    return Extracted(_text_of_blocks("".join(collector.parts)), collector.image,
+                     tuple(collector.alts), collector.truncated)
+
+
+_parsers = threading.local()
+
+
+def _html_parser() -> tuple[etree.HTMLParser, _TextCollector]:
+    """libxml2's HTML parser, the one BeautifulSoup's "lxml" builder runs, calling back as it
+    reads: no tree is built (a tree's depth is capped; 100,000 nested <div> still have
+    text), no DTD, entity or network access is involved. One per thread, reused: making one
+    (lxml inspects the target's methods) cost as much as parsing a post."""
+    pair: tuple[etree.HTMLParser, _TextCollector] | None = getattr(_parsers, "pair", None)
+    if pair is None:
+        collector = _TextCollector()
+        parser = etree.HTMLParser(target=collector, recover=True, no_network=True,
+                                  remove_comments=True, remove_pis=True)
+        pair = _parsers.pair = (parser, collector)
+    return pair
+
+
+@dataclass(slots=True)
+class _Link:
+    """An open <a>: whether its text makes it a "Read more" link is known at its end."""
+    start: int
+    """Where its text begins in the extracted parts (dropped with it if it is one)."""
+    image: str | None
+    alts: int
+    text_start: int
+    """Where its text begins in the text of the open links, and that text's length then."""
+    length_at_start: int
+    counts: bool
+    """False inside a script, style or ruby annotation (BeautifulSoup's get_text() rule)."""
+
+
+class _TextCollector:
+    """Text of the elements that are prose, block boundaries marked, as libxml2 reads them."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.parts: list[str] = []
+        self.image: str | None = None
+        self.alts: list[str] = []
+        self.truncated = False
+        self.open: list[str] = []
+        """What each open element does: SKIP (not prose), BLOCK, LINK or KEEP."""
+        self.skipping = 0
+        self.hidden = 0
+        """Open elements whose text is not their parent's own text (scripts, ruby)."""
+        self.links: list[_Link] = []
+        # The text of the open links, shared by nested ones: one copy, however deep.
+        self.link_text: list[str] = []
+        self.link_text_length = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.hidden += name in NOT_OWN_TEXT
+        role = self._role(name, attrs) if not self.skipping else SKIP
+        if role in (SKIP, SKIPPED_LINK):
+            self.skipping += 1
+        if role in (LINK, SKIPPED_LINK):
+            self.links.append(_Link(len(self.parts), self.image, len(self.alts),
+                                    len(self.link_text), self.link_text_length,
+                                    counts=self.hidden == 0))
+        if role == BLOCK_START:
+            self.parts.append(BLOCK)
+        self.open.append(role)
+
+    def _role(self, name: str, attrs: dict[str, str]) -> str:
         if name in DROPPED:
-            continue
-        if _is_read_more(node):
-            truncated = True
-            continue
-        if _is_boilerplate(node):
-            continue
+            return SKIP
+        if attrs and READ_MORE_CLASS.search(_classes(attrs)):
+            self.truncated = True
+            return SKIP
+        boilerplate = _is_boilerplate(attrs)
+        if name == "a":
+            return SKIPPED_LINK if boilerplate else LINK
+        if boilerplate:
+            return SKIP
         if name == "img":
-            alt = _attr(node, "alt")
-            if _is_emoji_image(node):
-                parts.append(alt or "")
-            elif not _is_pixel(node):
-                image = image or _attr(node, "src")
-                if alt:
-                    alts.append(alt)
-            continue
-        if name in BLOCKS:
-            parts.append(BLOCK)
-            stack.append(BLOCK)
-        stack.extend(reversed(node.contents))
-    return Extracted(_text_of_blocks("".join(parts)), image, tuple(alts), truncated)
+            self._image(attrs)
+            return SKIP
+        return BLOCK_START if name in BLOCKS else KEEP
+
+    def _image(self, attrs: dict[str, str]) -> None:
+        alt = _attr(attrs, "alt")
+        if _is_emoji_image(attrs):
+            self.parts.append(alt or "")
+        elif not _is_pixel(attrs):
+            self.image = self.image or _attr(attrs, "src")
+            if alt:
+                self.alts.append(alt)
+
+    def end(self, name: str) -> None:
+        role = self.open.pop()
+        self.hidden -= name in NOT_OWN_TEXT
+        if role in (SKIP, SKIPPED_LINK):
+            self.skipping -= 1
+        if role == BLOCK_START:
+            self.parts.append(BLOCK)
+        if role in (LINK, SKIPPED_LINK):
+            self._end_link(self.links.pop())
+            if not self.links:
+                self.link_text, self.link_text_length = [], 0
+
+    def _end_link(self, link: _Link) -> None:
+        """WordPress's more-link, Medium's "Continue reading on Medium", any "Lire la suite"."""
+        if not link.counts or self.link_text_length - link.length_at_start > 160:
+            return
+        text = "".join(self.link_text[link.text_start:])
+        if READ_MORE_LINK.fullmatch(text) is not None:
+            self.truncated = True
+            del self.parts[link.start:]
+            del self.alts[link.alts:]
+            self.image = link.image
+
+    def data(self, text: str) -> None:
+        if not self.skipping:
+            self.parts.append(text)
+        if self.links and not self.hidden:
+            self.link_text.append(text)
+            self.link_text_length += len(text)
+
+    def close(self) -> None:
+        pass
 
 
 def _text_of_blocks(raw: str) -> str:
@@ -221,47 +317,34 @@ def _decode_leftover_entities(text: str) -> str:
     return ENTITY.sub(lambda m: html_entities.unescape(m.group()), text)
 
 
-def _attr(tag: Tag, name: str) -> str | None:
-    value = tag.get(name)
-    if isinstance(value, list):
-        value = " ".join(value)
+def _attr(attrs: dict[str, str], name: str) -> str | None:
+    value = attrs.get(name)
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _classes(tag: Tag) -> str:
-    value = tag.get("class")
-    classes = " ".join(value) if isinstance(value, list) else str(value or "")
-    identifier = tag.get("id")
+def _classes(attrs: dict[str, str]) -> str:
+    classes = " ".join(CLASS_NAME.findall(attrs.get("class") or ""))
+    identifier = attrs.get("id")
     return f"{classes} {identifier}" if isinstance(identifier, str) else classes
 
 
-def _is_boilerplate(tag: Tag) -> bool:
-    if not tag.attrs:
+def _is_boilerplate(attrs: dict[str, str]) -> bool:
+    if not attrs:
         return False
-    names = _classes(tag)
+    names = _classes(attrs)
     return bool(names.strip()) and BOILERPLATE_CLASS.search(names) is not None
 
 
-def _is_emoji_image(tag: Tag) -> bool:
+def _is_emoji_image(attrs: dict[str, str]) -> bool:
     """WordPress and Twemoji swap emoji for images whose alt is the emoji itself."""
-    src = _attr(tag, "src") or ""
-    return EMOJI_IMAGE.search(_classes(tag)) is not None or "/images/core/emoji/" in src
+    src = _attr(attrs, "src") or ""
+    return EMOJI_IMAGE.search(_classes(attrs)) is not None or "/images/core/emoji/" in src
 
 
-def _is_pixel(tag: Tag) -> bool:
+def _is_pixel(attrs: dict[str, str]) -> bool:
     """Tracking pixels (FeedBurner, stats): never a thumbnail, never text."""
-    return _attr(tag, "width") == "1" or _attr(tag, "height") == "1" or \
-        "feeds.feedburner.com/~r/" in (_attr(tag, "src") or "")
-
-
-def _is_read_more(tag: Tag) -> bool:
-    """WordPress's more-link, Medium's "Continue reading on Medium", any "Lire la suite" link."""
-    if tag.attrs and READ_MORE_CLASS.search(_classes(tag)):
-        return True
-    if tag.name != "a":
-        return False
-    text = tag.get_text()
-    return len(text) <= 160 and READ_MORE_LINK.fullmatch(text) is not None
+    return _attr(attrs, "width") == "1" or _attr(attrs, "height") == "1" or \
+        "feeds.feedburner.com/~r/" in (_attr(attrs, "src") or "")
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -269,13 +352,18 @@ def _is_read_more(tag: Tag) -> bool:
 
 def normalize(text: str) -> str:
     """One line: ASCII white space collapsed, U+00A0/U+202F kept, invisible characters dropped."""
-    text = CONTROLS.sub("", unicodedata.normalize("NFC", text).translate(INVISIBLE))
+    text = NOT_TEXT_CHARACTERS.sub("", unicodedata.normalize("NFC", text))
     if "\u200c" in text or "\u200d" in text:
         text = JOINERS.sub(_joiner_inside_a_sequence, text)
-    text = SPACE_RUN.sub(" ", text)
+    text = SPACE_RUN.sub(_one_space, OTHER_PLAIN_SPACE.sub(" ", text))
     if "\u00a0" in text or "\u202f" in text or "\u2009" in text:
         text = NO_BREAK_RUN.sub(r"\1", text)
     return text.strip(TRIM)
+
+
+def _one_space(match: re.Match[str]) -> str:
+    run = match.group()
+    return " " if " " in run else run  # no-break spaces alone: NO_BREAK_RUN's job
 
 
 def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
@@ -294,11 +382,13 @@ def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
     return ""
 
 
-def remove_boilerplate(text: str) -> tuple[str, bool]:
+def remove_boilerplate(text: str, normalized: bool = False) -> tuple[str, bool]:
     """The text without what feeds append to every post, and whether the feed cut it.
 
     A teaser's own marks ("[…]", "Read more") are removed, and make the excerpt end with "…".
+    `normalized`: the text comes from normalize(), so if nothing is removed it stays as is.
     """
+    original = text
     text = SHORTCODES.sub("", text) if "[" in text else text
     text = EMPTY_BRACKETS.sub("", text) if "()" in text or "[]" in text or "( " in text else text
     # Trailers are short and at the end: only the tail is searched, however long the text.
@@ -307,11 +397,14 @@ def remove_boilerplate(text: str) -> tuple[str, bool]:
     changed = True
     while changed and tail:
         changed = False
-        for pattern, says_cut in TRAILERS:
+        for pattern, says_cut, needs in TRAILERS:
+            if needs.search(tail) is None:
+                continue
             shorter = pattern.sub("", tail, count=1)
             if shorter != tail:
                 tail, changed, truncated = shorter, True, truncated or says_cut
-    return normalize(head + tail), truncated
+    kept = head + tail
+    return (original if normalized and kept == original else normalize(kept)), truncated
 
 
 def cut(text: str, limit: int, truncated: bool = False) -> str:
@@ -392,7 +485,7 @@ def excerpt_of(bodies: str | Sequence[str], limit: int,
             break
         extracted = extract(body, want_chars=limit)
         found.append(extracted)
-        text, cut_by_source = remove_boilerplate(extracted.text)
+        text, cut_by_source = remove_boilerplate(extracted.text, normalized=True)
         if len(text) > len(best_text):
             best_text, chosen = text, extracted
             truncated = cut_by_source or extracted.truncated

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from aggregator.excerpt import cut, excerpt_of, extract, fingerprint, plain_text
@@ -78,7 +80,8 @@ def test_emoji_images_become_their_emoji() -> None:
     ("क्\u200dष", "क्\u200dष"),  # Devanagari needs its joiner
     ("a\x00b\x07c\x1bd", "abcd"),
     ("  espaces \t\n multiples  ", "espaces multiples"),
-    ("«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!", "«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!"),
+    ("«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!",
+     "«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!"),
     ("<p>&nbsp;</p> avant \u00a0 \u00a0 après", "avant après"),
 ])
 def test_text_normalization(raw: str, expected: str) -> None:
@@ -186,7 +189,8 @@ def test_titles_are_capped() -> None:
 
 def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
     one = fingerprint("Les Açores hors saison", "En novembre, São Miguel appartient aux vaches.")
-    two = fingerprint("LES AÇORES, HORS SAISON !", "En novembre : Sao Miguel appartient aux vaches…")
+    two = fingerprint("LES AÇORES, HORS SAISON !",
+                      "En novembre : Sao Miguel appartient aux vaches…")
     assert one is not None and one == two
     assert fingerprint("Les Açores", "Un tout autre début de billet ici.") != one
     assert fingerprint("Titre", "Trop court") is None  # too little to tell articles apart
@@ -202,3 +206,27 @@ def test_long_posts_are_read_from_a_prefix_that_has_enough_text() -> None:
     assert excerpt_of(scripted, 100)[0].startswith("Enfin du texte.")
     # a prefix never ends inside a tag: no "<" leaks
     assert "<" not in excerpt_of("<p>mot</p>" * 700 + "<a href='" + "x" * 9000 + "'>", 100)[0]
+
+
+def test_a_read_more_link_is_told_by_its_own_text() -> None:
+    # text in a script or a ruby annotation is not the link's text; a link inside one is
+    assert extract("<p>Un texte.</p><a><script>Read more</script></a>").truncated is False
+    assert extract("<p>Un texte.</p><a><noscript>Read more</noscript></a>").truncated is True
+    assert extract("<ruby>漢<rt><a>Read more</a></rt></ruby>").truncated is False
+    # a "Read more" link inside another link goes, with its image; the outer link stays
+    inner = extract("<a>Le texte <a><img src='more.png'>Read more</a></a>")
+    assert (inner.text, inner.first_image, inner.truncated) == ("Le texte", None, True)
+
+
+def test_nested_links_and_elements_are_read_in_one_pass() -> None:
+    started = time.monotonic()
+    deep = extract("<span><a>x" * 100_000)  # each link open until the end of the document
+    assert deep.text == "x" * 100_000 and deep.truncated is False
+    assert extract("<div>" * 100_000 + "deep text").text == "deep text"
+    assert time.monotonic() - started < 20  # generous: reading each link's text again took minutes
+
+
+def test_documents_that_make_the_parser_give_up_do_not_spoil_the_next_one() -> None:
+    for nothing in ("<!-- seul -->", " ", "<?php ?>", "\x00"):
+        assert extract(nothing).text == ""
+        assert extract("<p>Un <b>texte</b></p>").text == "Un texte"

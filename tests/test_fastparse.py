@@ -1,0 +1,203 @@
+"""The lxml fast path reads a feed exactly as feedparser does, or leaves it to feedparser.
+
+For every feed file of the project (tests/data and its corpus, the hostile corpus, the
+demo), generated bench feeds and documents written to probe feedparser's rules: the
+ParsedFeed with the fast path equals the ParsedFeed feedparser gives alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator import fastparse
+from aggregator.parse import NotAFeed, ParsedFeed, ParseOptions, parse_feed
+from aggregator.xmlsafe import as_utf8, neutralize_doctype
+from bench.corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted(p for folder in (ROOT / "tests", ROOT / "examples")
+               for p in folder.rglob("*") if p.suffix in (".xml", ".rss", ".atom", ".rdf"))
+BASES = [{}, {"content-location": "https://partner.example/blog/feed/"}]
+OPTIONS = [ParseOptions(), ParseOptions(excerpt_length=60, max_entries=3)]
+
+
+def both_ways(content: bytes, headers: dict[str, str],
+              options: ParseOptions) -> tuple[ParsedFeed | str, ParsedFeed | str]:
+    results: list[ParsedFeed | str] = []
+    for fast_path in (True, False):
+        try:
+            results.append(parse_feed(content, headers, options, fast_path=fast_path))
+        except NotAFeed as error:
+            results.append(f"NotAFeed: {error}")
+    return results[0], results[1]
+
+
+def takes_fast_path(content: bytes, headers: dict[str, str]) -> bool:
+    document = neutralize_doctype(as_utf8(content, headers)[0])
+    return fastparse.parse(document, headers.get("content-location")) is not None
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_feed_file_reads_the_same(path: Path) -> None:
+    content = path.read_bytes()
+    for headers in BASES:
+        for options in OPTIONS:
+            fast, slow = both_ways(content, headers, options)
+            assert fast == slow
+
+
+def test_the_fast_path_reads_the_usual_feeds() -> None:
+    # not a vacuous comparison: most plain RSS 2.0 and Atom fixtures take the fast path
+    taken = [p.name for p in FILES if takes_fast_path(p.read_bytes(), {})]
+    assert len(taken) >= 8, taken
+
+
+def test_generated_bench_feeds_read_the_same(tmp_path: Path) -> None:
+    write_corpus(6, tmp_path, seed=7)
+    feeds = sorted(tmp_path.glob("*.xml"))
+    assert len(feeds) == 6
+    for path in feeds:
+        content = path.read_bytes()
+        assert takes_fast_path(content, {})
+        for headers in BASES:
+            fast, slow = both_ways(content, headers, ParseOptions())
+            assert isinstance(fast, ParsedFeed) and len(fast.entries) == 28
+            assert fast == slow
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel><title>{channel_title}</title><link>{channel_link}</link>
+<atom:link href="https://partner.example/feed/" rel="self" type="application/rss+xml"/>
+<description>Un blog</description><language>fr</language>
+<!-- a comment between elements -->
+<item>{item}</item>
+<item><title>Deuxième</title><link>https://partner.example/2</link>
+<description>&lt;p&gt;Un résumé.&lt;/p&gt;</description></item>
+</channel></rss>"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+<title type="{title_type}">Un &lt;b&gt;blog&lt;/b&gt;</title>
+<id>https://partner.example/</id><link href="{feed_link}"/>
+<updated>2026-01-02T03:04:05Z</updated>
+<entry>{entry}</entry>
+</feed>"""
+RSS_ITEMS = [
+    "<title>Un titre</title><link>/relative/1?a=1&amp;b=2</link><guid>g1</guid>"
+    "<pubDate>Mon, 05 Jan 2026 10:00:00 +0100</pubDate><dc:creator>Claire</dc:creator>"
+    "<description>Le résumé</description>",
+    "<guid>https://partner.example/guid-as-link</guid><title>Sans lien</title>"
+    "<description><![CDATA[<p>Du <b>HTML</b> en CDATA</p>]]></description>",
+    "<guid isPermaLink='false'>urn:x:1</guid><title>AT&amp;T &lt;b&gt;gras&lt;/b&gt;</title>",
+    "<title>Ã©tÃ© mojibake \u0092 C1</title><link>https://partner.example/m</link>"
+    "<content:encoded>&lt;p&gt;Contenu entier&lt;/p&gt;</content:encoded>"
+    "<description>Teaser après le contenu</description>",
+    "<description>Teaser avant</description><title>T</title>"
+    "<content:encoded>&lt;p&gt;Contenu&lt;/p&gt;</content:encoded>"
+    "<author>claire@example.org (Claire)</author><category>a</category><category>b</category>",
+    "<title>  </title><link></link><guid></guid><pubDate>not a date</pubDate>",
+    "<title>Dates</title><pubDate>2026-02-30T10:00:00Z</pubDate>",
+    "<title>Lien &amp;amp;</title><link>https://partner.example/?x=1&amp;amp;y=2&amp;z;</link>",
+    "<title>Deux titres</title><title>Le second</title>",  # the fast path declines
+    "<title>Balise</title><description>Du <b>vrai</b> HTML</description>",  # declines
+    "<title>Pièce jointe</title><enclosure url='https://x.example/a.jpg' type='image/jpeg'"
+    " length='1'/>",  # declines
+]
+ATOM_ENTRIES = [
+    "<title>Un titre</title><link href='/relative/a'/><id>tag:x,2026:1</id>"
+    "<published>2026-01-05T10:00:00+01:00</published><updated>2026-01-06T10:00:00Z</updated>"
+    "<author><name>Tom</name><email>tom@example.org</email></author>"
+    "<summary type='html'>&lt;p&gt;Résumé&lt;/p&gt;</summary>"
+    "<content type='html'>&lt;p&gt;Contenu&lt;/p&gt;</content>",
+    "<id>https://partner.example/id-as-link</id><title type='html'>&lt;i&gt;T&lt;/i&gt;</title>"
+    "<content>Texte &lt;brut&gt; &amp; simple</content>",
+    "<title>Liens</title><link rel='replies' href='/c'/><link rel='alternate' type='text/html'"
+    " href='https://partner.example/a'/><link href='https://partner.example/b'"
+    " type='application/pdf'/><id>i</id><author><email>e@example.org</email></author>",
+    "<title>Contenu d'abord</title><content type='html'>&lt;p&gt;Long&lt;/p&gt;</content>"
+    "<summary>Court</summary><author><uri>https://x.example</uri></author>",
+    "<title>xhtml</title><content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>"
+    "<p>x</p></div></content>",  # declines
+]
+
+
+@pytest.mark.parametrize("item", RSS_ITEMS)
+@pytest.mark.parametrize("channel", [("Un blog", "https://partner.example/"),
+                                     ("Le &lt;b&gt;blog&lt;/b&gt;", "/?a=1&amp;b=2")])
+def test_probing_rss_documents_read_the_same(item: str, channel: tuple[str, str]) -> None:
+    content = RSS.format(item=item, channel_title=channel[0], channel_link=channel[1]).encode()
+    for headers in BASES:
+        fast, slow = both_ways(content, headers, ParseOptions())
+        assert fast == slow
+
+
+@pytest.mark.parametrize("entry", ATOM_ENTRIES)
+@pytest.mark.parametrize("title_type", ["text", "html"])
+@pytest.mark.parametrize("feed_link", ["https://partner.example/", "/home"])
+def test_probing_atom_documents_read_the_same(entry: str, title_type: str,
+                                              feed_link: str) -> None:
+    content = ATOM.format(entry=entry, title_type=title_type, feed_link=feed_link).encode()
+    for headers in BASES:
+        fast, slow = both_ways(content, headers, ParseOptions())
+        assert fast == slow
+
+
+def test_the_fast_path_declines_what_it_does_not_read() -> None:
+    first_rss = RSS.format(item=RSS_ITEMS[0], channel_title="B", channel_link="/")
+    assert takes_fast_path(first_rss.encode(), {})
+    declined = [
+        RSS.format(item=RSS_ITEMS[-3], channel_title="B", channel_link="/"),  # two titles
+        RSS.format(item=RSS_ITEMS[-2], channel_title="B", channel_link="/"),  # markup
+        RSS.format(item=RSS_ITEMS[-1], channel_title="B", channel_link="/"),  # enclosure
+        ATOM.format(entry=ATOM_ENTRIES[-1], title_type="text", feed_link="/"),  # xhtml
+        first_rss.replace('version="2.0"', 'version="0.92"'),
+        first_rss.replace("<item>", "<item xml:base='https://other.example/'>", 1),
+        first_rss.replace("<title>B</title>", "<title>B</title><unknown>x</unknown>"),
+        first_rss.replace("Le résumé", "Le r&eacute;sum&eacute;"),  # not well-formed
+        '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        '"http://my.netscape.com/publish/formats/rss-0.91.dtd">' + first_rss.split("?>", 1)[1],
+    ]
+    for document in declined:
+        assert not takes_fast_path(document.encode(), {}), document[:300]
+        fast, slow = both_ways(document.encode(), {}, ParseOptions())
+        assert fast == slow
+
+
+WORDPRESS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:atom="http://www.w3.org/2005/Atom" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"
+  xmlns:slash="http://purl.org/rss/1.0/modules/slash/">
+<channel>{image}<title>Le blog</title>
+<atom:link href="https://partner.example/feed/" rel="self" type="application/rss+xml"/>
+<atom:link href="https://hub.example/" rel="hub"/>
+<link>https://partner.example</link><description>Un blog</description>
+<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>1</sy:updateFrequency>
+<copyright>© moi</copyright><webMaster>moi@partner.example</webMaster>
+<item><title>Un billet</title><link>https://partner.example/billet/</link>
+<comments>https://partner.example/billet/#comments</comments>
+<dc:creator><![CDATA[Claire]]></dc:creator><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>
+<atom:updated>2026-01-06T10:00:00Z</atom:updated><category><![CDATA[Non classé]]></category>
+<guid isPermaLink="false">https://partner.example/?p=1</guid>
+<description><![CDATA[Le début [&#8230;]]]></description>
+<content:encoded><![CDATA[<p>Le début du billet, et la suite.</p>]]></content:encoded>
+<wfw:commentRss>https://partner.example/billet/feed/</wfw:commentRss>
+<slash:comments>3</slash:comments></item>
+</channel></rss>"""
+IMAGE = ("<image><url>https://partner.example/logo.png</url><title>Le logo</title>"
+         "<link>https://partner.example/logo</link><width>32</width><height>32</height></image>")
+
+
+@pytest.mark.parametrize("image", ["", IMAGE])
+def test_a_wordpress_feed_with_its_extensions_reads_the_same(image: str) -> None:
+    for where in ("before", "after"):
+        document = WORDPRESS.format(image=image) if where == "before" else \
+            WORDPRESS.format(image="").replace("</channel>", image + "</channel>")
+        assert takes_fast_path(document.encode(), {})
+        for headers in BASES:
+            fast, slow = both_ways(document.encode(), headers, ParseOptions())
+            assert isinstance(fast, ParsedFeed) and fast.title == "Le blog"
+            assert fast == slow
