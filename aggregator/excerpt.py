@@ -7,12 +7,10 @@ Pure functions. The text is plain: the page escapes it when it renders.
     remove_boilerplate(text)              "Read more", "The post … appeared first on …", "[…]"
     cut(text, limit)                      at most `limit` characters (+ "…"), whole words
     plain_text(value)                     a title or a name: one clean line
-    fingerprint(title, text)              "the same article", whoever republished it
 """
 
 from __future__ import annotations
 
-import hashlib
 import html as html_entities
 import re
 import threading
@@ -127,7 +125,6 @@ STRIP_BEFORE_ELLIPSIS = frozenset(TRIM + ".,;:!?¿¡…·-–—‐‑‒―/\\|
 SENTENCE_END = re.compile(r"[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
 NOT_A_SENTENCE_END = re.compile(
     r"(?:^|[\s(])(?:\w|M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|St|Ste|vs|cf|ex|env|pp|n°)\.$")
-WORD = regex.compile(r"\w+")
 PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 
 
@@ -505,21 +502,3 @@ def plain_text(value: str, limit: int | None = None, is_html: bool = True) -> st
     else:
         text = normalize(_decode_leftover_entities(value) if "&" in value else value)
     return cut(text, limit) if limit else text
-
-
-def fingerprint(title: str, text: str, words: int = 8) -> str | None:
-    """Same title and same opening words (case, accents and punctuation aside), or None when
-    there is too little to tell two articles apart."""
-    title_words = _words(title)
-    opening = _words(text)[:words]
-    if not title_words or len(opening) < 4 or text.strip() == title.strip():
-        return None
-    key = " ".join(title_words) + "\x1f" + " ".join(opening)
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
-
-
-def _words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words: list[str] = WORD.findall(bare)
-    return words

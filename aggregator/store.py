@@ -19,7 +19,6 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from aggregator.errors import StoreError
-from aggregator.excerpt import fingerprint
 from aggregator.models import (
     NO_VALIDATORS,
     FeedGroup,
@@ -32,6 +31,7 @@ from aggregator.models import (
     StoredFeed,
     Validators,
 )
+from aggregator.text import fingerprint
 from aggregator.urls import id_key, link_key
 
 migrations = Migrations("aggregator")

@@ -2,7 +2,8 @@ import time
 
 import pytest
 
-from aggregator.excerpt import cut, excerpt_of, extract, fingerprint, plain_text
+from aggregator.excerpt import cut, excerpt_of, extract, plain_text
+from aggregator.text import fingerprint
 
 
 def test_text_without_markup_entities_or_scripts() -> None:
