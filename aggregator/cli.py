@@ -45,7 +45,8 @@ from aggregator.feedsfile import (
 from aggregator.lock import run_lock
 from aggregator.models import FeedSource, StoredEntry, UpdateReport
 from aggregator.outputs import WrittenOutput, write_if_changed, write_outputs
-from aggregator.pipeline import enable_feed, inspect_feed, update_feeds
+from aggregator.pipeline import enable_feed, update_feeds
+from aggregator.preview import inspect_feed
 from aggregator.progress import feed_progress
 from aggregator.render import FORMATS, render
 from aggregator.retention import prune as apply_retention

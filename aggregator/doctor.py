@@ -16,7 +16,7 @@ import httpx
 
 from aggregator.config import Config
 from aggregator.models import FeedPreview, FeedSource
-from aggregator.pipeline import inspect_feeds
+from aggregator.preview import inspect_feeds
 from aggregator.urls import link_key, redact
 
 STALE_AFTER = timedelta(days=365)

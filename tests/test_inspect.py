@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from pytest_httpserver import HTTPServer
 
-from aggregator.pipeline import inspect_feed
+from aggregator.preview import inspect_feed
 
 from .conftest import DATA
 
