@@ -84,6 +84,8 @@ ConfigPath = Annotated[
     typer.Option("--config", "-c", envvar="AGGREGATOR_CONFIG", show_default=True,
                  help="The feeds.yaml to use (env: AGGREGATOR_CONFIG)."),
 ]
+NameOrUrl = Annotated[str, typer.Argument(metavar="NAME_OR_URL",
+                                         help="The feed's name or URL.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say what was done.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 
@@ -429,8 +431,7 @@ def refuse_duplicate(config: Config, url: str) -> None:
 
 @app.command()
 def remove(
-    name_or_url: Annotated[str, typer.Argument(metavar="NAME_OR_URL",
-                                               help="The feed's name or URL.")],
+    name_or_url: NameOrUrl,
     purge: Annotated[bool, typer.Option("--purge", help="Also delete its stored entries.")]
     = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
@@ -456,8 +457,7 @@ def remove(
 
 @app.command()
 def disable(
-    name_or_url: Annotated[str, typer.Argument(metavar="NAME_OR_URL",
-                                               help="The feed's name or URL.")],
+    name_or_url: NameOrUrl,
     config: ConfigPath = Path(DEFAULT_CONFIG),
     quiet: Quiet = False,
 ) -> None:
@@ -475,8 +475,7 @@ def disable(
 
 @app.command()
 def enable(
-    name_or_url: Annotated[str, typer.Argument(metavar="NAME_OR_URL",
-                                               help="The feed's name or URL.")],
+    name_or_url: NameOrUrl,
     config: ConfigPath = Path(DEFAULT_CONFIG),
     quiet: Quiet = False,
 ) -> None:
