@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +176,13 @@ def _labels(value: Any) -> dict[str, str]:
     return {str(k): _text(v) for k, v in value.items()}
 
 
+def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:
+    close = difflib.get_close_matches(name, spec, n=1)
+    if close:
+        return f"unknown key (did you mean {close[0]!r}?)"
+    return f"unknown key (known keys: {', '.join(sorted(spec))})"
+
+
 class _Reader:
     """Walks the round-trip YAML tree, converting values and remembering where each came from."""
 
@@ -206,8 +214,7 @@ class _Reader:
         for name, raw in node.items():
             where = f"{dotted}.{name}" if dotted else str(name)
             if name not in spec:
-                known = ", ".join(sorted(spec))
-                raise self.fail(node, name, where, f"unknown key (known keys: {known})")
+                raise self.fail(node, name, where, _unknown_key(str(name), spec))
             try:
                 values[name] = spec[name](raw)
             except _Invalid as error:

@@ -77,6 +77,13 @@ def test_errors_name_file_line_and_key(tmp_path: Path, text: str, message: str) 
     assert "\n" not in str(raised.value)
 
 
+def test_a_misspelt_key_gets_a_suggestion(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse("settings:\n  excerpt_lenght: 100\nfeeds: []\n", tmp_path)
+    assert str(raised.value).endswith(
+        "feeds.yaml:2: settings.excerpt_lenght: unknown key (did you mean 'excerpt_length'?)")
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.yaml")
