@@ -20,7 +20,10 @@ from xml.sax import SAXParseException
 import feedparser
 from feedparser.api import SUPPORTED_VERSIONS
 
-from aggregator import fastparse
+try:
+    from aggregator import fastparse
+except ImportError:  # it borrows feedparser internals: a feedparser without them reads alone
+    fastparse = None  # type: ignore[assignment]
 from aggregator.excerpt import Extracted, excerpt_of, plain_text
 from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.text import without_controls
@@ -85,7 +88,7 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
     utf8, feed_headers = as_utf8(content, headers)
     document = neutralize_doctype(utf8)
     base = headers.get("content-location")
-    fast = fastparse.parse(document, base) if fast_path else None
+    fast = fastparse.parse(document, base) if fast_path and fastparse is not None else None
     if fast is not None:
         version, feed, all_entries = fast.version, fast.feed, fast.entries
     else:
