@@ -356,10 +356,13 @@ def label(source: FeedSource) -> str:
     return one_line(source.name or redact(source.url))
 
 
-def require_http_url(option: str, value: str) -> None:
-    if not safe_http_url(value.strip()):
+def require_http_url(option: str, value: str) -> str:
+    """The URL as it will be used (entities decoded, spaces and controls gone), or exit 2."""
+    url = safe_http_url(value.strip())
+    if not url:
         error(f"{option}: expected an http(s) URL, got {one_line(value, 100)!r}")
         raise typer.Exit(EXIT_USAGE)
+    return url
 
 
 @app.command()
@@ -404,16 +407,16 @@ def add(
 
     Example: aggregator add https://atelier-du-web.example/ --name "Atelier du Web"
     """
-    require_http_url("URL", url)
+    url = require_http_url("URL", url)
     if site is not None:
-        require_http_url("--site", site)
+        site = require_http_url("--site", site)
     with handled():
         loaded = load_config(config)
         refuse_duplicate(loaded, url)
-        preview = inspect_feed(url.strip(), allow_private, settings=loaded.settings)
+        preview = inspect_feed(url, allow_private, settings=loaded.settings)
         if preview.error or not preview.feed_url:
             raise FeedError(f"{redact(url)}: {preview.error}")
-        if preview.feed_url != url.strip():
+        if preview.feed_url != url:
             refuse_duplicate(loaded, preview.feed_url)
         source = add_feed(loaded.path, NewFeed(preview.feed_url, name or preview.title, site,
                                                allow_private))
@@ -618,7 +621,7 @@ def feeds_health(
     if as_json:
         typer.echo(json.dumps([health_json(r) for r in records], ensure_ascii=False, indent=2))
     elif sys.stdout.isatty():
-        Console().print(health_table(records))
+        console().print(health_table(records))  # markup off: names and errors are feed text
     else:
         sys.stdout.write(health_text(records))
 

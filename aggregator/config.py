@@ -90,7 +90,10 @@ class Config:
         """Where the feeds with this name or URL are: URLs compared canonically, local paths
         as written in feeds.yaml (relative to it)."""
         wanted = name_or_url.strip()
-        key = link_key(wanted) if wanted.lower().startswith(("http://", "https://")) else None
+        try:
+            key = link_key(wanted) if wanted.lower().startswith(("http://", "https://")) else None
+        except ValueError:  # not a URL after all ("http://[oops"): only names can match
+            key = None
         try:
             path = resolve_feed_url(wanted, self.path.parent) if key is None else None
         except ValueError:
@@ -159,7 +162,11 @@ def _timezone(value: Any) -> str:
 
 def _http_url(value: Any) -> str:
     url = _text(value)
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # "http://[bad": not a URL at all
+        scheme = ""
+    if scheme not in ("http", "https"):
         raise _Invalid(f"expected an http(s) URL, got {redact(url)!r}")
     return url
 
@@ -173,7 +180,13 @@ def _labels(value: Any) -> dict[str, str]:
     unknown = sorted(str(k) for k in value if k not in LABEL_NAMES)
     if unknown:
         raise _Invalid(f"unknown label {unknown[0]!r} (known labels: {', '.join(LABEL_NAMES)})")
-    return {str(k): _text(v) for k, v in value.items()}
+    labels = {}
+    for name, text in value.items():
+        try:
+            labels[str(name)] = _text(text)
+        except _Invalid as error:
+            raise _Invalid(f"{name}: {error}") from None
+    return labels
 
 
 def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:

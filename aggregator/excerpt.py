@@ -163,6 +163,9 @@ def _extract(html: str) -> Extracted:
         parser.close()
     except etree.Error:  # nothing that makes a document (empty, only a comment)
         _parsers.pair = None  # never reuse a parser an error left mid-document
+    except BaseException:
+        _parsers.pair = None
+        raise
     return Extracted(_text_of_blocks("".join(collector.parts)), collector.image,
                      tuple(collector.alts), collector.truncated)
 

@@ -58,7 +58,8 @@ def health_table(records: Sequence[FeedHealth]) -> Table:
                          justify="right" if column in ("HTTP", "failures", "entries") else "left")
     for record in records:
         style = "red" if record.last_error else "dim" if record.retired else None
-        table.add_row(*health_cells(record), style=style)
+        # Text, never a str: a str cell would be read as rich markup, and it is feed text
+        table.add_row(*(Text(cell) for cell in health_cells(record)), style=style)
     return table
 
 

@@ -113,3 +113,21 @@ def test_an_upper_case_scheme_is_a_url_not_a_path(tmp_path: Path) -> None:
     config = parse("feeds:\n  - HTTP://A.example/feed\n", tmp_path)
     assert config.feeds[0].url == "http://A.example/feed"
     assert not config.feeds[0].is_local
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("feeds:\n  - url: https://a.example/\n    site: 'http://[bad'\n",
+     "feeds.yaml:3: feeds[0].site: expected an http(s) URL"),
+    ("settings:\n  labels: {title: [1, 2]}\nfeeds: []\n",
+     "feeds.yaml:2: settings.labels: title: expected text"),
+])
+def test_malformed_values_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse(text, tmp_path)
+    assert message in str(raised.value)
+
+
+def test_a_malformed_url_names_no_feed(tmp_path: Path) -> None:
+    config = parse("feeds:\n  - https://a.example/\n", tmp_path)
+    with pytest.raises(ConfigError, match="no feed named"):
+        config.select(["http://[oops"])

@@ -14,7 +14,7 @@ from aggregator.progress import feed_progress
 from aggregator.store import Store
 from aggregator.views import health_table
 
-from .conftest import WriteConfig, local_feed
+from .conftest import DATA, WriteConfig, local_feed
 from .faultserver import fault_server
 
 runner = CliRunner()
@@ -86,3 +86,15 @@ def test_feeds_never_prints_credentials(write_config: WriteConfig) -> None:
         result = runner.invoke(app, [*args, "--config", str(config.path)])
         assert result.exit_code == 0
         assert "s3cret" not in result.stdout and "a.example/feed" in result.stdout
+
+
+def test_feed_text_is_never_terminal_markup(write_config: WriteConfig) -> None:
+    feed = {"url": str(DATA / "atom-en.xml"), "name": "[/oops] [link=javascript:alert(1)]x[/link]"}
+    config = write_config([feed])
+    runner.invoke(app, ["fetch", "--config", str(config.path)])
+    with Store(config.settings.database) as store:
+        records = store.feed_health(config.feeds)
+    out = io.StringIO()
+    Console(file=out, force_terminal=True, width=200, markup=True).print(health_table(records))
+    assert "[/oops]" in out.getvalue()
+    assert "\x1b]8;" not in out.getvalue()  # no OSC 8 hyperlink
