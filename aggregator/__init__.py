@@ -1,10 +1,10 @@
 """aggregator: short excerpts of partner blogs' posts, as a « Plus d'articles » digest.
 
-    >>> from aggregator import load_config, Store, update_feeds, render
-    >>> config = load_config("feeds.yaml")
-    >>> with Store(config.settings.database) as store:
-    ...     report = update_feeds(config, store)
-    ...     html = render(config, store, "fragment")
+>>> from aggregator import load_config, Store, update_feeds, render
+>>> config = load_config("feeds.yaml")
+>>> with Store(config.settings.database) as store:
+...     report = update_feeds(config, store)
+...     html = render(config, store, "fragment")
 """
 
 import importlib
@@ -14,16 +14,22 @@ from aggregator.version import PROJECT_URL, USER_AGENT, __version__
 
 if TYPE_CHECKING:
     from aggregator.config import Config, load_config
+    from aggregator.digest._render import render
     from aggregator.errors import AggregatorError, ConfigError
     from aggregator.pipeline import update_feeds
-    from aggregator.render import render
     from aggregator.store import Store
 
-# Imported on first use: a parser process (it imports aggregator.parse, so this package)
+# Imported on first use: a parser process (it imports aggregator.parsing._parse, so this package)
 # needs neither httpx, SQLite nor Jinja, and is smaller without them.
-_EXPORTS = {"Config": "config", "load_config": "config", "AggregatorError": "errors",
-            "ConfigError": "errors", "update_feeds": "pipeline", "render": "render",
-            "Store": "store"}
+_EXPORTS = {
+    "Config": "config",
+    "load_config": "config",
+    "AggregatorError": "errors",
+    "ConfigError": "errors",
+    "update_feeds": "pipeline",
+    "render": "digest._render",
+    "Store": "store",
+}
 
 
 def __getattr__(name: str) -> Any:

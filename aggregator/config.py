@@ -14,9 +14,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from aggregator._urls import link_key, redact
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
-from aggregator.urls import link_key, redact
 
 DEFAULT_CONFIG = "feeds.yaml"
 OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
@@ -98,9 +98,13 @@ class Config:
             path = resolve_feed_url(wanted, self.path.parent) if key is None else None
         except ValueError:
             path = None
-        return [i for i, f in enumerate(self.feeds)
-                if wanted in (f.name, f.url) or (path and f.url == path)
-                or (key and not f.is_local and link_key(f.url) == key)]
+        return [
+            i
+            for i, f in enumerate(self.feeds)
+            if wanted in (f.name, f.url)
+            or (path and f.url == path)
+            or (key and not f.is_local and link_key(f.url) == key)
+        ]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -319,8 +323,9 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     if "outputs" in values:
         values["outputs"] = _outputs(reader, node["outputs"], node, base)
     if "retention" in values:
-        fields = reader.mapping(node["retention"], "settings.retention", _RETENTION_KEYS, node,
-                                "retention")
+        fields = reader.mapping(
+            node["retention"], "settings.retention", _RETENTION_KEYS, node, "retention"
+        )
         values["retention"] = Retention(**fields)
     values["database"] = base / values.get("database", "aggregator.db")
     if "templates" in values:
@@ -359,13 +364,17 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
         try:
             url = resolve_feed_url(fields["url"], base)
         except ValueError as error:
-            raise reader.fail(item if isinstance(item, CommentedMap) else node,
-                              "url" if isinstance(item, CommentedMap) else index,
-                              f"{dotted}.url", str(error)) from None
+            raise reader.fail(
+                item if isinstance(item, CommentedMap) else node,
+                "url" if isinstance(item, CommentedMap) else index,
+                f"{dotted}.url",
+                str(error),
+            ) from None
         key = link_key(url) if not url.startswith("/") else url
         if key in seen:
-            raise reader.fail(node, index, f"{dotted}.url",
-                              f"duplicate of feeds[{seen[key]}] ({redact(url)})")
+            raise reader.fail(
+                node, index, f"{dotted}.url", f"duplicate of feeds[{seen[key]}] ({redact(url)})"
+            )
         seen[key] = index
         fields["url"] = url
         feeds.append(FeedSource(**fields))

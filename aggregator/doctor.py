@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 
+from aggregator._urls import link_key, redact
 from aggregator.config import Config
 from aggregator.models import FeedPreview, FeedSource
 from aggregator.preview import inspect_feeds
-from aggregator.urls import link_key, redact
 
 STALE_AFTER = timedelta(days=365)
 
@@ -54,20 +54,27 @@ class Diagnosis:
 
     @property
     def healthy(self) -> bool:
-        return all(f.verdict in (OK, DISABLED) for f in self.feeds) and \
-            not any(p.error for p in self.paths)
+        return all(f.verdict in (OK, DISABLED) for f in self.feeds) and not any(
+            p.error for p in self.paths
+        )
 
     def count(self, verdict: str) -> int:
         return sum(1 for f in self.feeds if f.verdict == verdict)
 
 
-def diagnose(config: Config, *, now: datetime | None = None,
-             client: httpx.AsyncClient | None = None) -> Diagnosis:
+def diagnose(
+    config: Config, *, now: datetime | None = None, client: httpx.AsyncClient | None = None
+) -> Diagnosis:
     """Check every feed of `config` (fetched concurrently) and its database and output paths."""
     now = now or datetime.now(UTC)
     enabled = [f for f in config.feeds if f.enabled]
-    previews = dict(zip([f.url for f in enabled],
-                        inspect_feeds(config.settings, enabled, client=client), strict=True))
+    previews = dict(
+        zip(
+            [f.url for f in enabled],
+            inspect_feeds(config.settings, enabled, client=client),
+            strict=True,
+        )
+    )
     first_with: dict[str, FeedSource] = {}
     checks = []
     for source in config.feeds:
@@ -80,10 +87,13 @@ def diagnose(config: Config, *, now: datetime | None = None,
             key = link_key(preview.feed_url) if not source.is_local else preview.feed_url
             duplicate = first_with.setdefault(key, source)
         checks.append(judge(preview, now, duplicate if duplicate is not source else None))
-    paths = [PathCheck("database", config.settings.database,
-                       writable_error(config.settings.database))]
-    paths += [PathCheck(f"output ({o.format})", o.path, writable_error(o.path))
-              for o in config.settings.outputs]
+    paths = [
+        PathCheck("database", config.settings.database, writable_error(config.settings.database))
+    ]
+    paths += [
+        PathCheck(f"output ({o.format})", o.path, writable_error(o.path))
+        for o in config.settings.outputs
+    ]
     return Diagnosis(tuple(checks), tuple(paths))
 
 
@@ -95,8 +105,10 @@ def judge(preview: FeedPreview, now: datetime, duplicate_of: FeedSource | None) 
     problems: list[str] = []
     notes: list[str] = []
     if preview.permanent_redirect:
-        problems.append(f"moved permanently to {redact(preview.permanent_redirect)}; "
-                        "update its url in feeds.yaml")
+        problems.append(
+            f"moved permanently to {redact(preview.permanent_redirect)}; "
+            "update its url in feeds.yaml"
+        )
     if duplicate_of is not None:
         problems.append(f"same feed as {duplicate_of.name or redact(duplicate_of.url)}")
     if preview.discovered and preview.feed_url:

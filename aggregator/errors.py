@@ -45,3 +45,11 @@ class FeedError(AggregatorError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class FetchFailure(Exception):
+    """Why one request failed; caught in `fetching` and turned into a failed `FetchResult`."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

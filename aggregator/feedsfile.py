@@ -22,11 +22,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from aggregator._files import replace_atomically
+from aggregator._urls import link_key, redact
 from aggregator.config import Config, load_config, parse_config
 from aggregator.errors import ConfigError
-from aggregator.files import replace_atomically
 from aggregator.models import FeedSource
-from aggregator.urls import link_key, redact
 
 TEMPLATE = """\
 # feeds.yaml: the partner blogs whose latest posts make up your « Plus d'articles » digest.
@@ -63,8 +63,9 @@ class NewFeed:
     allow_private: bool = False
 
     def as_source(self) -> FeedSource:
-        return FeedSource(url=self.url, name=self.name, site=self.site,
-                          allow_private=self.allow_private)
+        return FeedSource(
+            url=self.url, name=self.name, site=self.site, allow_private=self.allow_private
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +128,13 @@ def remove_feed(path: str | Path, name_or_url: str) -> FeedSource:
     """Remove the feed with this name or URL; returns it as it was configured."""
     config = load_config(path)
     index = find_feed(config, name_or_url)
-    expected = config.feeds[:index] + config.feeds[index + 1:]
-    _edit(config, expected, lambda lines, document: _remove_lines(lines, document, index),
-          lambda document: document["feeds"].pop(index))
+    expected = config.feeds[:index] + config.feeds[index + 1 :]
+    _edit(
+        config,
+        expected,
+        lambda lines, document: _remove_lines(lines, document, index),
+        lambda document: document["feeds"].pop(index),
+    )
     return config.feeds[index]
 
 
@@ -141,10 +146,13 @@ def set_enabled(path: str | Path, name_or_url: str, enabled: bool) -> FeedSource
     if source.enabled == enabled:
         return source
     updated = replace(source, enabled=enabled)
-    expected = (*config.feeds[:index], updated, *config.feeds[index + 1:])
-    _edit(config, expected,
-          lambda lines, document: _set_enabled_lines(lines, document, index, enabled),
-          lambda document: _set_enabled_tree(document, index, enabled))
+    expected = (*config.feeds[:index], updated, *config.feeds[index + 1 :])
+    _edit(
+        config,
+        expected,
+        lambda lines, document: _set_enabled_lines(lines, document, index, enabled),
+        lambda document: _set_enabled_tree(document, index, enabled),
+    )
     return updated
 
 
@@ -189,12 +197,17 @@ TreeEdit = Callable[[CommentedMap], Any]
 
 def _append(config: Config, feeds: Sequence[NewFeed]) -> None:
     expected = config.feeds + tuple(f.as_source() for f in feeds)
-    _edit(config, expected, lambda lines, document: _append_lines(lines, document, feeds),
-          lambda document: _append_tree(document, feeds))
+    _edit(
+        config,
+        expected,
+        lambda lines, document: _append_lines(lines, document, feeds),
+        lambda document: _append_tree(document, feeds),
+    )
 
 
-def _edit(config: Config, expected: tuple[FeedSource, ...], by_lines: LineEdit,
-          by_tree: TreeEdit) -> None:
+def _edit(
+    config: Config, expected: tuple[FeedSource, ...], by_lines: LineEdit, by_tree: TreeEdit
+) -> None:
     path = config.path
     text = _read(path)
     document = _yaml().load(text)
@@ -212,8 +225,9 @@ def _edit(config: Config, expected: tuple[FeedSource, ...], by_lines: LineEdit,
             return
     if invalid is not None:
         raise ConfigError(f"edit refused, the file would become invalid: {invalid}")
-    raise ConfigError(f"{path}: cannot edit this file's layout safely; left unchanged "
-                      "(edit it by hand)")
+    raise ConfigError(
+        f"{path}: cannot edit this file's layout safely; left unchanged (edit it by hand)"
+    )
 
 
 def _read(path: Path) -> str:
@@ -278,15 +292,21 @@ def _layout(lines: Lines, document: CommentedMap) -> _Layout | None:
             return None
         starts.append(line)
     region_end = _region_end(lines, starts[-1], dash_col)
-    ends = [_last_content(lines, start, stop - 1)
-            for start, stop in zip(starts, [*starts[1:], region_end + 1], strict=True)]
+    ends = [
+        _last_content(lines, start, stop - 1)
+        for start, stop in zip(starts, [*starts[1:], region_end + 1], strict=True)
+    ]
     content_col = feeds.lc.item(0)[1] if feeds.lc.item(0)[0] == starts[0] else dash_col + 2
     return _Layout(key_line, key_col, dash_col, content_col, tuple(starts), tuple(ends))
 
 
 def _is_dash(line: str, col: int) -> bool:
-    return len(line) > col and line[:col].strip() == "" and line[col] == "-" and \
-        line[col + 1:col + 2] in ("", " ")
+    return (
+        len(line) > col
+        and line[:col].strip() == ""
+        and line[col] == "-"
+        and line[col + 1 : col + 2] in ("", " ")
+    )
 
 
 def _is_blank_or_comment(line: str) -> bool:
@@ -333,7 +353,7 @@ def _append_lines(lines: Lines, document: CommentedMap, feeds: Sequence[NewFeed]
     if emptied == lines[key_line]:
         return None  # `feeds:` with `[]` on a later line: leave it to the tree edit
     block = _item_lines(feeds, key_col, 2, 4)
-    return [*lines[:key_line], emptied.rstrip(), *block, *lines[key_line + 1:]]
+    return [*lines[:key_line], emptied.rstrip(), *block, *lines[key_line + 1 :]]
 
 
 def _item_lines(feeds: Sequence[NewFeed], key_col: int, offset: int, sequence: int) -> Lines:
@@ -362,17 +382,20 @@ def _remove_lines(lines: Lines, document: CommentedMap, index: int) -> Lines | N
     if layout is None:
         return None
     start, end = layout.starts[index], layout.ends[index]
-    remaining = lines[:start] + lines[end + 1:]
+    remaining = lines[:start] + lines[end + 1 :]
     if len(layout.starts) == 1:  # the list is now empty: say so, or `feeds:` would be null
         line = remaining[layout.key_line]
-        remaining[layout.key_line] = re.sub(r"^(\s*feeds:)(\s*)(#.*)?$",
-                                            lambda m: f"{m[1]} []" + (f"  {m[3]}" if m[3] else ""),
-                                            line)
+        remaining[layout.key_line] = re.sub(
+            r"^(\s*feeds:)(\s*)(#.*)?$",
+            lambda m: f"{m[1]} []" + (f"  {m[3]}" if m[3] else ""),
+            line,
+        )
     return remaining
 
 
-def _set_enabled_lines(lines: Lines, document: CommentedMap, index: int,
-                       enabled: bool) -> Lines | None:
+def _set_enabled_lines(
+    lines: Lines, document: CommentedMap, index: int, enabled: bool
+) -> Lines | None:
     layout = _layout(lines, document)
     if layout is None:
         return None
@@ -385,18 +408,18 @@ def _set_enabled_lines(lines: Lines, document: CommentedMap, index: int,
             return None
         edited = lines[:]
         edited[line] = edited[line][:col] + "url: " + edited[line][col:]
-        return [*edited[:end + 1], " " * col + f"enabled: {value}", *edited[end + 1:]]
+        return [*edited[: end + 1], " " * col + f"enabled: {value}", *edited[end + 1 :]]
     if not isinstance(item, CommentedMap) or item.fa.flow_style():
         return None
     if "enabled" in item:
         line = item.lc.key("enabled")[0]
         if enabled and re.fullmatch(r"\s*enabled:\s*\S+\s*", lines[line]):
-            return lines[:line] + lines[line + 1:]  # back to the default, as before `disable`
+            return lines[:line] + lines[line + 1 :]  # back to the default, as before `disable`
         edited = lines[:]
         edited[line] = re.sub(r"(enabled:\s*)[^\s#]+", rf"\g<1>{value}", edited[line], count=1)
         return edited
     col = item.lc.col
-    return [*lines[:end + 1], " " * col + f"enabled: {value}", *lines[end + 1:]]
+    return [*lines[: end + 1], " " * col + f"enabled: {value}", *lines[end + 1 :]]
 
 
 # --- tree edits (the fallback) -----------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from aggregator.urls import redact
+from aggregator._urls import redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,6 @@ class FetchResult:
     """A server hint (Retry-After, max-age) for when to ask again."""
     permanent_redirect: str | None = None
     retired: bool = False
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +171,6 @@ class UpdateReport:
     @property
     def failed(self) -> list[FeedOutcome]:
         return [o for o in self.outcomes if o.status == "error"]
-
 
 
 @dataclass(frozen=True, slots=True)

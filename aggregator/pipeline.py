@@ -20,8 +20,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from aggregator._text import one_line
+from aggregator._urls import redact, without_credentials
 from aggregator.config import Config
-from aggregator.fetch import Fetcher, new_client
+from aggregator.fetching._client import Fetcher, new_client
 from aggregator.models import (
     FeedOutcome,
     FeedSource,
@@ -30,9 +32,7 @@ from aggregator.models import (
     UpdateReport,
 )
 from aggregator.retrieve import FeedReader, fetch_options
-from aggregator.store import FeedState, Store
-from aggregator.text import one_line
-from aggregator.urls import redact, without_credentials
+from aggregator.store._store import FeedState, Store
 
 POOL_THRESHOLD = 4
 """Below this many feeds, parsing in the event loop's process is cheaper than a pool."""
@@ -68,8 +68,9 @@ class _Updater:
     force: bool = False
     on_outcome: OnOutcome | None = None
 
-    async def run(self, sources: list[FeedSource],
-                  client: httpx.AsyncClient | None) -> UpdateReport:
+    async def run(
+        self, sources: list[FeedSource], client: httpx.AsyncClient | None
+    ) -> UpdateReport:
         report = UpdateReport(started=datetime.now(UTC))
         settings = self.config.settings
         options = fetch_options(settings)
@@ -99,7 +100,7 @@ class _Updater:
             return nullcontext(None)
         # forkserver: children never inherit the event loop's or a test server's threads.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["aggregator.parse"])
+        context.set_forkserver_preload(["aggregator.parsing._parse"])
         return ProcessPoolExecutor(max_workers=min(workers, feeds), mp_context=context)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
@@ -122,8 +123,15 @@ class _Updater:
         fetch_url = result.final_url if discovered else url
         return self._record(source, state, result, parsed, fetch_url, now)
 
-    def _record(self, source: FeedSource, state: FeedState, result: FetchResult,
-                parsed: ParsedFeed | None, fetch_url: str | None, now: datetime) -> FeedOutcome:
+    def _record(
+        self,
+        source: FeedSource,
+        state: FeedState,
+        result: FetchResult,
+        parsed: ParsedFeed | None,
+        fetch_url: str | None,
+        now: datetime,
+    ) -> FeedOutcome:
         outcome = FeedOutcome(source, "ok", http_status=result.status, feed_url=fetch_url)
         error = result.error
         if error is None and parsed is not None:
@@ -133,14 +141,19 @@ class _Updater:
                 error = f"cannot store entries: {store_error}"
             else:
                 outcome.new, outcome.updated, outcome.unchanged = (
-                    counts.new, counts.updated, counts.unchanged)
+                    counts.new,
+                    counts.updated,
+                    counts.unchanged,
+                )
         if error is not None:  # servers and feeds write parts of it: one line, no secrets
             error = one_line(without_credentials(error))
         if result.permanent_redirect and error is None:
             if state.redirect_to == result.permanent_redirect:
                 fetch_url = result.permanent_redirect
-            outcome.notice = (f"moved permanently to {redact(result.permanent_redirect)}; "
-                              "update its url in feeds.yaml")
+            outcome.notice = (
+                f"moved permanently to {redact(result.permanent_redirect)}; "
+                "update its url in feeds.yaml"
+            )
         next_due = result.next_due
         if error is not None:
             outcome.status, outcome.error = "error", error
@@ -149,8 +162,7 @@ class _Updater:
         elif parsed is None:
             outcome.status = "not_modified"
         outcome.next_due = next_due
-        self.store.record_fetch(result, now, next_due=next_due, fetch_url=fetch_url,
-                                error=error)
+        self.store.record_fetch(result, now, next_due=next_due, fetch_url=fetch_url, error=error)
         return outcome
 
 

@@ -11,13 +11,20 @@ from pathlib import Path
 import httpx
 
 from aggregator.config import Settings
-from aggregator.fetch import Fetcher, FetchFailure, check_address, new_client
+from aggregator.errors import FetchFailure
+from aggregator.fetching._addresses import check_address
+from aggregator.fetching._client import Fetcher, new_client
 from aggregator.models import FeedPreview, FeedSource
 from aggregator.retrieve import FeedReader, fetch_options
 
 
-def inspect_feed(url: str, allow_private: bool = False, *, settings: Settings | None = None,
-                 client: httpx.AsyncClient | None = None) -> FeedPreview:
+def inspect_feed(
+    url: str,
+    allow_private: bool = False,
+    *,
+    settings: Settings | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> FeedPreview:
     """Fetch `url` (a feed, or a site whose feed is discovered) and describe it; stores nothing.
 
     A failure is a value: the preview's `error` says what went wrong.
@@ -27,14 +34,16 @@ def inspect_feed(url: str, allow_private: bool = False, *, settings: Settings | 
     return inspect_feeds(settings, [source], client=client)[0]
 
 
-def inspect_feeds(settings: Settings, sources: Sequence[FeedSource], *,
-                  client: httpx.AsyncClient | None = None) -> list[FeedPreview]:
+def inspect_feeds(
+    settings: Settings, sources: Sequence[FeedSource], *, client: httpx.AsyncClient | None = None
+) -> list[FeedPreview]:
     """Describe each feed as `inspect_feed` does, concurrently; in the order given."""
     return asyncio.run(_inspect_all(settings, sources, client))
 
 
-async def _inspect_all(settings: Settings, sources: Sequence[FeedSource],
-                       client: httpx.AsyncClient | None) -> list[FeedPreview]:
+async def _inspect_all(
+    settings: Settings, sources: Sequence[FeedSource], client: httpx.AsyncClient | None
+) -> list[FeedPreview]:
     options = fetch_options(settings)
     http = client or new_client(options)
     try:
@@ -49,21 +58,33 @@ async def _inspect_one(reader: FeedReader, source: FeedSource) -> FeedPreview:
     result, parsed, discovered = await reader.read(source)
     private = not source.is_local and source.allow_private and not await _is_public(source.url)
     if parsed is None:
-        return FeedPreview(source, http_status=result.status, private_address=private,
-                           permanent_redirect=result.permanent_redirect,
-                           error=result.error or "no content")
+        return FeedPreview(
+            source,
+            http_status=result.status,
+            private_address=private,
+            permanent_redirect=result.permanent_redirect,
+            error=result.error or "no content",
+        )
     feed_url = source.url
     if not source.is_local:
-        feed_url = result.permanent_redirect or (result.final_url if discovered else None) \
-            or source.url
-    latest = max(parsed.entries, key=lambda e: e.published or e.updated or _NO_DATE,
-                 default=None)
+        feed_url = (
+            result.permanent_redirect or (result.final_url if discovered else None) or source.url
+        )
+    latest = max(parsed.entries, key=lambda e: e.published or e.updated or _NO_DATE, default=None)
     return FeedPreview(
-        source, feed_url=feed_url, title=parsed.title, link=parsed.link, format=parsed.format,
-        entries=len(parsed.entries), latest_title=latest.title if latest else None,
+        source,
+        feed_url=feed_url,
+        title=parsed.title,
+        link=parsed.link,
+        format=parsed.format,
+        entries=len(parsed.entries),
+        latest_title=latest.title if latest else None,
         latest_date=(latest.published or latest.updated) if latest else None,
-        http_status=result.status, discovered=discovered,
-        permanent_redirect=result.permanent_redirect, private_address=private)
+        http_status=result.status,
+        discovered=discovered,
+        permanent_redirect=result.permanent_redirect,
+        private_address=private,
+    )
 
 
 async def _is_public(url: str) -> bool:

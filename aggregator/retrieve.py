@@ -11,13 +11,17 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 from aggregator.config import Settings
-from aggregator.fetch import Fetcher, FetchOptions
+from aggregator.fetching._client import Fetcher, FetchOptions
 from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, ParsedFeed, Validators
 
 
 def fetch_options(settings: Settings) -> FetchOptions:
-    return FetchOptions(timeout=settings.timeout, max_bytes=settings.max_bytes,
-                        concurrency=settings.concurrency, per_host=settings.per_host)
+    return FetchOptions(
+        timeout=settings.timeout,
+        max_bytes=settings.max_bytes,
+        concurrency=settings.concurrency,
+        per_host=settings.per_host,
+    )
 
 
 @dataclass
@@ -31,15 +35,16 @@ class FeedReader:
     fetcher: Fetcher
     executor: Executor | None = None
 
-    async def read(self, source: FeedSource, validators: Validators | None = None,
-                   url: str | None = None) -> tuple[FetchResult, ParsedFeed | None, bool]:
+    async def read(
+        self, source: FeedSource, validators: Validators | None = None, url: str | None = None
+    ) -> tuple[FetchResult, ParsedFeed | None, bool]:
         """The fetch result, the parsed feed (None if not modified or failed), and whether
         the feed was discovered behind a web page (the result is then the feed's)."""
         result = await self.fetcher.fetch(source, validators or NO_VALIDATORS, url=url)
         if result.error is not None or result.content is None:
             return result, None, False
         # Imported here: a run where every feed answers 304 never loads the parsers.
-        from aggregator.parse import NotAFeed
+        from aggregator.parsing._parse import NotAFeed
 
         try:
             return result, await self._parse(source, result), False
@@ -53,7 +58,7 @@ class FeedReader:
             return _with_error(result, message), None, False
 
     async def _parse(self, source: FeedSource, result: FetchResult) -> ParsedFeed:
-        from aggregator.parse import ParseOptions, parse_feed
+        from aggregator.parsing._parse import ParseOptions, parse_feed
 
         assert result.content is not None
         options = ParseOptions(
@@ -64,19 +69,21 @@ class FeedReader:
             return parse_feed(result.content, result.headers, options)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.executor, parse_feed, result.content,
-                                              result.headers, options)
+            return await loop.run_in_executor(
+                self.executor, parse_feed, result.content, result.headers, options
+            )
         except BrokenProcessPool:
             # A worker died (killed, or the caller's script lacks its `__main__` guard,
             # which forkserver workers need): parse the remaining feeds here.
             self.executor = None
             return parse_feed(result.content, result.headers, options)
 
-    async def _discover(self, source: FeedSource,
-                        page: FetchResult) -> tuple[FetchResult, ParsedFeed | None]:
+    async def _discover(
+        self, source: FeedSource, page: FetchResult
+    ) -> tuple[FetchResult, ParsedFeed | None]:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
-        from aggregator.discover import feed_links, guessed_feed_urls
-        from aggregator.parse import NotAFeed, looks_like_html
+        from aggregator.fetching._discover import feed_links, guessed_feed_urls
+        from aggregator.parsing._parse import NotAFeed, looks_like_html
 
         assert page.content is not None and page.final_url is not None
         candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
@@ -95,8 +102,11 @@ class FeedReader:
                 return result, await self._parse(source, result)
             except NotAFeed:
                 continue
-        return _with_error(page, "an HTML page with no feed found on it or at the usual "
-                                 "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)"), None
+        return _with_error(
+            page,
+            "an HTML page with no feed found on it or at the usual "
+            "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)",
+        ), None
 
 
 def _with_error(result: FetchResult, message: str) -> FetchResult:

@@ -52,8 +52,10 @@ def paragraph(rng: random.Random, site: str) -> str:
 
 def body(rng: random.Random, site: str, size: int) -> str:
     alt = escape(sentence(rng, 3, 6))
-    blocks = [f'<p><img src="{site}/images/{rng.randint(1, 999)}.jpg" alt="{alt}"'
-              ' width="800" height="450"></p>']
+    blocks = [
+        f'<p><img src="{site}/images/{rng.randint(1, 999)}.jpg" alt="{alt}"'
+        ' width="800" height="450"></p>'
+    ]
     while sum(map(len, blocks)) < size:
         roll = rng.random()
         if roll < 0.6:
@@ -64,14 +66,17 @@ def body(rng: random.Random, site: str, size: int) -> str:
             items = "".join(f"<li>{escape(sentence(rng, 4, 10))}</li>" for _ in range(4))
             blocks.append(f"<ul>{items}</ul>")
         elif roll < 0.87:
-            code = "\n".join(f"    value_{i} = compute({i}, &quot;{rng.choice(WORDS)}&quot;)"
-                             for i in range(6))
+            code = "\n".join(
+                f"    value_{i} = compute({i}, &quot;{rng.choice(WORDS)}&quot;)" for i in range(6)
+            )
             blocks.append(f"<pre><code>{code}</code></pre>")
         elif roll < 0.94:
             blocks.append(f"<blockquote><p>{escape(sentence(rng))}</p></blockquote>")
         else:
-            blocks.append(f'<figure><img src="{site}/images/{rng.randint(1, 999)}.png" '
-                          f'alt=""><figcaption>{escape(sentence(rng, 4, 8))}</figcaption></figure>')
+            blocks.append(
+                f'<figure><img src="{site}/images/{rng.randint(1, 999)}.png" '
+                f'alt=""><figcaption>{escape(sentence(rng, 4, 8))}</figcaption></figure>'
+            )
     blocks.append('<div class="sharedaddy"><a href="https://share.example/">Share this</a></div>')
     return "\n".join(blocks)
 
@@ -81,14 +86,16 @@ def entries(rng: random.Random, index: int, site: str, size: int) -> list[dict[s
     posts = []
     for number in range(ENTRIES):
         html = body(rng, site, size)
-        posts.append({
-            "title": sentence(rng, 4, 9).rstrip(".!?"),
-            "link": f"{site}/{2026 - number // 12}/{number:03d}-post/",
-            "date": newest - timedelta(days=3 * number, minutes=rng.randint(0, 600)),
-            "author": rng.choice(["Claire", "Yann", "Aïcha", "Tom", "Inès", "Marc"]),
-            "summary": escape(" ".join(sentence(rng) for _ in range(2))),
-            "html": html,
-        })
+        posts.append(
+            {
+                "title": sentence(rng, 4, 9).rstrip(".!?"),
+                "link": f"{site}/{2026 - number // 12}/{number:03d}-post/",
+                "date": newest - timedelta(days=3 * number, minutes=rng.randint(0, 600)),
+                "author": rng.choice(["Claire", "Yann", "Aïcha", "Tom", "Inès", "Marc"]),
+                "summary": escape(" ".join(sentence(rng) for _ in range(2))),
+                "html": html,
+            }
+        )
     return posts
 
 
@@ -97,17 +104,21 @@ def rss(title: str, site: str, posts: list[dict[str, object]]) -> str:
     for post in posts:
         items.append(
             f"<item><title>{escape(str(post['title']))}</title><link>{post['link']}</link>"
-            f"<guid isPermaLink=\"true\">{post['link']}</guid>"
+            f'<guid isPermaLink="true">{post["link"]}</guid>'
             f"<pubDate>{format_datetime(post['date'], usegmt=True)}</pubDate>"  # type: ignore[arg-type]
             f"<dc:creator>{post['author']}</dc:creator><category>blog</category>"
             f"<description>{post['summary']}</description>"
-            f"<content:encoded>{escape(str(post['html']))}</content:encoded></item>\n")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>'
-            f"<title>{escape(title)}</title><link>{site}/</link>"
-            f"<description>Le blog {escape(title)}</description><language>fr</language>\n"
-            + "".join(items) + "</channel></rss>\n")
+            f"<content:encoded>{escape(str(post['html']))}</content:encoded></item>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>'
+        f"<title>{escape(title)}</title><link>{site}/</link>"
+        f"<description>Le blog {escape(title)}</description><language>fr</language>\n"
+        + "".join(items)
+        + "</channel></rss>\n"
+    )
 
 
 def atom(title: str, site: str, posts: list[dict[str, object]]) -> str:
@@ -120,10 +131,13 @@ def atom(title: str, site: str, posts: list[dict[str, object]]) -> str:
             f"<published>{stamp}</published><updated>{stamp}</updated>"
             f"<author><name>{post['author']}</name></author>"
             f'<summary type="html">{post["summary"]}</summary>'
-            f'<content type="html">{escape(str(post["html"]))}</content></entry>\n')
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{escape(title)}</title><link href=\"{site}/\"/><id>{site}/</id>"
-            f"<updated>2026-11-01T08:00:00+00:00</updated>\n" + "".join(items) + "</feed>\n")
+            f'<content type="html">{escape(str(post["html"]))}</content></entry>\n'
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f'<title>{escape(title)}</title><link href="{site}/"/><id>{site}/</id>'
+        f"<updated>2026-11-01T08:00:00+00:00</updated>\n" + "".join(items) + "</feed>\n"
+    )
 
 
 def feed(index: int, seed: int = 1) -> bytes:

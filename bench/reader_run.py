@@ -1,6 +1,6 @@
 """lemon24/reader on the same feeds, through its public API (for bench/run.py).
 
-    python -m bench.reader_run DATABASE URLS_FILE [--workers N]
+python -m bench.reader_run DATABASE URLS_FILE [--workers N]
 """
 
 from __future__ import annotations

@@ -81,8 +81,7 @@ class TreeSampler(threading.Thread):
 
 def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Measure:
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=env)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     sampler = TreeSampler(process.pid) if psutil is not None else None
     if sampler is not None:
         sampler.start()
@@ -102,12 +101,18 @@ def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Measur
         cpu += sum(t for pid, t in sampler.cpu.items() if pid != process.pid)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{command[:4]} failed ({process.returncode}):\n{output[-2000:]}")
-    return Measure(wall, cpu, usage.ru_maxrss / 1024,
-                   sampler.peak_rss / 1e6 if sampler is not None else None, output)
+    return Measure(
+        wall,
+        cpu,
+        usage.ru_maxrss / 1024,
+        sampler.peak_rss / 1e6 if sampler is not None else None,
+        output,
+    )
 
 
-def aggregator_runs(urls: list[str], folder: Path, runs: int,
-                    settings: dict[str, object]) -> list[Measure]:
+def aggregator_runs(
+    urls: list[str], folder: Path, runs: int, settings: dict[str, object]
+) -> list[Measure]:
     lines = ["settings:", "  database: bench.db"]
     lines += [f"  {key}: {value}" for key, value in settings.items()]
     lines.append("feeds:")
@@ -121,15 +126,25 @@ def aggregator_runs(urls: list[str], folder: Path, runs: int,
 def reader_runs(urls: list[str], folder: Path, runs: int, workers: int) -> list[Measure]:
     listing = folder / "urls.txt"
     listing.write_text("\n".join(urls) + "\n")
-    command = [sys.executable, "-m", "bench.reader_run", str(folder / "reader.sqlite"),
-               str(listing), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.reader_run",
+        str(folder / "reader.sqlite"),
+        str(listing),
+        "--workers",
+        str(workers),
+    ]
     return [measure(command) for _ in range(runs)]
 
 
 def start_server(corpus: Path, latency: float) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.server", str(corpus), "--latency", str(latency)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert server.stdout is not None
     return server, server.stdout.readline().strip()
 
@@ -138,8 +153,11 @@ def report(name: str, feeds: int, measures: list[Measure]) -> None:
     for label, m in zip(("cold", "warm"), measures, strict=False):
         rss_all = f"{m.rss_all:7.0f}" if m.rss_all is not None else "      ?"
         last_line = (m.output.strip().splitlines() or [""])[-1][:60]
-        print(f"{name:<22} {label:<5} {m.wall:8.2f} {m.cpu:8.2f} {m.rss_main:8.0f} "
-              f"{rss_all} {feeds / m.wall:8.1f}  {last_line}", flush=True)
+        print(
+            f"{name:<22} {label:<5} {m.wall:8.2f} {m.cpu:8.2f} {m.rss_main:8.0f} "
+            f"{rss_all} {feeds / m.wall:8.1f}  {last_line}",
+            flush=True,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -148,12 +166,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--reader", action="store_true", help="also run lemon24/reader")
     parser.add_argument("--reader-workers", type=int, default=1)
     parser.add_argument("--skip-aggregator", action="store_true")
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="seconds the server waits before each answer")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds the server waits before each answer"
+    )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     parser.add_argument("--runs", type=int, default=2, help="1: cold only, 2: cold and warm")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="an aggregator setting, e.g. --set workers=1")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an aggregator setting, e.g. --set workers=1",
+    )
     arguments = parser.parse_args(argv)
 
     corpus = arguments.workdir / f"corpus-{arguments.feeds}"
@@ -164,20 +188,29 @@ def main(argv: Sequence[str] | None = None) -> None:
     server, base = start_server(corpus, arguments.latency)
     try:
         urls = [f"{base}/feeds/{p.name}" for p in paths]
-        print(f"{arguments.feeds} feeds, {size / 1e6:.0f} MB, served from {base} "
-              f"(latency {arguments.latency:g} s); {os.cpu_count()} CPUs; "
-              f"aggregator settings {settings}")
-        print(f"{'tool':<22} {'run':<5} {'wall s':>8} {'CPU s':>8} {'RSS MB':>8} "
-              f"{'all MB':>7} {'feeds/s':>8}")
+        print(
+            f"{arguments.feeds} feeds, {size / 1e6:.0f} MB, served from {base} "
+            f"(latency {arguments.latency:g} s); {os.cpu_count()} CPUs; "
+            f"aggregator settings {settings}"
+        )
+        print(
+            f"{'tool':<22} {'run':<5} {'wall s':>8} {'CPU s':>8} {'RSS MB':>8} "
+            f"{'all MB':>7} {'feeds/s':>8}"
+        )
         if not arguments.skip_aggregator:
             with tempfile.TemporaryDirectory(prefix="aggregator-bench-") as folder:
-                report("aggregator", arguments.feeds,
-                       aggregator_runs(urls, Path(folder), arguments.runs, settings))
+                report(
+                    "aggregator",
+                    arguments.feeds,
+                    aggregator_runs(urls, Path(folder), arguments.runs, settings),
+                )
         if arguments.reader:
             with tempfile.TemporaryDirectory(prefix="reader-bench-") as folder:
-                report(f"reader (workers={arguments.reader_workers})", arguments.feeds,
-                       reader_runs(urls, Path(folder), arguments.runs,
-                                   arguments.reader_workers))
+                report(
+                    f"reader (workers={arguments.reader_workers})",
+                    arguments.feeds,
+                    reader_runs(urls, Path(folder), arguments.runs, arguments.reader_workers),
+                )
     finally:
         assert server.stdin is not None
         server.stdin.close()

@@ -38,7 +38,8 @@ def load(folder: Path) -> dict[str, Document]:
         body = path.read_bytes()
         kind = "application/atom+xml" if b"<feed" in body[:200] else "application/rss+xml"
         documents[f"/feeds/{path.name}"] = Document(
-            body, gzip.compress(body, 6, mtime=0), f'"{zlib.crc32(body):08x}"', kind)
+            body, gzip.compress(body, 6, mtime=0), f'"{zlib.crc32(body):08x}"', kind
+        )
     return documents
 
 
@@ -73,11 +74,15 @@ class Handler(BaseHTTPRequestHandler):
         if document is None:
             self.answer(404, b"not found", {"Content-Type": "text/plain"})
             return
-        validators = {"ETag": document.etag, "Last-Modified": LAST_MODIFIED,
-                      "Content-Type": document.content_type}
+        validators = {
+            "ETag": document.etag,
+            "Last-Modified": LAST_MODIFIED,
+            "Content-Type": document.content_type,
+        }
         if self.headers.get("If-None-Match") == document.etag or (
-                "If-None-Match" not in self.headers
-                and self.headers.get("If-Modified-Since") == LAST_MODIFIED):
+            "If-None-Match" not in self.headers
+            and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+        ):
             self.answer(304, b"", validators)
             return
         if "gzip" in self.headers.get("Accept-Encoding", ""):

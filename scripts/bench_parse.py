@@ -15,8 +15,8 @@ from pathlib import Path
 
 import feedparser
 
-from aggregator.excerpt import excerpt_of
-from aggregator.parse import ParseOptions, parse_feed
+from aggregator.parsing._excerpt import excerpt_of
+from aggregator.parsing._parse import ParseOptions, parse_feed
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -47,15 +47,20 @@ def excerpt_all(bodies: list[str]) -> int:
 
 
 def long_posts_feed() -> bytes:
-    paragraph = ("<p>Une phrase assez longue pour ressembler à un vrai billet, avec des "
-                 "<a href='https://x.example/'>liens</a> et du <em>texte</em>&nbsp;: voilà.</p>\n")
+    paragraph = (
+        "<p>Une phrase assez longue pour ressembler à un vrai billet, avec des "
+        "<a href='https://x.example/'>liens</a> et du <em>texte</em>&nbsp;: voilà.</p>\n"
+    )
     items = "".join(
         f"<item><guid>g{i}</guid><title>Billet {i}</title><link>https://x.example/{i}/</link>"
         f"<description><![CDATA[<p>Résumé du billet {i} [&#8230;]</p>]]></description>"
         f"<content:encoded><![CDATA[{paragraph * 200}]]></content:encoded></item>"
-        for i in range(20))
-    return (f"<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'>"
-            f"<channel><title>x</title>{items}</channel></rss>").encode()
+        for i in range(20)
+    )
+    return (
+        f"<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'>"
+        f"<channel><title>x</title>{items}</channel></rss>"
+    ).encode()
 
 
 def main() -> None:

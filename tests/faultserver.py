@@ -35,10 +35,13 @@ def rss(path: str, items: int) -> bytes:
         f"<item><title>{path} post {i}</title><link>http://example.org{path}/{i}</link>"
         f"<guid>{path}#{i}</guid><pubDate>Mon, 0{1 + i % 9} Jun 2026 10:00:00 GMT</pubDate>"
         f"<description>&lt;p&gt;Body of post {i} from {path}.&lt;/p&gt;</description></item>"
-        for i in range(items))
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>Feed {path}</title><link>http://example.org{path}</link>{entries}"
-            f"</channel></rss>").encode()
+        for i in range(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Feed {path}</title><link>http://example.org{path}</link>{entries}"
+        f"</channel></rss>"
+    ).encode()
 
 
 @cache
@@ -73,8 +76,7 @@ class FaultServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fault = self  # type: ignore[attr-defined]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.01,),
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.01,), daemon=True)
 
     @property
     def base(self) -> str:
@@ -150,13 +152,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- building blocks ------------------------------------------------------------------
 
-    def send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
-             content_length: int | None = None) -> None:
+    def send(
+        self,
+        status: int,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        content_length: int | None = None,
+    ) -> None:
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body) if content_length is None
-                                               else content_length))
+        self.send_header(
+            "Content-Length", str(len(body) if content_length is None else content_length)
+        )
         self.end_headers()
         self.wfile.write(body)
         self.wfile.flush()
@@ -190,7 +198,7 @@ def drip(handler: _Handler, path: str) -> None:
     handler.end_headers()
     handler.wfile.flush()
     for index in range(len(body)):
-        handler.wfile.write(body[index:index + 1])
+        handler.wfile.write(body[index : index + 1])
         handler.wfile.flush()
         if handler.fault.stop.wait(1):
             return
@@ -268,23 +276,23 @@ def bomb(handler: _Handler, path: str) -> None:
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     for start in range(0, len(payload), 64 * 1024):
-        handler.wfile.write(payload[start:start + 64 * 1024])
+        handler.wfile.write(payload[start : start + 64 * 1024])
     handler.wfile.flush()
 
 
 def too_long(handler: _Handler, path: str) -> None:
     """Content-Length promises more than is sent, then the connection closes."""
     body = rss(path, 40)
-    handler.send(200, body, {"Content-Type": "application/rss+xml"},
-                 content_length=len(body) + 1000)
+    handler.send(
+        200, body, {"Content-Type": "application/rss+xml"}, content_length=len(body) + 1000
+    )
     handler.close_connection = True
 
 
 def too_short(handler: _Handler, path: str) -> None:
     """Content-Length says half of what is sent: the client sees a truncated feed."""
     body = rss(path, 40)
-    handler.send(200, body, {"Content-Type": "application/rss+xml"},
-                 content_length=len(body) // 2)
+    handler.send(200, body, {"Content-Type": "application/rss+xml"}, content_length=len(body) // 2)
 
 
 def not_modified_bare(handler: _Handler, path: str) -> None:

@@ -20,32 +20,68 @@ HOSTILE_THUMBNAIL = """https://hostile.example/i.png?<x>&'"""
 HOSTILE_FEED = "https://hostile.example/feed"
 
 
-def fill(store: Store, url: str, title: str, link: str | None, n: int = 4,
-         newest: datetime = NOW, thumbnail: str | None = None) -> None:
+def fill(
+    store: Store,
+    url: str,
+    title: str,
+    link: str | None,
+    n: int = 4,
+    newest: datetime = NOW,
+    thumbnail: str | None = None,
+) -> None:
     """`n` plain entries, one a day back from `newest`."""
     entries = tuple(
-        ParsedEntry(entry_id=f"{i}", title=f"{title} {i}", link=f"{link}{i}" if link else None,
-                    excerpt=f"Texte {i} <b>pas du HTML</b> & co", published=newest - timedelta(i),
-                    content_hash=str(i), author=f"Auteur {i}",
-                    thumbnail=thumbnail)
-        for i in range(n))
+        ParsedEntry(
+            entry_id=f"{i}",
+            title=f"{title} {i}",
+            link=f"{link}{i}" if link else None,
+            excerpt=f"Texte {i} <b>pas du HTML</b> & co",
+            published=newest - timedelta(i),
+            content_hash=str(i),
+            author=f"Auteur {i}",
+            thumbnail=thumbnail,
+        )
+        for i in range(n)
+    )
     store.save_feed(FeedSource(url=url), ParsedFeed(title, link, entries), NOW)
 
 
 def fill_hostile(store: Store) -> None:
     """One entry whose every field is hostile, and two whose links are not http(s)."""
     entries = (
-        ParsedEntry(entry_id="<id & 'x'>", title=HOSTILE_TITLE, link=HOSTILE_LINK,
-                    excerpt=HOSTILE_EXCERPT, published=NOW, author=HOSTILE_AUTHOR,
-                    thumbnail=HOSTILE_THUMBNAIL, content_hash="h"),
-        ParsedEntry(entry_id="js", title="Javascript link", link="javascript:alert(1)",
-                    excerpt="x", published=NOW - timedelta(1),
-                    thumbnail="data:image/png;base64,AAAA", content_hash="j"),
-        ParsedEntry(entry_id="file", title="File link", link="file:///etc/passwd",
-                    excerpt="y", published=NOW - timedelta(2), content_hash="f"),
+        ParsedEntry(
+            entry_id="<id & 'x'>",
+            title=HOSTILE_TITLE,
+            link=HOSTILE_LINK,
+            excerpt=HOSTILE_EXCERPT,
+            published=NOW,
+            author=HOSTILE_AUTHOR,
+            thumbnail=HOSTILE_THUMBNAIL,
+            content_hash="h",
+        ),
+        ParsedEntry(
+            entry_id="js",
+            title="Javascript link",
+            link="javascript:alert(1)",
+            excerpt="x",
+            published=NOW - timedelta(1),
+            thumbnail="data:image/png;base64,AAAA",
+            content_hash="j",
+        ),
+        ParsedEntry(
+            entry_id="file",
+            title="File link",
+            link="file:///etc/passwd",
+            excerpt="y",
+            published=NOW - timedelta(2),
+            content_hash="f",
+        ),
     )
-    store.save_feed(FeedSource(url=HOSTILE_FEED, name=HOSTILE_NAME, site=HOSTILE_SITE),
-                    ParsedFeed(HOSTILE_TITLE, HOSTILE_SITE, entries), NOW)
+    store.save_feed(
+        FeedSource(url=HOSTILE_FEED, name=HOSTILE_NAME, site=HOSTILE_SITE),
+        ParsedFeed(HOSTILE_TITLE, HOSTILE_SITE, entries),
+        NOW,
+    )
 
 
 def hostile_feed() -> dict[str, str]:

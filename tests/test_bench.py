@@ -17,8 +17,9 @@ def test_the_corpus_is_realistic() -> None:
     assert feed(0) == rss  # deterministic
 
 
-def test_the_benchmark_runs_cold_then_warm(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_benchmark_runs_cold_then_warm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     main(["--feeds", "3", "--workdir", str(tmp_path)])
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
     assert [row[:2] for row in rows] == [["aggregator", "cold"], ["aggregator", "warm"]]

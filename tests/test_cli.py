@@ -5,7 +5,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from aggregator import __version__
-from aggregator.cli import app
+from aggregator.cli._app import app
 
 from .conftest import DATA, WriteConfig
 
@@ -39,14 +39,20 @@ def test_missing_config_from_env(tmp_path: Path) -> None:
     assert "no such file" in result.stderr
 
 
-def test_fetch_list_export_run(httpserver: HTTPServer, tmp_path: Path,
-                               write_config: WriteConfig) -> None:
+def test_fetch_list_export_run(
+    httpserver: HTTPServer, tmp_path: Path, write_config: WriteConfig
+) -> None:
     httpserver.expect_request("/broken").respond_with_data("no", status=404)
     config = write_config(
-        [{"url": str(DATA / "rss2-fr.xml"), "name": "Essai"},
-         {"url": httpserver.url_for("/broken"), "name": "Cassé", "allow_private": True}],
-        outputs=[{"format": "html", "path": "out/page.html"},
-                 {"format": "fragment", "path": "out/fragment.html"}])
+        [
+            {"url": str(DATA / "rss2-fr.xml"), "name": "Essai"},
+            {"url": httpserver.url_for("/broken"), "name": "Cassé", "allow_private": True},
+        ],
+        outputs=[
+            {"format": "html", "path": "out/page.html"},
+            {"format": "fragment", "path": "out/fragment.html"},
+        ],
+    )
     path = str(config.path)
 
     fetched = invoke("fetch", "--config", path)
@@ -78,6 +84,10 @@ def test_python_m_aggregator_works() -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "aggregator", "--version"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "aggregator", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.strip() == f"aggregator {__version__}"

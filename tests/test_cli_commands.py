@@ -9,7 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
 from aggregator.config import load_config
 from aggregator.store import Store
 
@@ -50,7 +50,8 @@ def test_init_writes_a_commented_config_and_the_database(tmp_path: Path) -> None
     result = invoke("init", str(tmp_path / "blog"))
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        f"Created {tmp_path}/blog/feeds.yaml and {tmp_path}/blog/aggregator.db.")
+        f"Created {tmp_path}/blog/feeds.yaml and {tmp_path}/blog/aggregator.db."
+    )
     config = load_config(tmp_path / "blog" / "feeds.yaml")
     assert config.feeds == () and len(config.settings.outputs) == 2
     assert (tmp_path / "blog" / "aggregator.db").stat().st_size > 0
@@ -75,13 +76,13 @@ def test_quiet_before_or_after_the_command(tmp_path: Path) -> None:
 # --- add -------------------------------------------------------------------------------------
 
 
-def test_add_discovers_the_feed_behind_a_site_url(httpserver: HTTPServer,
-                                                  config_path: Path) -> None:
+def test_add_discovers_the_feed_behind_a_site_url(
+    httpserver: HTTPServer, config_path: Path
+) -> None:
     serve_site(httpserver)
     before = config_path.read_text()
     feed = httpserver.url_for("/flux/rss.xml")
-    result = invoke("add", httpserver.url_for("/"), "--allow-private",
-                    "--config", str(config_path))
+    result = invoke("add", httpserver.url_for("/"), "--allow-private", "--config", str(config_path))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"Found: Le Blog d’Essai — RSS 2.0, 3 posts, at {feed} (advertised by the page)",
@@ -90,14 +91,23 @@ def test_add_discovers_the_feed_behind_a_site_url(httpserver: HTTPServer,
     ]
     assert config_path.read_text() == before.replace(
         "feeds: []\n",
-        f"feeds:\n  - url: {feed}\n    name: Le Blog d’Essai\n    allow_private: true\n")
+        f"feeds:\n  - url: {feed}\n    name: Le Blog d’Essai\n    allow_private: true\n",
+    )
 
 
 def test_add_with_a_name_and_a_site(httpserver: HTTPServer, config_path: Path) -> None:
     serve_site(httpserver)
-    result = invoke("add", httpserver.url_for("/flux/rss.xml"), "--name", "Essai",
-                    "--site", "https://essai.example/", "--allow-private",
-                    "--config", str(config_path))
+    result = invoke(
+        "add",
+        httpserver.url_for("/flux/rss.xml"),
+        "--name",
+        "Essai",
+        "--site",
+        "https://essai.example/",
+        "--allow-private",
+        "--config",
+        str(config_path),
+    )
     assert result.exit_code == 0
     [feed] = load_config(config_path).feeds
     assert (feed.name, feed.site, feed.allow_private) == ("Essai", "https://essai.example/", True)
@@ -108,8 +118,10 @@ def test_add_of_a_duplicate_is_refused(httpserver: HTTPServer, config_path: Path
     args = ["--allow-private", "--config", str(config_path)]
     assert invoke("add", httpserver.url_for("/"), *args).exit_code == 0
     before = config_path.read_text()
-    for same in (httpserver.url_for("/"),  # the site again: found to be the same feed
-                 httpserver.url_for("/flux/rss.xml/").replace("http:", "https:")):
+    for same in (
+        httpserver.url_for("/"),  # the site again: found to be the same feed
+        httpserver.url_for("/flux/rss.xml/").replace("http:", "https:"),
+    ):
         result = invoke("add", same, *args)
         assert result.exit_code == 2
         assert "is already there (Le Blog d’Essai)" in one_line_error(result)
@@ -117,19 +129,20 @@ def test_add_of_a_duplicate_is_refused(httpserver: HTTPServer, config_path: Path
 
 
 def test_add_of_a_page_without_a_feed_fails(httpserver: HTTPServer, config_path: Path) -> None:
-    httpserver.expect_request("/").respond_with_data("<html><body>Hi</body></html>",
-                                                     content_type="text/html")
+    httpserver.expect_request("/").respond_with_data(
+        "<html><body>Hi</body></html>", content_type="text/html"
+    )
     before = config_path.read_text()
-    result = invoke("add", httpserver.url_for("/"), "--allow-private",
-                    "--config", str(config_path))
+    result = invoke("add", httpserver.url_for("/"), "--allow-private", "--config", str(config_path))
     assert result.exit_code == 1
     assert "an HTML page with no feed found on it" in one_line_error(result)
     assert result.stdout == ""
     assert config_path.read_text() == before
 
 
-def test_add_refuses_a_private_address_without_the_flag(httpserver: HTTPServer,
-                                                        config_path: Path) -> None:
+def test_add_refuses_a_private_address_without_the_flag(
+    httpserver: HTTPServer, config_path: Path
+) -> None:
     serve_site(httpserver)
     result = invoke("add", httpserver.url_for("/"), "--config", str(config_path))
     assert result.exit_code == 1
@@ -137,8 +150,14 @@ def test_add_refuses_a_private_address_without_the_flag(httpserver: HTTPServer,
     assert load_config(config_path).feeds == ()
 
 
-@pytest.mark.parametrize("args", [["file:///etc/passwd"], ["javascript:alert(1)"],
-                                  ["https://ok.example/", "--site", "ftp://x.example/"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["file:///etc/passwd"],
+        ["javascript:alert(1)"],
+        ["https://ok.example/", "--site", "ftp://x.example/"],
+    ],
+)
 def test_add_refuses_what_is_not_an_http_url(config_path: Path, args: list[str]) -> None:
     result = invoke("add", *args, "--config", str(config_path))
     assert result.exit_code == 2
@@ -150,15 +169,18 @@ def test_add_refuses_what_is_not_an_http_url(config_path: Path, args: list[str])
 
 @pytest.fixture
 def two_local_feeds(tmp_path: Path) -> Path:
-    return write(tmp_path / "feeds.yaml", f"""\
+    return write(
+        tmp_path / "feeds.yaml",
+        f"""\
 settings:
   database: test.db
 feeds:
-  - url: {DATA / 'rss2-fr.xml'}   # French
+  - url: {DATA / "rss2-fr.xml"}   # French
     name: Essai
-  - url: {DATA / 'atom-en.xml'}
+  - url: {DATA / "atom-en.xml"}
     name: Notes
-""")
+""",
+    )
 
 
 def test_remove_keeps_or_purges_the_stored_entries(two_local_feeds: Path) -> None:
@@ -168,8 +190,10 @@ def test_remove_keeps_or_purges_the_stored_entries(two_local_feeds: Path) -> Non
 
     kept = invoke("remove", "Notes", "--config", config)
     assert kept.exit_code == 0
-    assert kept.stdout == (f"Removed Notes from {two_local_feeds}; its stored entries are kept "
-                           "(--purge deletes them).\n")
+    assert kept.stdout == (
+        f"Removed Notes from {two_local_feeds}; its stored entries are kept "
+        "(--purge deletes them).\n"
+    )
     with Store(database) as store:
         assert store.count_entries() == 5
 
@@ -186,7 +210,8 @@ def test_remove_of_an_unknown_feed(two_local_feeds: Path) -> None:
     result = invoke("remove", "Nope", "--config", str(two_local_feeds))
     assert result.exit_code == 2
     assert one_line_error(result) == (
-        f"aggregator: {two_local_feeds}: no feed named 'Nope' (give its name or URL)\n")
+        f"aggregator: {two_local_feeds}: no feed named 'Nope' (give its name or URL)\n"
+    )
 
 
 def test_disable_then_enable_also_clears_retired(two_local_feeds: Path) -> None:
@@ -214,13 +239,17 @@ def test_disable_then_enable_also_clears_retired(two_local_feeds: Path) -> None:
 
 
 def test_import_opml(tmp_path: Path) -> None:
-    pytest.importorskip("aggregator.opml", reason="aggregator.opml comes with the export issue")
-    config = write(tmp_path / "feeds.yaml", """\
+    config = write(
+        tmp_path / "feeds.yaml",
+        """\
 feeds:
   - url: https://alpha.example/feed   # the first partner
     name: Alpha
-""")
-    opml = write(tmp_path / "subscriptions.opml", """<?xml version="1.0"?>
+""",
+    )
+    opml = write(
+        tmp_path / "subscriptions.opml",
+        """<?xml version="1.0"?>
 <opml version="2.0"><head><title>Mes abonnements</title></head><body>
   <outline text="Blogs">
     <outline type="rss" text="Alpha again" xmlUrl="http://alpha.example/feed/"/>
@@ -228,14 +257,17 @@ feeds:
              htmlUrl="https://beta.example/"/>
     <outline type="rss" text="Alpha" xmlUrl="https://other-alpha.example/atom.xml"/>
   </outline>
-</body></opml>""")
+</body></opml>""",
+    )
     result = invoke("import-opml", str(opml), "--config", str(config))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Skipped Alpha again: already there (Alpha)",
         f"Imported 2 feeds into {config} (1 skipped); check them with `aggregator doctor`.",
     ]
-    assert config.read_text() == """\
+    assert (
+        config.read_text()
+        == """\
 feeds:
   - url: https://alpha.example/feed   # the first partner
     name: Alpha
@@ -243,11 +275,11 @@ feeds:
     name: Beta
     site: https://beta.example/
   - url: https://other-alpha.example/atom.xml
-"""  # the name "Alpha" is taken: that feed's own title will be shown
+"""
+    )  # the name "Alpha" is taken: that feed's own title will be shown
 
 
 def test_import_opml_of_something_else(tmp_path: Path, two_local_feeds: Path) -> None:
-    pytest.importorskip("aggregator.opml", reason="aggregator.opml comes with the export issue")
     not_opml = write(tmp_path / "feed.xml", (DATA / "rss2-fr.xml").read_text())
     result = invoke("import-opml", str(not_opml), "--config", str(two_local_feeds))
     assert result.exit_code == 2
@@ -255,7 +287,6 @@ def test_import_opml_of_something_else(tmp_path: Path, two_local_feeds: Path) ->
 
 
 def test_import_opml_of_a_missing_file(tmp_path: Path, two_local_feeds: Path) -> None:
-    pytest.importorskip("aggregator.opml", reason="aggregator.opml comes with the export issue")
     result = invoke("import-opml", str(tmp_path / "none.opml"), "--config", str(two_local_feeds))
     assert result.exit_code == 2
     assert "none.opml: cannot read: No such file or directory" in one_line_error(result)
@@ -267,23 +298,31 @@ def test_import_opml_of_a_missing_file(tmp_path: Path, two_local_feeds: Path) ->
 def serve_good_moved_dead(httpserver: HTTPServer) -> None:
     serve_site(httpserver)
     httpserver.expect_request("/old-atom").respond_with_data(
-        "", status=301, headers={"Location": "/atom.xml"})
+        "", status=301, headers={"Location": "/atom.xml"}
+    )
     httpserver.expect_request("/atom.xml").respond_with_data(
-        (DATA / "atom-en.xml").read_bytes(), content_type="application/atom+xml")
+        (DATA / "atom-en.xml").read_bytes(), content_type="application/atom+xml"
+    )
     httpserver.expect_request("/gone").respond_with_data("not here", status=404)
 
 
-def doctor_config(tmp_path: Path, httpserver: HTTPServer, *feeds: str,
-                  output: str = "public/digest.html") -> Path:
-    items = "".join(f"  - {{url: '{httpserver.url_for(path)}', name: {name}, "
-                    "allow_private: true}\n" for name, path in (f.split("=") for f in feeds))
-    return write(tmp_path / "feeds.yaml", f"""\
+def doctor_config(
+    tmp_path: Path, httpserver: HTTPServer, *feeds: str, output: str = "public/digest.html"
+) -> Path:
+    items = "".join(
+        f"  - {{url: '{httpserver.url_for(path)}', name: {name}, allow_private: true}}\n"
+        for name, path in (f.split("=") for f in feeds)
+    )
+    return write(
+        tmp_path / "feeds.yaml",
+        f"""\
 settings:
   database: data/test.db
   outputs:
     - {{format: fragment, path: {output}}}
 feeds:
-{items}""")
+{items}""",
+    )
 
 
 def rows(stdout: str) -> dict[str, str]:
@@ -296,19 +335,20 @@ def rows(stdout: str) -> dict[str, str]:
     return found
 
 
-def test_doctor_with_a_good_a_moved_and_a_dead_feed(tmp_path: Path,
-                                                    httpserver: HTTPServer) -> None:
+def test_doctor_with_a_good_a_moved_and_a_dead_feed(tmp_path: Path, httpserver: HTTPServer) -> None:
     serve_good_moved_dead(httpserver)
     path = doctor_config(tmp_path, httpserver, "Good=/", "Moved=/old-atom", "Dead=/gone")
     result = invoke("doctor", "--config", str(path), env=WIDE)
     assert result.exit_code == 1
     table = rows(result.stdout)
     assert table["Good"].startswith("ok|RSS 2.0|2026-11-24 (")
-    assert table["Good"].endswith(f"|site URL; its feed is {httpserver.url_for('/flux/rss.xml')}"
-                                  "; private address (allowed)")
+    assert table["Good"].endswith(
+        f"|site URL; its feed is {httpserver.url_for('/flux/rss.xml')}; private address (allowed)"
+    )
     assert table["Moved"].startswith("warning|Atom 1.0|")
-    assert (f"moved permanently to {httpserver.url_for('/atom.xml')}; update its url in "
-            "feeds.yaml") in table["Moved"]
+    assert (
+        f"moved permanently to {httpserver.url_for('/atom.xml')}; update its url in feeds.yaml"
+    ) in table["Moved"]
     assert table["Dead"] == "error|||HTTP 404 Not Found"
     lines = result.stdout.splitlines()
     assert f"database: {tmp_path}/data/test.db: writable" in lines
@@ -326,11 +366,18 @@ def test_doctor_all_good(tmp_path: Path, httpserver: HTTPServer) -> None:
 
 
 def test_doctor_finds_duplicates_disabled_feeds_and_unwritable_paths(
-        tmp_path: Path, httpserver: HTTPServer) -> None:
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
     serve_good_moved_dead(httpserver)
     write(tmp_path / "blocker", "a file, not a folder")
-    path = doctor_config(tmp_path, httpserver, "Site=/", "Direct=/flux/rss.xml", "Gone=/gone",
-                         output="blocker/digest.html")
+    path = doctor_config(
+        tmp_path,
+        httpserver,
+        "Site=/",
+        "Direct=/flux/rss.xml",
+        "Gone=/gone",
+        output="blocker/digest.html",
+    )
     path.write_text(path.read_text().replace("name: Gone,", "name: Gone, enabled: false,"))
     result = invoke("doctor", "--config", str(path), env=WIDE)
     assert result.exit_code == 1
@@ -341,7 +388,8 @@ def test_doctor_finds_duplicates_disabled_feeds_and_unwritable_paths(
     assert f"output (fragment): {tmp_path}/blocker/digest.html: not writable" in result.stdout
     assert "blocker is not a folder" in one_line_error(result)
     assert result.stdout.splitlines()[-1] == (
-        "3 feeds: 1 ok, 1 warning, 1 disabled; 1 path(s) not writable: needs attention.")
+        "3 feeds: 1 ok, 1 warning, 1 disabled; 1 path(s) not writable: needs attention."
+    )
 
 
 def test_doctor_on_an_invalid_config(tmp_path: Path) -> None:
@@ -356,7 +404,9 @@ def test_doctor_on_an_invalid_config(tmp_path: Path) -> None:
 
 def run_config(tmp_path: Path, httpserver: HTTPServer, output_folder: str = "public") -> Path:
     httpserver.expect_request("/broken").respond_with_data("no", status=500)
-    return write(tmp_path / "feeds.yaml", f"""\
+    return write(
+        tmp_path / "feeds.yaml",
+        f"""\
 settings:
   database: test.db
   outputs:
@@ -365,7 +415,8 @@ settings:
 feeds:
   - {{url: '{DATA / "rss2-fr.xml"}', name: Essai}}
   - {{url: '{httpserver.url_for("/broken")}', name: Broken, allow_private: true}}
-""")
+""",
+    )
 
 
 def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
@@ -375,23 +426,50 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
     assert result.exit_code == 1
     assert one_line_error(result) == "aggregator: Broken: HTTP 500 Internal Server Error\n"
     report = json.loads(report_path.read_text())
-    assert set(report) == {"version", "started", "finished", "duration_seconds", "exit_code",
-                           "totals", "feeds", "outputs"}
+    assert set(report) == {
+        "version",
+        "started",
+        "finished",
+        "duration_seconds",
+        "exit_code",
+        "totals",
+        "feeds",
+        "outputs",
+    }
     assert report["version"] == 1 and report["exit_code"] == 1
     started = datetime.fromisoformat(report["started"])
     assert started <= datetime.fromisoformat(report["finished"])
     assert 0 <= report["duration_seconds"] < 60
-    assert report["totals"] == {"feeds": 2, "ok": 1, "not_modified": 0, "skipped": 0,
-                                "failed": 1, "new": 3, "updated": 0, "duplicates": 0}
+    assert report["totals"] == {
+        "feeds": 2,
+        "ok": 1,
+        "not_modified": 0,
+        "skipped": 0,
+        "failed": 1,
+        "new": 3,
+        "updated": 0,
+        "duplicates": 0,
+    }
     essai, broken = report["feeds"]
-    assert essai == {"name": "Essai", "url": str(DATA / "rss2-fr.xml"), "feed_url": None,
-                     "status": "ok", "http_status": 200, "new": 3, "updated": 0,
-                     "duplicates": 0, "error": None, "notice": None, "next_due": None}
+    assert essai == {
+        "name": "Essai",
+        "url": str(DATA / "rss2-fr.xml"),
+        "feed_url": None,
+        "status": "ok",
+        "http_status": 200,
+        "new": 3,
+        "updated": 0,
+        "duplicates": 0,
+        "error": None,
+        "notice": None,
+        "next_due": None,
+    }
     assert broken["status"] == "error" and broken["http_status"] == 500
     assert broken["error"] == "HTTP 500 Internal Server Error"
     assert report["outputs"] == [
         {"path": str(tmp_path / "public/page.html"), "changed": True, "error": None},
-        {"path": str(tmp_path / "public/fragment.html"), "changed": True, "error": None}]
+        {"path": str(tmp_path / "public/fragment.html"), "changed": True, "error": None},
+    ]
 
     again = invoke("run", "--report", str(report_path), "--config", str(path))
     assert again.exit_code == 1
@@ -404,31 +482,41 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
 def test_run_report_that_cannot_be_written(tmp_path: Path, httpserver: HTTPServer) -> None:
     path = run_config(tmp_path, httpserver)
     write(tmp_path / "blocker", "a file")
-    result = invoke("run", "--report", str(tmp_path / "blocker" / "r.json"),
-                    "--config", str(path))
+    result = invoke("run", "--report", str(tmp_path / "blocker" / "r.json"), "--config", str(path))
     assert result.exit_code == 1
     assert "blocker/r.json: cannot " in result.stderr
     assert (tmp_path / "public/page.html").exists()
 
 
-def test_run_exits_4_when_nothing_could_be_written(tmp_path: Path,
-                                                   httpserver: HTTPServer) -> None:
+def test_run_exits_4_when_nothing_could_be_written(tmp_path: Path, httpserver: HTTPServer) -> None:
     write(tmp_path / "blocker", "a file")
     path = run_config(tmp_path, httpserver, output_folder="blocker")
     report_path = tmp_path / "report.json"
     result = invoke("run", "--report", str(report_path), "--config", str(path))
     assert result.exit_code == 4
     assert [line.split(": ")[1] for line in result.stderr.splitlines()] == [
-        "Broken", f"{tmp_path}/blocker/page.html", f"{tmp_path}/blocker/fragment.html"]
+        "Broken",
+        f"{tmp_path}/blocker/page.html",
+        f"{tmp_path}/blocker/fragment.html",
+    ]
     assert json.loads(report_path.read_text())["exit_code"] == 4
     with Store(tmp_path / "test.db") as store:
         assert store.count_entries() == 3  # what was fetched is kept
 
 
-ENTRY_SCHEMA = {"feed": str, "feed_url": str, "site": (str, type(None)), "id": str,
-                "title": str, "link": (str, type(None)), "excerpt": str, "date": str,
-                "first_seen": str, "author": (str, type(None)),
-                "thumbnail": (str, type(None))}
+ENTRY_SCHEMA = {
+    "feed": str,
+    "feed_url": str,
+    "site": (str, type(None)),
+    "id": str,
+    "title": str,
+    "link": (str, type(None)),
+    "excerpt": str,
+    "date": str,
+    "first_seen": str,
+    "author": (str, type(None)),
+    "thumbnail": (str, type(None)),
+}
 
 
 def test_list_json_schema_feed_and_since(two_local_feeds: Path) -> None:
@@ -447,8 +535,7 @@ def test_list_json_schema_feed_and_since(two_local_feeds: Path) -> None:
     notes = json.loads(invoke("list", "--json", "--feed", "Notes", "--config", config).stdout)
     assert {row["feed"] for row in notes} == {"Notes"} and len(notes) == 2
 
-    since = json.loads(invoke("list", "--json", "--since", "2026-11-24",
-                              "--config", config).stdout)
+    since = json.loads(invoke("list", "--json", "--since", "2026-11-24", "--config", config).stdout)
     assert all(row["date"] >= "2026-11-24" for row in since)
     assert 0 < len(since) < 5
 
@@ -470,7 +557,6 @@ def test_list_is_a_table_on_a_terminal_and_lines_when_piped(two_local_feeds: Pat
     header = plain.stdout.splitlines()[0].split()
     assert header == ["Source", "Date", "Title", "Excerpt"]
     assert "L’été & la mode" in plain.stdout
-
 
 
 def test_shell_completion_is_typers() -> None:

@@ -52,20 +52,32 @@ def test_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("feeds:\n  - url: https://a.example/\n    nme: x\n",
-         "feeds.yaml:3: feeds[0].nme: unknown key"),
-        ("settings:\n  excerpt_length: abc\nfeeds: []\n",
-         "feeds.yaml:2: settings.excerpt_length: expected a positive whole number, got 'abc'"),
-        ("settings:\n  language: de\nfeeds: []\n",
-         "feeds.yaml:2: settings.language: expected one of fr, en, got 'de'"),
+        (
+            "feeds:\n  - url: https://a.example/\n    nme: x\n",
+            "feeds.yaml:3: feeds[0].nme: unknown key",
+        ),
+        (
+            "settings:\n  excerpt_length: abc\nfeeds: []\n",
+            "feeds.yaml:2: settings.excerpt_length: expected a positive whole number, got 'abc'",
+        ),
+        (
+            "settings:\n  language: de\nfeeds: []\n",
+            "feeds.yaml:2: settings.language: expected one of fr, en, got 'de'",
+        ),
         ("settings: {}\n", "feeds.yaml: feeds: missing"),
-        ("feeds:\n  - url: https://a.example/\n  - url: HTTPS://A.example\n",
-         "feeds.yaml:3: feeds[1].url: duplicate of feeds[0]"),
+        (
+            "feeds:\n  - url: https://a.example/\n  - url: HTTPS://A.example\n",
+            "feeds.yaml:3: feeds[1].url: duplicate of feeds[0]",
+        ),
         ("feeds:\n  - name: x\n", "feeds.yaml:2: feeds[0].url: missing"),
-        ("feeds:\n  - url: javascript:alert(1)\n",
-         "feeds.yaml:2: feeds[0].url: expected an http(s)"),
-        ("settings:\n  outputs:\n    - {format: pdf, path: x}\nfeeds: []\n",
-         "feeds.yaml:3: settings.outputs[0].format: expected one of"),
+        (
+            "feeds:\n  - url: javascript:alert(1)\n",
+            "feeds.yaml:2: feeds[0].url: expected an http(s)",
+        ),
+        (
+            "settings:\n  outputs:\n    - {format: pdf, path: x}\nfeeds: []\n",
+            "feeds.yaml:3: settings.outputs[0].format: expected one of",
+        ),
         ("feeds: [\n", "feeds.yaml:2: invalid YAML"),
         ("- just\n- a list\n", "expected a mapping with a `feeds` list"),
     ],
@@ -81,7 +93,8 @@ def test_a_misspelt_key_gets_a_suggestion(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         parse("settings:\n  excerpt_lenght: 100\nfeeds: []\n", tmp_path)
     assert str(raised.value).endswith(
-        "feeds.yaml:2: settings.excerpt_lenght: unknown key (did you mean 'excerpt_length'?)")
+        "feeds.yaml:2: settings.excerpt_lenght: unknown key (did you mean 'excerpt_length'?)"
+    )
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -90,8 +103,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_select_by_name_or_url(tmp_path: Path) -> None:
-    config = parse("feeds:\n  - {url: https://a.example/, name: A}\n  - https://b.example/\n",
-                   tmp_path)
+    config = parse(
+        "feeds:\n  - {url: https://a.example/, name: A}\n  - https://b.example/\n", tmp_path
+    )
     assert [f.url for f in config.select(["A"])] == ["https://a.example/"]
     assert [f.url for f in config.select(["https://b.example/"])] == ["https://b.example/"]
     with pytest.raises(ConfigError, match="no feed named 'C'"):
@@ -115,12 +129,19 @@ def test_an_upper_case_scheme_is_a_url_not_a_path(tmp_path: Path) -> None:
     assert not config.feeds[0].is_local
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("feeds:\n  - url: https://a.example/\n    site: 'http://[bad'\n",
-     "feeds.yaml:3: feeds[0].site: expected an http(s) URL"),
-    ("settings:\n  labels: {title: [1, 2]}\nfeeds: []\n",
-     "feeds.yaml:2: settings.labels: title: expected text"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "feeds:\n  - url: https://a.example/\n    site: 'http://[bad'\n",
+            "feeds.yaml:3: feeds[0].site: expected an http(s) URL",
+        ),
+        (
+            "settings:\n  labels: {title: [1, 2]}\nfeeds: []\n",
+            "feeds.yaml:2: settings.labels: title: expected text",
+        ),
+    ],
+)
 def test_malformed_values_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as raised:
         parse(text, tmp_path)

@@ -37,11 +37,17 @@ def second_version(case: Path, name: str) -> Path:
     return later if later.exists() else path
 
 
-def check_fetch(store: Store, config_feeds: list[dict[str, Any]], report: Any,
-                expected: dict[str, Any], when: str) -> None:
+def check_fetch(
+    store: Store,
+    config_feeds: list[dict[str, Any]],
+    report: Any,
+    expected: dict[str, Any],
+    when: str,
+) -> None:
     outcomes = {o.source.name: o for o in report.outcomes}
-    assert {name: o.status for name, o in outcomes.items()} == \
-        dict.fromkeys(outcomes, "ok"), f"{when}: {[o.error for o in outcomes.values()]}"
+    assert {name: o.status for name, o in outcomes.items()} == dict.fromkeys(outcomes, "ok"), (
+        f"{when}: {[o.error for o in outcomes.values()]}"
+    )
     assert {name: o.new for name, o in outcomes.items()} == expected["new"], when
     if "updated" in expected:
         assert {name: o.updated for name, o in outcomes.items()} == expected["updated"], when

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from aggregator.cli import app
+from aggregator.cli._app import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -41,7 +41,8 @@ def test_the_app_has_commands() -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_the_readme_documents_the_command(command: str) -> None:
     assert re.search(rf"aggregator {re.escape(command)}(?![\w-])", README), (
-        f"README.md never shows `aggregator {command}`")
+        f"README.md never shows `aggregator {command}`"
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -52,4 +53,5 @@ def test_the_command_has_help_text_with_an_example(command: str) -> None:
     text = (click_command.help or "").strip()
     assert text, f"`aggregator {command}` has no --help text"
     assert "Example" in text and "aggregator " in text, (
-        f"`aggregator {command} --help` shows no example")
+        f"`aggregator {command} --help` shows no example"
+    )

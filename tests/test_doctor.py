@@ -35,5 +35,6 @@ def test_writable_paths(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     assert writable_error(tmp_path / "file") is None
     assert writable_error(tmp_path / "file" / "out.html") == (
-        f"{tmp_path}/file/out.html: {tmp_path}/file is not a folder")
+        f"{tmp_path}/file/out.html: {tmp_path}/file is not a folder"
+    )
     assert writable_error(tmp_path) == f"{tmp_path}: is a folder"

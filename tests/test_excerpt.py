@@ -2,13 +2,15 @@ import time
 
 import pytest
 
-from aggregator.excerpt import cut, excerpt_of, extract, plain_text
-from aggregator.text import fingerprint
+from aggregator._text import fingerprint
+from aggregator.parsing._excerpt import cut, excerpt_of, extract, plain_text
 
 
 def test_text_without_markup_entities_or_scripts() -> None:
-    text = extract("<p>Tom&nbsp;&amp;&#8239;Jerry<br>ligne<script>x()</script>"
-                   "<style>p{}</style> <b>gr</b>as</p><div>bloc</div>").text
+    text = extract(
+        "<p>Tom&nbsp;&amp;&#8239;Jerry<br>ligne<script>x()</script>"
+        "<style>p{}</style> <b>gr</b>as</p><div>bloc</div>"
+    ).text
     assert text == "Tom\u00a0&\u202fJerry ligne gras bloc"
 
 
@@ -30,15 +32,17 @@ def test_cut_prefers_a_sentence_end_near_the_limit() -> None:
 
 
 def test_boilerplate_removed_and_title_fallback() -> None:
-    excerpt, _ = excerpt_of("<p>Le texte.</p><p>The post <a>X</a> appeared first on "
-                            "<a>Blog</a>.</p>", 200)
+    excerpt, _ = excerpt_of(
+        "<p>Le texte.</p><p>The post <a>X</a> appeared first on <a>Blog</a>.</p>", 200
+    )
     assert excerpt == "Le texte."
     empty, _ = excerpt_of("<p><img src='a.png'></p>", 200, fallback="Le titre")
     assert empty == "Le titre"
 
 
-@pytest.mark.parametrize(("value", "expected"),
-                         [("Tom &amp; <b>Jerry</b>", "Tom & Jerry"), ("  a \n b ", "a b")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("Tom &amp; <b>Jerry</b>", "Tom & Jerry"), ("  a \n b ", "a b")]
+)
 def test_plain_text(value: str, expected: str) -> None:
     assert plain_text(value) == expected
 
@@ -47,94 +51,144 @@ def test_plain_text(value: str, expected: str) -> None:
 
 
 def test_the_body_with_more_text_wins_not_the_longer_markup() -> None:
-    embed = ("<figure><iframe src='https://video.example/1'></iframe></figure>"
-             "<div class='sharedaddy'>" + "<a href='#'>Partager</a>" * 40 + "</div><p>Vidéo.</p>")
+    embed = (
+        "<figure><iframe src='https://video.example/1'></iframe></figure>"
+        "<div class='sharedaddy'>" + "<a href='#'>Partager</a>" * 40 + "</div><p>Vidéo.</p>"
+    )
     teaser = "<p>Un résumé qui dit vraiment de quoi parle la vidéo.</p>"
     assert len(embed) > len(teaser)
-    assert excerpt_of([embed, teaser], 200)[0] == "Un résumé qui dit vraiment de quoi parle la " \
-                                                  "vidéo."
+    assert (
+        excerpt_of([embed, teaser], 200)[0] == "Un résumé qui dit vraiment de quoi parle la vidéo."
+    )
     full = "<p>" + "Le billet complet, phrase après phrase. " * 20 + "</p>"
-    assert excerpt_of([full, "<p>Le billet complet [&hellip;]</p>"], 50)[0] == \
-        "Le billet complet, phrase après phrase."
+    assert (
+        excerpt_of([full, "<p>Le billet complet [&hellip;]</p>"], 50)[0]
+        == "Le billet complet, phrase après phrase."
+    )
 
 
 def test_images_are_nothing_or_their_alt_when_nothing_else() -> None:
     assert excerpt_of("<p><img src='a.jpg' alt='Un chat'>Le texte.</p>", 200)[0] == "Le texte."
-    assert excerpt_of("<p><img src='a.jpg' alt='Un chat'><img src='b.jpg' alt='Un chien'></p>",
-                      200)[0] == "Un chat Un chien"
-    excerpt, extracted = excerpt_of("<img src='https://feeds.feedburner.com/~r/x/~4/y' "
-                                    "width='1' height='1' alt='pixel'>", 200, fallback="Titre")
+    assert (
+        excerpt_of("<p><img src='a.jpg' alt='Un chat'><img src='b.jpg' alt='Un chien'></p>", 200)[0]
+        == "Un chat Un chien"
+    )
+    excerpt, extracted = excerpt_of(
+        "<img src='https://feeds.feedburner.com/~r/x/~4/y' width='1' height='1' alt='pixel'>",
+        200,
+        fallback="Titre",
+    )
     assert (excerpt, extracted.first_image) == ("Titre", None)  # a tracking pixel is nothing
 
 
 def test_emoji_images_become_their_emoji() -> None:
-    html = ("<p>Merci <img draggable='false' role='img' class='emoji' alt='🙏🏽' "
-            "src='https://s.w.org/images/core/emoji/15.0.3/svg/1f64f-1f3fd.svg'>&nbsp;!</p>")
+    html = (
+        "<p>Merci <img draggable='false' role='img' class='emoji' alt='🙏🏽' "
+        "src='https://s.w.org/images/core/emoji/15.0.3/svg/1f64f-1f3fd.svg'>&nbsp;!</p>"
+    )
     assert excerpt_of(html, 200)[0] == "Merci 🙏🏽\u00a0!"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Un\u200bmot\ufeff in\u00advisible", "Unmot invisible"),
-    ("gauche\u200e\u202edroite\u202c", "gauchedroite"),
-    ("\u200dseul\u200d et\u200d\u200c là", "seul et là"),
-    ("Famille 👨\u200d👩\u200d👧 ok", "Famille 👨\u200d👩\u200d👧 ok"),
-    ("क्\u200dष", "क्\u200dष"),  # Devanagari needs its joiner
-    ("a\x00b\x07c\x1bd", "abcd"),
-    ("  espaces \t\n multiples  ", "espaces multiples"),
-    ("«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!",
-     "«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!"),
-    ("<p>&nbsp;</p> avant \u00a0 \u00a0 après", "avant après"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Un\u200bmot\ufeff in\u00advisible", "Unmot invisible"),
+        ("gauche\u200e\u202edroite\u202c", "gauchedroite"),
+        ("\u200dseul\u200d et\u200d\u200c là", "seul et là"),
+        ("Famille 👨\u200d👩\u200d👧 ok", "Famille 👨\u200d👩\u200d👧 ok"),
+        ("क्\u200dष", "क्\u200dष"),  # Devanagari needs its joiner
+        ("a\x00b\x07c\x1bd", "abcd"),
+        ("  espaces \t\n multiples  ", "espaces multiples"),
+        (
+            "«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!",
+            "«\u00a0Bonjour\u00a0» dit-il\u202f; fin\u00a0!",
+        ),
+        ("<p>&nbsp;</p> avant \u00a0 \u00a0 après", "avant après"),
+    ],
+)
 def test_text_normalization(raw: str, expected: str) -> None:
     assert extract(raw).text == expected
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    # WordPress, English and French (Yoast)
-    ("<p>Texte.</p><p>The post <a href='x'>T</a> appeared first on <a href='y'>B</a>.</p>",
-     "Texte."),
-    ("<p>Texte.</p><p>L’article <a href='x'>T</a> est apparu en premier sur <a>B</a>.</p>",
-     "Texte."),
-    # a teaser cut by its source: the mark goes, "…" says there is more
-    ("<p>Le début du billet [&hellip;]</p>", "Le début du billet…"),
-    ("<p>Le début du billet [...]</p>", "Le début du billet…"),
-    ("<p>Salt early <a class='more-link' href='x'>Continue reading<span "
-     "class='screen-reader-text'> “Salt”</span> <span class='meta-nav'>&rarr;</span></a></p>",
-     "Salt early…"),
-    ("<p>Un billet court. <a href='x'>Lire la suite</a></p>", "Un billet court."),
-    ("<p>Un billet court, Lire la suite →</p>", "Un billet court…"),
-    ("<p>Short one (<a href='x'>Read more…</a>)</p>", "Short one…"),
-    ("<p>Voilà. <a href='x#more-3' class='more-link'>(more…)</a></p>", "Voilà."),
-    # "read more" in a sentence is prose
-    ("<p>You can <a href='x'>read more about it</a> here.</p>", "You can read more about it here."),
-    # an editorial […] inside a quote stays
-    ("<p>Il a dit «&nbsp;je […] reviendrai&nbsp;». Fin.</p>",
-     "Il a dit «\u00a0je […] reviendrai\u00a0». Fin."),
-    # share buttons, by markup and as text
-    ("<p>Texte.</p><div class='sharedaddy sd-sharing-enabled'><h3 class='sd-title'>Share this:"
-     "</h3><a>Twitter</a></div>", "Texte."),
-    ("<p>Texte.</p><p>Partager&nbsp;: Facebook Twitter J’aime ceci&nbsp;: J’aime chargement…</p>",
-     "Texte."),
-    ("<p>Texte.</p><div class='addtoany_share_save_container'><a>Share</a></div>", "Texte."),
-    # a leading caption or photo credit
-    ("<p><img src='a.jpg'></p><p>Crédit photo&nbsp;: Jean Dupont</p><p>Le texte.</p>",
-     "Le texte."),
-    ("<p>Photo by Jane Doe on Unsplash</p><p>Body.</p>", "Body."),
-    ("<div class='wp-caption'><img src='a.jpg'><p class='wp-caption-text'>Légende</p></div>"
-     "<p>Le texte.</p>", "Le texte."),
-    ("[caption id='attachment_5' align='alignnone' width='300']<img src='a.jpg'> La légende"
-     "[/caption]<p>Le texte.</p>", "Le texte."),
-    # but a credit that is the whole post stays
-    ("<p>Photo : Jean Dupont</p>", "Photo : Jean Dupont"),
-    # Ghost's bookmark card is another page's summary
-    ("<p>Le texte.</p><figure class='kg-card kg-bookmark-card'><div class='kg-bookmark-title'>"
-     "Autre page</div></figure>", "Le texte."),
-    # entities escaped twice are decoded once more, never shown as "&amp;" or "&nbsp;"
-    ("<p>Caf&amp;eacute; &amp;amp; th&amp;#233;&amp;nbsp;!</p>", "Café & thé\u00a0!"),
-    # raw-text elements never become text
-    ("<p>a</p><noscript><img src=x></noscript><template><p>t</p></template><xmp><b>x</b></xmp>"
-     "<p>b</p>", "a b"),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # WordPress, English and French (Yoast)
+        (
+            "<p>Texte.</p><p>The post <a href='x'>T</a> appeared first on <a href='y'>B</a>.</p>",
+            "Texte.",
+        ),
+        (
+            "<p>Texte.</p><p>L’article <a href='x'>T</a> est apparu en premier sur <a>B</a>.</p>",
+            "Texte.",
+        ),
+        # a teaser cut by its source: the mark goes, "…" says there is more
+        ("<p>Le début du billet [&hellip;]</p>", "Le début du billet…"),
+        ("<p>Le début du billet [...]</p>", "Le début du billet…"),
+        (
+            "<p>Salt early <a class='more-link' href='x'>Continue reading<span "
+            "class='screen-reader-text'> “Salt”</span> <span class='meta-nav'>&rarr;</span></a></p>",
+            "Salt early…",
+        ),
+        ("<p>Un billet court. <a href='x'>Lire la suite</a></p>", "Un billet court."),
+        ("<p>Un billet court, Lire la suite →</p>", "Un billet court…"),
+        ("<p>Short one (<a href='x'>Read more…</a>)</p>", "Short one…"),
+        ("<p>Voilà. <a href='x#more-3' class='more-link'>(more…)</a></p>", "Voilà."),
+        # "read more" in a sentence is prose
+        (
+            "<p>You can <a href='x'>read more about it</a> here.</p>",
+            "You can read more about it here.",
+        ),
+        # an editorial […] inside a quote stays
+        (
+            "<p>Il a dit «&nbsp;je […] reviendrai&nbsp;». Fin.</p>",
+            "Il a dit «\u00a0je […] reviendrai\u00a0». Fin.",
+        ),
+        # share buttons, by markup and as text
+        (
+            "<p>Texte.</p><div class='sharedaddy sd-sharing-enabled'><h3 class='sd-title'>Share this:"
+            "</h3><a>Twitter</a></div>",
+            "Texte.",
+        ),
+        (
+            "<p>Texte.</p><p>Partager&nbsp;: Facebook Twitter J’aime ceci&nbsp;: J’aime chargement…</p>",
+            "Texte.",
+        ),
+        ("<p>Texte.</p><div class='addtoany_share_save_container'><a>Share</a></div>", "Texte."),
+        # a leading caption or photo credit
+        (
+            "<p><img src='a.jpg'></p><p>Crédit photo&nbsp;: Jean Dupont</p><p>Le texte.</p>",
+            "Le texte.",
+        ),
+        ("<p>Photo by Jane Doe on Unsplash</p><p>Body.</p>", "Body."),
+        (
+            "<div class='wp-caption'><img src='a.jpg'><p class='wp-caption-text'>Légende</p></div>"
+            "<p>Le texte.</p>",
+            "Le texte.",
+        ),
+        (
+            "[caption id='attachment_5' align='alignnone' width='300']<img src='a.jpg'> La légende"
+            "[/caption]<p>Le texte.</p>",
+            "Le texte.",
+        ),
+        # but a credit that is the whole post stays
+        ("<p>Photo : Jean Dupont</p>", "Photo : Jean Dupont"),
+        # Ghost's bookmark card is another page's summary
+        (
+            "<p>Le texte.</p><figure class='kg-card kg-bookmark-card'><div class='kg-bookmark-title'>"
+            "Autre page</div></figure>",
+            "Le texte.",
+        ),
+        # entities escaped twice are decoded once more, never shown as "&amp;" or "&nbsp;"
+        ("<p>Caf&amp;eacute; &amp;amp; th&amp;#233;&amp;nbsp;!</p>", "Café & thé\u00a0!"),
+        # raw-text elements never become text
+        (
+            "<p>a</p><noscript><img src=x></noscript><template><p>t</p></template><xmp><b>x</b></xmp>"
+            "<p>b</p>",
+            "a b",
+        ),
+    ],
+)
 def test_boilerplate(html: str, expected: str) -> None:
     assert excerpt_of(html, 200)[0] == expected
 
@@ -144,41 +198,56 @@ def test_no_text_at_all_falls_back_to_the_title() -> None:
     assert excerpt_of("", 5, fallback="Un titre bien trop long")[0] == "Un…"
 
 
-@pytest.mark.parametrize(("text", "limit", "expected"), [
-    # a sentence ends in the last 30%: the cut ends there, with its own punctuation, no "…"
-    ("Une phrase entière ici. Et une autre bien plus longue encore.", 30,
-     "Une phrase entière ici."),
-    ("Vraiment\u00a0? Oui, vraiment, et la suite est longue.", 12, "Vraiment\u00a0?"),
-    ("«\u00a0Une citation.\u00a0» Et la suite qui ne tient pas.", 20,
-     "«\u00a0Une citation.\u00a0»"),
-    # earlier than 70%: a word cut; trailing punctuation and spaces go before "…"
-    ("Court. Puis une phrase qui ne finit pas avant la limite du tout", 40,
-     "Court. Puis une phrase qui ne finit pas…"),
-    ("Liste : pommes, poires, et beaucoup d’autres fruits", 23, "Liste : pommes, poires…"),
-    ("Il dit — et c’est vrai — que tout va bien", 9, "Il dit…"),
-    # an abbreviation or an initial is no sentence end
-    ("Voici ce que dit M. Dupont sur le sujet", 20, "Voici ce que dit M…"),
-    # no break at a no-break space: "prix\u00a0:" is one unit
-    ("Le prix\u00a0: dix euros", 8, "Le…"),
-    ("Le prix\u00a0: dix euros", 9, "Le prix…"),
-    # one word longer than the limit: cut between grapheme clusters
-    ("Anticonstitutionnellement", 10, "Anticonsti…"),
-    ("e\u0301" * 10, 5, "e\u0301e\u0301…"),
-    ("🇫🇷🇨🇦🇧🇪", 5, "🇫🇷🇨🇦…"),
-])
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        # a sentence ends in the last 30%: the cut ends there, with its own punctuation, no "…"
+        (
+            "Une phrase entière ici. Et une autre bien plus longue encore.",
+            30,
+            "Une phrase entière ici.",
+        ),
+        ("Vraiment\u00a0? Oui, vraiment, et la suite est longue.", 12, "Vraiment\u00a0?"),
+        (
+            "«\u00a0Une citation.\u00a0» Et la suite qui ne tient pas.",
+            20,
+            "«\u00a0Une citation.\u00a0»",
+        ),
+        # earlier than 70%: a word cut; trailing punctuation and spaces go before "…"
+        (
+            "Court. Puis une phrase qui ne finit pas avant la limite du tout",
+            40,
+            "Court. Puis une phrase qui ne finit pas…",
+        ),
+        ("Liste : pommes, poires, et beaucoup d’autres fruits", 23, "Liste : pommes, poires…"),
+        ("Il dit — et c’est vrai — que tout va bien", 9, "Il dit…"),
+        # an abbreviation or an initial is no sentence end
+        ("Voici ce que dit M. Dupont sur le sujet", 20, "Voici ce que dit M…"),
+        # no break at a no-break space: "prix\u00a0:" is one unit
+        ("Le prix\u00a0: dix euros", 8, "Le…"),
+        ("Le prix\u00a0: dix euros", 9, "Le prix…"),
+        # one word longer than the limit: cut between grapheme clusters
+        ("Anticonstitutionnellement", 10, "Anticonsti…"),
+        ("e\u0301" * 10, 5, "e\u0301e\u0301…"),
+        ("🇫🇷🇨🇦🇧🇪", 5, "🇫🇷🇨🇦…"),
+    ],
+)
 def test_cut_rules(text: str, limit: int, expected: str) -> None:
     assert cut(text, limit) == expected
     assert len(cut(text, limit)) <= limit + 1
 
 
-@pytest.mark.parametrize(("value", "is_html", "expected"), [
-    ("L&#8217;été &amp; la <em>mode</em>", True, "L’été & la mode"),
-    ("Tom &amp;amp; Jerry", True, "Tom & Jerry"),
-    ("Pailler avant l'hiver&nbsp;: pourquoi", False, "Pailler avant l'hiver\u00a0: pourquoi"),
-    ("Hello <world>", False, "Hello <world>"),
-    ("  Un\n titre\t sur  deux lignes ", False, "Un titre sur deux lignes"),
-    ("<h1>Titre</h1><script>alert(1)</script>", True, "Titre"),
-])
+@pytest.mark.parametrize(
+    ("value", "is_html", "expected"),
+    [
+        ("L&#8217;été &amp; la <em>mode</em>", True, "L’été & la mode"),
+        ("Tom &amp;amp; Jerry", True, "Tom & Jerry"),
+        ("Pailler avant l'hiver&nbsp;: pourquoi", False, "Pailler avant l'hiver\u00a0: pourquoi"),
+        ("Hello <world>", False, "Hello <world>"),
+        ("  Un\n titre\t sur  deux lignes ", False, "Un titre sur deux lignes"),
+        ("<h1>Titre</h1><script>alert(1)</script>", True, "Titre"),
+    ],
+)
 def test_titles(value: str, is_html: bool, expected: str) -> None:
     assert plain_text(value, 300, is_html=is_html) == expected
 
@@ -190,8 +259,9 @@ def test_titles_are_capped() -> None:
 
 def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
     one = fingerprint("Les Açores hors saison", "En novembre, São Miguel appartient aux vaches.")
-    two = fingerprint("LES AÇORES, HORS SAISON !",
-                      "En novembre : Sao Miguel appartient aux vaches…")
+    two = fingerprint(
+        "LES AÇORES, HORS SAISON !", "En novembre : Sao Miguel appartient aux vaches…"
+    )
     assert one is not None and one == two
     assert fingerprint("Les Açores", "Un tout autre début de billet ici.") != one
     assert fingerprint("Titre", "Trop court") is None  # too little to tell articles apart

@@ -9,37 +9,126 @@ import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from aggregator.excerpt import ELLIPSIS, STRIP_BEFORE_ELLIPSIS, cut, excerpt_of, normalize
+from aggregator.parsing._excerpt import ELLIPSIS, STRIP_BEFORE_ELLIPSIS, cut, excerpt_of, normalize
 
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"
 # Text without "<" or "&": any "<" in an excerpt made of it came from markup.
-TEXT_PIECES = st.sampled_from([
-    "a", "é", "e\u0301", "ọ\u0300", "ß", "中", " ", "  ", "\n", "\t", "\u00a0", "\u202f",
-    "\u2009", "\u200b", "\u200d", "\u200c", "\ufeff", "\u00ad", "\x07", "\x1e", FAMILY,
-    "👏🏽", "🇫🇷", "1\ufe0f\u20e3", ".", ",", ";", ":", "!", "?", "…", "«", "»", "“", "”", "'",
-    '"', "-", "—", "(", ")", "[", "]", ">", "mot", "Phrase.", "Read more", "Lire la suite",
-    "[…]", "The post", "appeared first on", "\u0301",
-])
+TEXT_PIECES = st.sampled_from(
+    [
+        "a",
+        "é",
+        "e\u0301",
+        "ọ\u0300",
+        "ß",
+        "中",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\u00a0",
+        "\u202f",
+        "\u2009",
+        "\u200b",
+        "\u200d",
+        "\u200c",
+        "\ufeff",
+        "\u00ad",
+        "\x07",
+        "\x1e",
+        FAMILY,
+        "👏🏽",
+        "🇫🇷",
+        "1\ufe0f\u20e3",
+        ".",
+        ",",
+        ";",
+        ":",
+        "!",
+        "?",
+        "…",
+        "«",
+        "»",
+        "“",
+        "”",
+        "'",
+        '"',
+        "-",
+        "—",
+        "(",
+        ")",
+        "[",
+        "]",
+        ">",
+        "mot",
+        "Phrase.",
+        "Read more",
+        "Lire la suite",
+        "[…]",
+        "The post",
+        "appeared first on",
+        "\u0301",
+    ]
+)
 TEXT = st.lists(TEXT_PIECES, max_size=40).map("".join)
-TAGS = ["p", "div", "span", "b", "em", "a", "li", "ul", "h2", "blockquote", "figure",
-        "figcaption", "script", "style", "noscript", "template", "iframe", "textarea", "title",
-        "table", "td", "pre", "code", "aside", "nav", "xmp", "noembed", "noframes", "svg"]
-ATTRIBUTE_VALUES = st.sampled_from(['"<b>x</b>"', "'a > b'", '"share"', '"more-link"',
-                                    '"wp-caption-text"', '"x"', '"&lt;p&gt;"'])
+TAGS = [
+    "p",
+    "div",
+    "span",
+    "b",
+    "em",
+    "a",
+    "li",
+    "ul",
+    "h2",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "textarea",
+    "title",
+    "table",
+    "td",
+    "pre",
+    "code",
+    "aside",
+    "nav",
+    "xmp",
+    "noembed",
+    "noframes",
+    "svg",
+]
+ATTRIBUTE_VALUES = st.sampled_from(
+    ['"<b>x</b>"', "'a > b'", '"share"', '"more-link"', '"wp-caption-text"', '"x"', '"&lt;p&gt;"']
+)
 ATTRIBUTE_NAMES = st.sampled_from(["class", "id", "title", "alt", "href", "data-x"])
-VOIDS = st.sampled_from([
-    "<br>", "<br/>", "<hr>", "<img src='a.png' alt='Une photo'>",
-    "<img class='wp-smiley' alt='🙂' src='x.png'>", "<!-- <p>commentaire</p> -->",
-    "<![CDATA[<b>cdata</b>]]>", "<?php echo '<p>'; ?>", "<!DOCTYPE html>", "<wbr>",
-    "<img src='p.gif' width='1' height='1'>", "<input value='<b>'>",
-])
+VOIDS = st.sampled_from(
+    [
+        "<br>",
+        "<br/>",
+        "<hr>",
+        "<img src='a.png' alt='Une photo'>",
+        "<img class='wp-smiley' alt='🙂' src='x.png'>",
+        "<!-- <p>commentaire</p> -->",
+        "<![CDATA[<b>cdata</b>]]>",
+        "<?php echo '<p>'; ?>",
+        "<!DOCTYPE html>",
+        "<wbr>",
+        "<img src='p.gif' width='1' height='1'>",
+        "<input value='<b>'>",
+    ]
+)
 
 
 @st.composite
 def element(draw: st.DrawFn, children: st.SearchStrategy[str]) -> str:
     name = draw(st.sampled_from(TAGS))
-    attributes = "".join(f" {draw(ATTRIBUTE_NAMES)}={draw(ATTRIBUTE_VALUES)}"
-                         for _ in range(draw(st.integers(0, 2))))
+    attributes = "".join(
+        f" {draw(ATTRIBUTE_NAMES)}={draw(ATTRIBUTE_VALUES)}" for _ in range(draw(st.integers(0, 2)))
+    )
     inner = "".join(draw(st.lists(children, max_size=4)))
     closed = draw(st.booleans()) or name in ("script", "style", "textarea", "title", "xmp")
     return f"<{name}{attributes}>{inner}" + (f"</{name}>" if closed else "")
@@ -67,11 +156,14 @@ def assert_whole_words_and_clusters(excerpt: str, text: str, limit: int) -> None
     head = excerpt[:-1] if excerpt.endswith(ELLIPSIS) else excerpt
     assert text.startswith(head)
     assert len(head) in boundaries(text)
-    rest = text[len(head):]
+    rest = text[len(head) :]
     dropped = len(rest) - len(rest.lstrip("".join(STRIP_BEFORE_ELLIPSIS)))
     ends_a_word = dropped == len(rest) or " " in rest[: dropped + 1]
-    cuttable = [i for i in range(1, min(limit, len(text) - 1) + 1)
-                if text[i] == " " and text[:i].rstrip("".join(STRIP_BEFORE_ELLIPSIS))]
+    cuttable = [
+        i
+        for i in range(1, min(limit, len(text) - 1) + 1)
+        if text[i] == " " and text[:i].rstrip("".join(STRIP_BEFORE_ELLIPSIS))
+    ]
     assert ends_a_word or not cuttable, (excerpt, text)
 
 
@@ -111,8 +203,9 @@ WORDS = st.text(st.characters(categories=["L", "N", "P", "S"]), min_size=1, max_
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300), WORDS, st.sampled_from(["\u00a0", "\u202f"]), WORDS)
-def test_normalize_keeps_no_break_spaces_and_drops_invisibles(raw: str, before: str,
-                                                              space: str, after: str) -> None:
+def test_normalize_keeps_no_break_spaces_and_drops_invisibles(
+    raw: str, before: str, space: str, after: str
+) -> None:
     text = normalize(raw)
     assert normalize(text) == text
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\u00ad]", text)

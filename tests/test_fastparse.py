@@ -11,20 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from aggregator import fastparse
-from aggregator.parse import NotAFeed, ParsedFeed, ParseOptions, parse_feed
-from aggregator.xmlsafe import as_utf8, neutralize_doctype
+from aggregator.parsing import _fastparse as fastparse
+from aggregator.parsing._parse import NotAFeed, ParsedFeed, ParseOptions, parse_feed
+from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from bench.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(p for folder in (ROOT / "tests", ROOT / "examples")
-               for p in folder.rglob("*") if p.suffix in (".xml", ".rss", ".atom", ".rdf"))
+FILES = sorted(
+    p
+    for folder in (ROOT / "tests", ROOT / "examples")
+    for p in folder.rglob("*")
+    if p.suffix in (".xml", ".rss", ".atom", ".rdf")
+)
 BASES = [{}, {"content-location": "https://partner.example/blog/feed/"}]
 OPTIONS = [ParseOptions(), ParseOptions(excerpt_length=60, max_entries=3)]
 
 
-def both_ways(content: bytes, headers: dict[str, str],
-              options: ParseOptions) -> tuple[ParsedFeed | str, ParsedFeed | str]:
+def both_ways(
+    content: bytes, headers: dict[str, str], options: ParseOptions
+) -> tuple[ParsedFeed | str, ParsedFeed | str]:
     results: list[ParsedFeed | str] = []
     for fast_path in (True, False):
         try:
@@ -125,8 +130,10 @@ ATOM_ENTRIES = [
 
 
 @pytest.mark.parametrize("item", RSS_ITEMS)
-@pytest.mark.parametrize("channel", [("Un blog", "https://partner.example/"),
-                                     ("Le &lt;b&gt;blog&lt;/b&gt;", "/?a=1&amp;b=2")])
+@pytest.mark.parametrize(
+    "channel",
+    [("Un blog", "https://partner.example/"), ("Le &lt;b&gt;blog&lt;/b&gt;", "/?a=1&amp;b=2")],
+)
 def test_probing_rss_documents_read_the_same(item: str, channel: tuple[str, str]) -> None:
     content = RSS.format(item=item, channel_title=channel[0], channel_link=channel[1]).encode()
     for headers in BASES:
@@ -137,8 +144,7 @@ def test_probing_rss_documents_read_the_same(item: str, channel: tuple[str, str]
 @pytest.mark.parametrize("entry", ATOM_ENTRIES)
 @pytest.mark.parametrize("title_type", ["text", "html"])
 @pytest.mark.parametrize("feed_link", ["https://partner.example/", "/home"])
-def test_probing_atom_documents_read_the_same(entry: str, title_type: str,
-                                              feed_link: str) -> None:
+def test_probing_atom_documents_read_the_same(entry: str, title_type: str, feed_link: str) -> None:
     content = ATOM.format(entry=entry, title_type=title_type, feed_link=feed_link).encode()
     for headers in BASES:
         fast, slow = both_ways(content, headers, ParseOptions())
@@ -187,15 +193,20 @@ WORDPRESS = """<?xml version="1.0" encoding="UTF-8"?>
 <wfw:commentRss>https://partner.example/billet/feed/</wfw:commentRss>
 <slash:comments>3</slash:comments></item>
 </channel></rss>"""
-IMAGE = ("<image><url>https://partner.example/logo.png</url><title>Le logo</title>"
-         "<link>https://partner.example/logo</link><width>32</width><height>32</height></image>")
+IMAGE = (
+    "<image><url>https://partner.example/logo.png</url><title>Le logo</title>"
+    "<link>https://partner.example/logo</link><width>32</width><height>32</height></image>"
+)
 
 
 @pytest.mark.parametrize("image", ["", IMAGE])
 def test_a_wordpress_feed_with_its_extensions_reads_the_same(image: str) -> None:
     for where in ("before", "after"):
-        document = WORDPRESS.format(image=image) if where == "before" else \
-            WORDPRESS.format(image="").replace("</channel>", image + "</channel>")
+        document = (
+            WORDPRESS.format(image=image)
+            if where == "before"
+            else WORDPRESS.format(image="").replace("</channel>", image + "</channel>")
+        )
         assert takes_fast_path(document.encode(), {})
         for headers in BASES:
             fast, slow = both_ways(document.encode(), headers, ParseOptions())

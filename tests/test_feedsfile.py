@@ -46,25 +46,35 @@ def feeds_yaml(tmp_path: Path) -> Path:
 
 
 def test_add_appends_after_the_last_feed_and_keeps_everything_else(feeds_yaml: Path) -> None:
-    source = add_feed(feeds_yaml, NewFeed("https://delta.example/feed", name="Delta: the blog",
-                                          allow_private=True))
+    source = add_feed(
+        feeds_yaml,
+        NewFeed("https://delta.example/feed", name="Delta: the blog", allow_private=True),
+    )
     assert source.url == "https://delta.example/feed"
     expected = COMMENTED.replace(
         "    site: https://gamma.example/\n",
         "    site: https://gamma.example/\n"
         "  - url: https://delta.example/feed\n"
         "    name: 'Delta: the blog'\n"
-        "    allow_private: true\n")
+        "    allow_private: true\n",
+    )
     assert feeds_yaml.read_text() == expected
     assert [f.name for f in load_config(feeds_yaml).feeds] == [
-        "Alpha", None, "Gamma", "Delta: the blog"]
+        "Alpha",
+        None,
+        "Gamma",
+        "Delta: the blog",
+    ]
 
 
-@pytest.mark.parametrize("same", [
-    "http://alpha.example/feed.xml",      # another scheme
-    "https://ALPHA.example/feed.xml/",    # host case, trailing slash
-    "https://alpha.example:443/feed.xml?utm_source=x#top",
-])
+@pytest.mark.parametrize(
+    "same",
+    [
+        "http://alpha.example/feed.xml",  # another scheme
+        "https://ALPHA.example/feed.xml/",  # host case, trailing slash
+        "https://alpha.example:443/feed.xml?utm_source=x#top",
+    ],
+)
 def test_a_duplicate_by_canonical_url_is_refused(feeds_yaml: Path, same: str) -> None:
     with pytest.raises(ConfigError, match=r"already there \(Alpha\)"):
         add_feed(feeds_yaml, NewFeed(same))
@@ -88,12 +98,14 @@ def test_remove_takes_only_the_feeds_own_lines(feeds_yaml: Path) -> None:
     removed = remove_feed(feeds_yaml, "Alpha")
     assert removed.url == "https://alpha.example/feed.xml"
     assert feeds_yaml.read_text() == COMMENTED.replace(
-        '  - url: https://alpha.example/feed.xml   # the first partner\n    name: "Alpha"\n', "")
+        '  - url: https://alpha.example/feed.xml   # the first partner\n    name: "Alpha"\n', ""
+    )
 
     remove_feed(feeds_yaml, "https://gamma.example/atom.xml")
     assert "Gamma" not in feeds_yaml.read_text()
     assert feeds_yaml.read_text().endswith(
-        "  - https://beta.example/\n\n# End of list. Thanks for reading.\n")
+        "  - https://beta.example/\n\n# End of list. Thanks for reading.\n"
+    )
 
 
 def test_removing_the_last_feed_leaves_an_empty_list(tmp_path: Path) -> None:
@@ -108,7 +120,8 @@ def test_disable_then_enable_gives_back_the_same_text(feeds_yaml: Path) -> None:
     disabled = set_enabled(feeds_yaml, "Alpha", False)
     assert disabled.enabled is False
     assert feeds_yaml.read_text() == COMMENTED.replace(
-        '    name: "Alpha"\n', '    name: "Alpha"\n    enabled: false\n')
+        '    name: "Alpha"\n', '    name: "Alpha"\n    enabled: false\n'
+    )
     set_enabled(feeds_yaml, "Alpha", True)
     assert feeds_yaml.read_text() == COMMENTED
 
@@ -116,8 +129,8 @@ def test_disable_then_enable_gives_back_the_same_text(feeds_yaml: Path) -> None:
 def test_a_bare_url_becomes_a_mapping_when_disabled(feeds_yaml: Path) -> None:
     set_enabled(feeds_yaml, "https://beta.example/", False)
     assert feeds_yaml.read_text() == COMMENTED.replace(
-        "  - https://beta.example/\n",
-        "  - url: https://beta.example/\n    enabled: false\n")
+        "  - https://beta.example/\n", "  - url: https://beta.example/\n    enabled: false\n"
+    )
     assert [f.enabled for f in load_config(feeds_yaml).feeds] == [True, False, True]
 
 
@@ -125,8 +138,10 @@ def test_unknown_and_ambiguous_feeds(feeds_yaml: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no feed named 'Zeta'"):
         remove_feed(feeds_yaml, "Zeta")
     twins = tmp_path / "twins.yaml"
-    twins.write_text("feeds:\n- {url: 'https://a.example/', name: Twin}\n"
-                     "- {url: 'https://b.example/', name: Twin}\n")
+    twins.write_text(
+        "feeds:\n- {url: 'https://a.example/', name: Twin}\n"
+        "- {url: 'https://b.example/', name: Twin}\n"
+    )
     with pytest.raises(ConfigError, match="2 feeds match 'Twin'; give the URL"):
         find_feed(load_config(twins), "Twin")
     assert find_feed(load_config(twins), "https://B.example") == 1
@@ -139,8 +154,10 @@ def test_a_flow_style_list_is_edited_through_the_yaml_tree(tmp_path: Path) -> No
     set_enabled(path, "https://a.example/", False)
     feeds = load_config(path).feeds
     assert [(f.url, f.name, f.enabled) for f in feeds] == [
-        ("https://a.example/", None, False), ("https://b.example/", None, True),
-        ("https://c.example/", "C", True)]
+        ("https://a.example/", None, False),
+        ("https://b.example/", None, True),
+        ("https://c.example/", "C", True),
+    ]
 
 
 def test_the_file_keeps_its_mode_and_its_symlink(feeds_yaml: Path, tmp_path: Path) -> None:
@@ -162,21 +179,27 @@ def test_the_starter_config_takes_its_first_feed_in_block_style(tmp_path: Path) 
 
     add_feed(path, NewFeed("https://a.example/feed", name="A"))
     assert path.read_text() == template.replace(
-        "feeds: []\n", "feeds:\n  - url: https://a.example/feed\n    name: A\n")
+        "feeds: []\n", "feeds:\n  - url: https://a.example/feed\n    name: A\n"
+    )
     with pytest.raises(ConfigError, match="already exists; not overwritten"):
         create_config(path)
 
 
 def test_import_skips_duplicates_and_non_http_urls(feeds_yaml: Path) -> None:
-    result = import_feeds(feeds_yaml, [
-        NewFeed("https://beta.example", name="Beta again"),
-        NewFeed("https://new.example/rss", name="Gamma", site="https://new.example/"),
-        NewFeed("/etc/passwd", name="Local file"),
-        NewFeed("https://new.example/rss/", name="Twice in the file"),
-        NewFeed("https://other.example/feed"),
-    ])
-    assert [f.url for f in result.added] == ["https://new.example/rss",
-                                             "https://other.example/feed"]
+    result = import_feeds(
+        feeds_yaml,
+        [
+            NewFeed("https://beta.example", name="Beta again"),
+            NewFeed("https://new.example/rss", name="Gamma", site="https://new.example/"),
+            NewFeed("/etc/passwd", name="Local file"),
+            NewFeed("https://new.example/rss/", name="Twice in the file"),
+            NewFeed("https://other.example/feed"),
+        ],
+    )
+    assert [f.url for f in result.added] == [
+        "https://new.example/rss",
+        "https://other.example/feed",
+    ]
     assert [(f.name, why) for f, why in result.skipped] == [
         ("Beta again", "already there (https://beta.example/)"),
         ("Local file", "not an http(s) URL"),
@@ -186,7 +209,8 @@ def test_import_skips_duplicates_and_non_http_urls(feeds_yaml: Path) -> None:
     # a name already taken (Gamma) is left out rather than losing the feed
     assert [(f.url, f.name, f.site) for f in feeds[3:]] == [
         ("https://new.example/rss", None, "https://new.example/"),
-        ("https://other.example/feed", None, None)]
+        ("https://other.example/feed", None, None),
+    ]
     assert feeds_yaml.read_text().startswith(COMMENTED.split("\n# End of list")[0])
 
 
@@ -196,5 +220,6 @@ def test_a_local_feed_is_found_by_its_path_as_written(tmp_path: Path) -> None:
     path.write_text("feeds:\n  - url: local.xml   # beside this file\n")
     disabled = set_enabled(path, "local.xml", False)
     assert disabled.url == str(tmp_path / "local.xml")
-    assert path.read_text() == ("feeds:\n  - url: local.xml   # beside this file\n"
-                                "    enabled: false\n")
+    assert path.read_text() == (
+        "feeds:\n  - url: local.xml   # beside this file\n    enabled: false\n"
+    )

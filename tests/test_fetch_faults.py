@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from aggregator import PROJECT_URL, __version__
-from aggregator.cli import app
+from aggregator.cli._app import app
 from aggregator.config import Config
-from aggregator.fetch import Fetcher, FetchOptions, new_client
+from aggregator.fetching._client import Fetcher, FetchOptions, new_client
 from aggregator.models import FeedSource
 from aggregator.pipeline import backoff, enable_feed, update_feeds
 from aggregator.store import Store
@@ -55,8 +55,7 @@ CASES = [
     Case("/missing", "error", "HTTP 404 Not Found"),
     Case("/busy", "error", "HTTP 429 Too Many Requests", retry_in=timedelta(hours=2)),
     Case("/busy-until", "error", "HTTP 429 Too Many Requests", retry_in=timedelta(hours=3)),
-    Case("/unavailable", "error", "HTTP 503 Service Unavailable",
-         retry_in=timedelta(minutes=10)),
+    Case("/unavailable", "error", "HTTP 503 Service Unavailable", retry_in=timedelta(minutes=10)),
     Case("/error", "error", "HTTP 500 Internal Server Error"),
     Case("/reset", "error", "connection lost while reading"),
     Case("/bomb", "error", "body larger than 10485760 bytes once decompressed"),
@@ -75,8 +74,12 @@ def feeds_for(server: FaultServer, faulty_path: str) -> list[dict[str, Any]]:
 
 
 def stored_rows(store: Store, feed_url: str) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in store.db.execute(
-        "select * from entries where feed = ? order by entry_id", [feed_url]).fetchall()]
+    return [
+        tuple(row)
+        for row in store.db.execute(
+            "select * from entries where feed = ? order by entry_id", [feed_url]
+        ).fetchall()
+    ]
 
 
 def fetch_cli(config: Config, *args: str) -> tuple[Any, float]:
@@ -152,8 +155,11 @@ def test_every_fault_at_once_in_one_run(write_config: WriteConfig) -> None:
     """All the faults in one run of many feeds, with the process pool: each fails alone."""
     with fault_server() as server:
         server.broken = True
-        feeds = [{"url": server.url(c.path), "name": c.path, "allow_private": True}
-                 for c in CASES if c.path != "/not-modified"]
+        feeds = [
+            {"url": server.url(c.path), "name": c.path, "allow_private": True}
+            for c in CASES
+            if c.path != "/not-modified"
+        ]
         feeds += [{"url": server.url(f"/ok/{i}"), "allow_private": True} for i in range(4)]
         config = write_config(feeds, timeout=TIMEOUT, workers=2, per_host=4, concurrency=8)
         started = time.monotonic()
@@ -166,12 +172,11 @@ def test_every_fault_at_once_in_one_run(write_config: WriteConfig) -> None:
     assert len(report.failed) == len(CASES) - 1
 
 
-def test_a_permanent_redirect_moves_the_feed_on_the_second_run(
-        write_config: WriteConfig) -> None:
+def test_a_permanent_redirect_moves_the_feed_on_the_second_run(write_config: WriteConfig) -> None:
     with fault_server() as server:
         config = write_config(
-            [{"url": server.url("/moved"), "name": "Moved", "allow_private": True}],
-            timeout=TIMEOUT)
+            [{"url": server.url("/moved"), "name": "Moved", "allow_private": True}], timeout=TIMEOUT
+        )
         source = config.feeds[0]
         with Store(config.settings.database) as store:
             update_feeds(config, store)
@@ -183,8 +188,9 @@ def test_a_permanent_redirect_moves_the_feed_on_the_second_run(
 
             third, _elapsed = fetch_cli(config)
             assert third.exit_code == 0
-            assert third.stderr.startswith("aggregator: Moved: moved permanently to "
-                                           + server.url("/ok/moved-here"))
+            assert third.stderr.startswith(
+                "aggregator: Moved: moved permanently to " + server.url("/ok/moved-here")
+            )
             assert store.feed_state(source).fetch_url == server.url("/ok/moved-here")
 
             requests_before = len(server.requests)
@@ -194,8 +200,7 @@ def test_a_permanent_redirect_moves_the_feed_on_the_second_run(
 
 
 @pytest.mark.parametrize("path", ["/temporary", "/temporary-307"])
-def test_a_temporary_redirect_never_moves_the_feed(path: str,
-                                                   write_config: WriteConfig) -> None:
+def test_a_temporary_redirect_never_moves_the_feed(path: str, write_config: WriteConfig) -> None:
     with fault_server() as server:
         server.broken = True
         config = write_config([{"url": server.url(path), "allow_private": True}])
@@ -211,8 +216,7 @@ def test_a_temporary_redirect_never_moves_the_feed(path: str,
 def test_410_retires_the_feed_until_it_is_enabled(write_config: WriteConfig) -> None:
     with fault_server() as server:
         server.broken = True
-        config = write_config([{"url": server.url("/gone"), "name": "Gone",
-                                "allow_private": True}])
+        config = write_config([{"url": server.url("/gone"), "name": "Gone", "allow_private": True}])
         source = config.feeds[0]
         with Store(config.settings.database) as store:
             [retired] = update_feeds(config, store).outcomes
@@ -234,8 +238,7 @@ def test_410_retires_the_feed_until_it_is_enabled(write_config: WriteConfig) -> 
 def test_force_ignores_next_due(write_config: WriteConfig) -> None:
     with fault_server() as server:
         server.broken = True
-        config = write_config([{"url": server.url("/busy"), "name": "Busy",
-                                "allow_private": True}])
+        config = write_config([{"url": server.url("/busy"), "name": "Busy", "allow_private": True}])
         with Store(config.settings.database) as store:
             update_feeds(config, store)
         assert server.paths_requested() == ["/busy"]
@@ -251,7 +254,11 @@ def test_force_ignores_next_due(write_config: WriteConfig) -> None:
 
 def test_a_failing_feed_backs_off_exponentially(write_config: WriteConfig) -> None:
     assert [backoff(n) for n in (1, 2, 3, 4)] == [
-        timedelta(0), timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2)]
+        timedelta(0),
+        timedelta(minutes=30),
+        timedelta(hours=1),
+        timedelta(hours=2),
+    ]
     assert backoff(40) == timedelta(days=1)
     with fault_server() as server:
         server.broken = True
@@ -284,7 +291,8 @@ def test_an_html_page_advertising_a_feed(write_config: WriteConfig) -> None:
 
 
 def test_an_html_page_without_a_link_falls_back_to_the_usual_paths(
-        write_config: WriteConfig) -> None:
+    write_config: WriteConfig,
+) -> None:
     with fault_server() as server:
         server.broken = True
         config = write_config([{"url": server.url("/plain-site/"), "allow_private": True}])
@@ -301,8 +309,10 @@ def test_an_html_page_without_a_link_falls_back_to_the_usual_paths(
 def test_an_html_page_with_no_feed_anywhere(write_config: WriteConfig) -> None:
     with fault_server() as server:
         server.broken, server.usual_paths = True, False
-        config = write_config([{"url": server.url("/plain-site/"), "name": "Site",
-                                "allow_private": True}], timeout=TIMEOUT)
+        config = write_config(
+            [{"url": server.url("/plain-site/"), "name": "Site", "allow_private": True}],
+            timeout=TIMEOUT,
+        )
         result, elapsed = fetch_cli(config)
     assert elapsed < DEADLINE
     assert result.exit_code == 1

@@ -8,11 +8,11 @@ import json
 from rich.console import Console
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
+from aggregator.cli._progress import feed_progress
+from aggregator.cli._views import health_table
 from aggregator.models import FeedOutcome, FeedSource
-from aggregator.progress import feed_progress
 from aggregator.store import Store
-from aggregator.views import health_table
 
 from .conftest import DATA, WriteConfig, local_feed
 from .faultserver import fault_server
@@ -23,12 +23,18 @@ runner = CliRunner()
 def test_feeds_shows_health_as_json_and_as_text(write_config: WriteConfig) -> None:
     with fault_server() as server:
         server.broken = True
-        config = write_config([
-            {**local_feed("rss2-fr.xml"), "name": "Essai"},
-            {"url": server.url("/missing"), "name": "Missing", "allow_private": True},
-            {"url": server.url("/never"), "name": "Never", "allow_private": True,
-             "enabled": False},
-        ])
+        config = write_config(
+            [
+                {**local_feed("rss2-fr.xml"), "name": "Essai"},
+                {"url": server.url("/missing"), "name": "Missing", "allow_private": True},
+                {
+                    "url": server.url("/never"),
+                    "name": "Never",
+                    "allow_private": True,
+                    "enabled": False,
+                },
+            ]
+        )
         fetched = runner.invoke(app, ["fetch", "--config", str(config.path)])
     assert fetched.exit_code == 1
     assert fetched.stderr == "aggregator: Missing: HTTP 404 Not Found\n"  # no progress bar
@@ -43,9 +49,19 @@ def test_feeds_shows_health_as_json_and_as_text(write_config: WriteConfig) -> No
     assert missing["consecutive_failures"] == 1 and missing["last_success"] is None
     assert missing["entries"] == 0 and missing["retired"] is False
     assert never["last_attempt"] is None and never["entries"] == 0
-    assert set(essai) == {"name", "url", "fetch_url", "last_attempt", "last_success",
-                          "http_status", "last_error", "consecutive_failures", "next_due",
-                          "retired", "entries"}
+    assert set(essai) == {
+        "name",
+        "url",
+        "fetch_url",
+        "last_attempt",
+        "last_success",
+        "http_status",
+        "last_error",
+        "consecutive_failures",
+        "next_due",
+        "retired",
+        "entries",
+    }
 
     as_text = runner.invoke(app, ["feeds", "--config", str(config.path)])
     header, *rows = as_text.stdout.splitlines()
@@ -74,8 +90,7 @@ def test_a_progress_bar_only_on_a_terminal_and_for_more_than_a_few_feeds() -> No
         advance(outcome)
     assert "1/6" in screen.getvalue()
 
-    for total, console in ((6, Console(file=io.StringIO(), force_terminal=False)),
-                           (5, terminal)):
+    for total, console in ((6, Console(file=io.StringIO(), force_terminal=False)), (5, terminal)):
         with feed_progress(total, console) as advance:
             assert advance is None
 

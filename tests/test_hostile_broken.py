@@ -16,43 +16,71 @@ from .conftest import DATA, WriteConfig
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
 
 GOOD = (DATA / "rss2-fr.xml").read_bytes()
-EMPTY_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Le Blog d\'Essai</title>'
-              b"<link>https://essai.example/</link></channel></rss>")
-HTML_PAGE = (b"<!DOCTYPE html><html><head><title>Blog</title></head>"
-             b"<body><p>No feed here.</p></body></html>")
+EMPTY_FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Le Blog d\'Essai</title>'
+    b"<link>https://essai.example/</link></channel></rss>"
+)
+HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Blog</title></head><body><p>No feed here.</p></body></html>"
+)
 
 BROKEN: dict[str, tuple[bytes, str, str | None]] = {
     # name: (body, content type, expected error, None for "ok, nothing new")
-    "truncated mid-entry": (GOOD[: len(GOOD) // 2], "application/rss+xml",
-                            "truncated document (it ends in the middle of an element)"),
-    "truncated before the end tag": (GOOD[:-8], "application/rss+xml",
-                                     "truncated document (it ends in the middle of an element)"),
-    "an HTML page": (HTML_PAGE, "text/html; charset=utf-8",
-                     "an HTML page with no feed found on it or at the usual paths"),
-    "an HTML page without content type": (HTML_PAGE, "application/octet-stream",
-                                          "an HTML page with no feed found on it"),
+    "truncated mid-entry": (
+        GOOD[: len(GOOD) // 2],
+        "application/rss+xml",
+        "truncated document (it ends in the middle of an element)",
+    ),
+    "truncated before the end tag": (
+        GOOD[:-8],
+        "application/rss+xml",
+        "truncated document (it ends in the middle of an element)",
+    ),
+    "an HTML page": (
+        HTML_PAGE,
+        "text/html; charset=utf-8",
+        "an HTML page with no feed found on it or at the usual paths",
+    ),
+    "an HTML page without content type": (
+        HTML_PAGE,
+        "application/octet-stream",
+        "an HTML page with no feed found on it",
+    ),
     "empty 200": (b"", "application/rss+xml", "empty document"),
     "only white space": (b" \r\n\t ", "application/rss+xml", "empty document"),
     "binary junk": (bytes(range(256)) * 4, "application/rss+xml", "not a feed"),
-    "truncated JSON Feed": (b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id"',
-                            "application/feed+json", "invalid JSON Feed"),
+    "truncated JSON Feed": (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id"',
+        "application/feed+json",
+        "invalid JSON Feed",
+    ),
     "valid feed, no entries": (EMPTY_FEED, "application/rss+xml", None),
 }
 
 
 def rows(database: Path, feed_url: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(database) as db:
-        return db.execute("select * from entries where feed = ? order by entry_id",
-                          [feed_url]).fetchall()
+        return db.execute(
+            "select * from entries where feed = ? order by entry_id", [feed_url]
+        ).fetchall()
 
 
-def test_broken_documents_leave_stored_entries_alone(recording_server: RecordingServer,
-                                                     write_config: WriteConfig) -> None:
-    feeds = [{"url": recording_server.route(f"/{index}", GOOD), "name": name,
-              "allow_private": True} for index, name in enumerate(BROKEN)]
-    feeds.append({"url": recording_server.route("/steady", (DATA / "atom-en.xml").read_bytes(),
-                                                content_type="application/atom+xml"),
-                  "name": "steady", "allow_private": True})
+def test_broken_documents_leave_stored_entries_alone(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
+    feeds = [
+        {"url": recording_server.route(f"/{index}", GOOD), "name": name, "allow_private": True}
+        for index, name in enumerate(BROKEN)
+    ]
+    feeds.append(
+        {
+            "url": recording_server.route(
+                "/steady", (DATA / "atom-en.xml").read_bytes(), content_type="application/atom+xml"
+            ),
+            "name": "steady",
+            "allow_private": True,
+        }
+    )
     config = write_config(feeds, workers=1)
     with Store(config.settings.database) as store:
         first = update_feeds(config, store)
@@ -69,8 +97,10 @@ def test_broken_documents_leave_stored_entries_alone(recording_server: Recording
             assert (outcome.status, outcome.new, outcome.updated) == ("ok", 0, 0), name
         else:
             assert outcome.status == "error", name
-            assert outcome.error is not None and outcome.error.startswith(expected), \
-                (name, outcome.error)
+            assert outcome.error is not None and outcome.error.startswith(expected), (
+                name,
+                outcome.error,
+            )
             assert "\n" not in outcome.error and len(outcome.error) <= 300
     assert second.outcomes[-1].status == "ok"
     for feed in feeds:
@@ -86,5 +116,8 @@ def test_broken_local_files_too(name: str, write_config: WriteConfig, tmp_path: 
         [outcome] = update_feeds(config, store).outcomes
         assert store.count_entries() == 0
     assert outcome.status == "error"
-    assert outcome.error in ("an HTML page, not a feed", "empty document",
-                             "truncated document (it ends in the middle of an element)")
+    assert outcome.error in (
+        "an HTML page, not a feed",
+        "empty document",
+        "truncated document (it ends in the middle of an element)",
+    )

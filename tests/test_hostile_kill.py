@@ -33,17 +33,26 @@ NEW_PER_ROUND = 3
 
 def write_feed(path: Path, feed: int, posts: int) -> None:
     items = "".join(
-        item(f"Feed {feed} post {n}", f"&lt;p&gt;Post {n} of feed {feed}. {'Words. ' * 30}",
-             n, date=f"Mon, {n % 28 + 1:02d} Nov 2026 10:00:00 +0000") for n in range(posts))
+        item(
+            f"Feed {feed} post {n}",
+            f"&lt;p&gt;Post {n} of feed {feed}. {'Words. ' * 30}",
+            n,
+            date=f"Mon, {n % 28 + 1:02d} Nov 2026 10:00:00 +0000",
+        )
+        for n in range(posts)
+    )
     temporary = path.with_suffix(".tmp")
     temporary.write_text(rss(items, title=f"Feed {feed}"))
     temporary.replace(path)
 
 
 def start_run(config: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "aggregator", "run", "--config", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "run", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -77,12 +86,20 @@ def test_kill_9_twenty_times_loses_nothing(tmp_path: Path) -> None:
         write_feed(tmp_path / "feeds" / f"{feed}.xml", feed, count)
     config = tmp_path / "feeds.yaml"
     with config.open("w") as file:
-        YAML().dump({
-            "settings": {"database": "aggregator.db", "workers": 1, "outputs": [
-                {"format": "html", "path": "public/page.html"},
-                {"format": "fragment", "path": "public/fragment.html"}]},
-            "feeds": [f"feeds/{feed}.xml" for feed in posts],
-        }, file)
+        YAML().dump(
+            {
+                "settings": {
+                    "database": "aggregator.db",
+                    "workers": 1,
+                    "outputs": [
+                        {"format": "html", "path": "public/page.html"},
+                        {"format": "fragment", "path": "public/fragment.html"},
+                    ],
+                },
+                "feeds": [f"feeds/{feed}.xml" for feed in posts],
+            },
+            file,
+        )
     database, public = tmp_path / "aggregator.db", tmp_path / "public"
 
     started = time.monotonic()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
 from aggregator.pipeline import update_feeds
 from aggregator.store import Store
 
@@ -33,21 +33,28 @@ def assert_clean_lines(text: str, max_line: int = 400) -> None:
     assert all(len(line) <= max_line for line in text.splitlines()), text
 
 
-def test_server_supplied_text_is_escaped_and_capped(recording_server: RecordingServer,
-                                                   write_config: WriteConfig) -> None:
+def test_server_supplied_text_is_escaped_and_capped(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
     reasons = {
-        "c1": "Bad \x9b2J\x9d0;title\x07 gateway",       # C1 controls (obs-text): allowed by HTTP
+        "c1": "Bad \x9b2J\x9d0;title\x07 gateway",  # C1 controls (obs-text): allowed by HTTP
         "long": "Very long reason " + "x" * 5000,
-        "escape": "Oops \x1b[2J\x1b]0;pwned\x07",        # C0: the client refuses the status line
+        "escape": "Oops \x1b[2J\x1b]0;pwned\x07",  # C0: the client refuses the status line
         "newline": "Split\r\naggregator: forged line",
     }
     feeds = []
     for name, reason in reasons.items():
         recording_server.route(f"/{name}", b"", status=500, reason=reason)
-        feeds.append({"url": recording_server.url + f"/{name}", "name": name,
-                      "allow_private": True})
-    feeds.append({"url": recording_server.route("/ok", (DATA / "rss2-fr.xml").read_bytes()),
-                  "name": "ok", "allow_private": True})
+        feeds.append(
+            {"url": recording_server.url + f"/{name}", "name": name, "allow_private": True}
+        )
+    feeds.append(
+        {
+            "url": recording_server.route("/ok", (DATA / "rss2-fr.xml").read_bytes()),
+            "name": "ok",
+            "allow_private": True,
+        }
+    )
     config = write_config(feeds)
 
     result = runner.invoke(app, ["run", "-v", "--config", str(config.path)])
@@ -62,22 +69,23 @@ def test_server_supplied_text_is_escaped_and_capped(recording_server: RecordingS
     assert "pwned" not in result.stderr and "forged" not in result.stderr
     assert "aggregator: escape: HTTP 500 Internal Server Error" in errors
     with sqlite3.connect(config.settings.database) as db:
-        stored_errors = [r[0] for r in db.execute(
-            "select last_error from feeds where last_error is not null")]
+        stored_errors = [
+            r[0] for r in db.execute("select last_error from feeds where last_error is not null")
+        ]
     assert len(stored_errors) == len(reasons)
     for stored in stored_errors:
         assert_clean_lines(stored, max_line=300)
 
 
-def test_feed_titles_cannot_forge_output_lines(tmp_path: Path,
-                                              write_config: WriteConfig) -> None:
+def test_feed_titles_cannot_forge_output_lines(tmp_path: Path, write_config: WriteConfig) -> None:
     feed = tmp_path / "feed.xml"
     feed.write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel>'
         "<title>Evil&#27;[2J&#13;&#10;aggregator: forged</title><link>https://e.example/</link>"
         "<item><title>Post&#x1b;]0;pwned&#x07;&#13;&#10;forged line&#x2028;more</title>"
         "<link>https://e.example/1</link><description>Text&#x9b;6n&#10;&#10;more</description>"
-        "</item></channel></rss>")
+        "</item></channel></rss>"
+    )
     config = write_config([{"url": str(feed)}])
     assert runner.invoke(app, ["fetch", "--config", str(config.path)]).exit_code == 0
     listed = runner.invoke(app, ["list", "--config", str(config.path)])
@@ -86,25 +94,36 @@ def test_feed_titles_cannot_forge_output_lines(tmp_path: Path,
     assert "aggregator: forged" in listed.stdout.splitlines()[0]
 
 
-def test_credentials_in_feed_urls_are_never_printed(recording_server: RecordingServer,
-                                                   write_config: WriteConfig) -> None:
+def test_credentials_in_feed_urls_are_never_printed(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
     recording_server.route("/missing", b"gone", status=404)
-    recording_server.route("/moved", b"", status=301,
-                           Location=f"http://user:{SECRET}@127.0.0.1:{recording_server.port}/rss")
+    recording_server.route(
+        "/moved",
+        b"",
+        status=301,
+        Location=f"http://user:{SECRET}@127.0.0.1:{recording_server.port}/rss",
+    )
     recording_server.route("/rss", (DATA / "rss2-fr.xml").read_bytes())
     recording_server.route("/to-ftp", b"", status=302, Location=f"ftp://user:{SECRET}@x/")
     base = f"http://user:{SECRET}@127.0.0.1:{recording_server.port}"
-    config = write_config([
-        {"url": f"{base}/missing", "allow_private": True},
-        {"url": f"{base}/moved", "allow_private": True},
-        {"url": f"{base}/to-ftp", "allow_private": True},
-        {"url": f"http://user:{SECRET}@127.0.0.1:{closed_port()}/refused",
-         "allow_private": True},
-        {"url": f"{base}/not-allowed"},
-    ])
+    config = write_config(
+        [
+            {"url": f"{base}/missing", "allow_private": True},
+            {"url": f"{base}/moved", "allow_private": True},
+            {"url": f"{base}/to-ftp", "allow_private": True},
+            {
+                "url": f"http://user:{SECRET}@127.0.0.1:{closed_port()}/refused",
+                "allow_private": True,
+            },
+            {"url": f"{base}/not-allowed"},
+        ]
+    )
 
-    runs = [runner.invoke(app, [command, "-v", "--config", str(config.path)])
-            for command in ("fetch", "run")]
+    runs = [
+        runner.invoke(app, [command, "-v", "--config", str(config.path)])
+        for command in ("fetch", "run")
+    ]
     listed = runner.invoke(app, ["list", "--json", "--config", str(config.path)])
     exported = runner.invoke(app, ["export", "--config", str(config.path)])
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from aggregator.parse import ParseOptions, newest, parse_feed
+from aggregator.parsing._parse import ParseOptions, newest, parse_feed
 
 from .hostile import generate
 from .hostile.measure import finish_measured, start_measured
@@ -27,8 +27,12 @@ MAX_ENTRIES = 200
 def write_config_in(folder: Path, feeds: list[dict[str, Any]]) -> Path:
     folder.mkdir()
     path = folder / "feeds.yaml"
-    settings = {"database": "test.db", "workers": 1, "max_entries_per_fetch": MAX_ENTRIES,
-                "outputs": [{"format": "html", "path": "out.html"}]}
+    settings = {
+        "database": "test.db",
+        "workers": 1,
+        "max_entries_per_fetch": MAX_ENTRIES,
+        "outputs": [{"format": "html", "path": "out.html"}],
+    }
     with path.open("w") as file:
         YAML().dump({"settings": settings, "feeds": feeds}, file)
     return path
@@ -37,8 +41,11 @@ def write_config_in(folder: Path, feeds: list[dict[str, Any]]) -> Path:
 def test_big_documents_are_bounded(recording_server: RecordingServer, tmp_path: Path) -> None:
     """Two measured runs side by side (the machine has two cores), each with its own config."""
     groups = {
-        "wide": {"many": generate.many_entries(10_000), "huge": generate.huge_entry(5_000_000),
-                 "deep-json": generate.deep_json(100_000)},
+        "wide": {
+            "many": generate.many_entries(10_000),
+            "huge": generate.huge_entry(5_000_000),
+            "deep-json": generate.deep_json(100_000),
+        },
         "deep": {"deep": generate.deep_nesting(100_000)},
     }
     configs = {}
@@ -49,11 +56,14 @@ def test_big_documents_are_bounded(recording_server: RecordingServer, tmp_path: 
             url = recording_server.route(f"/{name}", body, content_type=content_type)
             feeds.append({"url": url, "name": name, "allow_private": True})
         configs[group] = write_config_in(tmp_path / group, feeds)
-    runs = {group: start_measured(path, path.parent / "measure.json", "run")
-            for group, path in configs.items()}
-    measured = {group: finish_measured(process, configs[group].parent / "measure.json",
-                                       timeout=DEADLINE_S)
-                for group, process in runs.items()}
+    runs = {
+        group: start_measured(path, path.parent / "measure.json", "run")
+        for group, path in configs.items()
+    }
+    measured = {
+        group: finish_measured(process, configs[group].parent / "measure.json", timeout=DEADLINE_S)
+        for group, process in runs.items()
+    }
 
     for result in measured.values():
         assert result["exit"] == 0, result["stderr"]
@@ -63,13 +73,19 @@ def test_big_documents_are_bounded(recording_server: RecordingServer, tmp_path: 
     excerpts = {}
     for path in configs.values():
         with sqlite3.connect(path.parent / "test.db") as db:
-            counts = dict(db.execute("select f.name, count(*) from entries e join feeds f "
-                                     "on f.url = e.feed group by f.name").fetchall())
-            excerpts.update(db.execute("select title, excerpt from entries "
-                                       "where title not like 'Post %'"))
+            counts = dict(
+                db.execute(
+                    "select f.name, count(*) from entries e join feeds f "
+                    "on f.url = e.feed group by f.name"
+                ).fetchall()
+            )
+            excerpts.update(
+                db.execute("select title, excerpt from entries where title not like 'Post %'")
+            )
             if "many" in counts:
-                many_titles = {r[0] for r in db.execute("select title from entries "
-                                                        "where title like 'Post %'")}
+                many_titles = {
+                    r[0] for r in db.execute("select title from entries where title like 'Post %'")
+                }
                 assert counts == {"many": MAX_ENTRIES, "huge": 1, "deep-json": 1}
             else:
                 assert counts == {"deep": 2}
@@ -91,10 +107,13 @@ def test_newest_keeps_document_order_and_puts_undated_last() -> None:
 
 
 def test_json_feed_keeps_its_newest_items() -> None:
-    items = ",".join(f'{{"id": "{n}", "url": "https://p.example/{n}", "title": "T{n}", '
-                     f'"content_text": "x", "date_published": "2026-01-{n + 1:02d}T00:00:00Z"}}'
-                     for n in range(20))
+    items = ",".join(
+        f'{{"id": "{n}", "url": "https://p.example/{n}", "title": "T{n}", '
+        f'"content_text": "x", "date_published": "2026-01-{n + 1:02d}T00:00:00Z"}}'
+        for n in range(20)
+    )
     document = f'{{"version": "https://jsonfeed.org/version/1.1", "items": [{items}]}}'
-    feed = parse_feed(document.encode(), {"content-type": "application/feed+json"},
-                      ParseOptions(max_entries=5))
+    feed = parse_feed(
+        document.encode(), {"content-type": "application/feed+json"}, ParseOptions(max_entries=5)
+    )
     assert [e.title for e in feed.entries] == [f"T{n}" for n in range(15, 20)]

@@ -25,23 +25,45 @@ from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fi
 PUBLIC = "93.184.215.14"  # a global address: the proxy answers in its place
 RSS = (DATA / "rss2-fr.xml").read_bytes()
 PRIVATE_SPELLINGS = [
-    "http://127.0.0.1/", "http://localhost/", "http://127.1/", "http://0/",
-    "http://0.0.0.0/", "http://2130706433/", "http://0x7f.0.0.1/", "http://0x7f000001/",
-    "http://0177.0.0.1/", "http://017700000001/", "http://[::1]/", "http://[::]/",
-    "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[0:0:0:0:0:0:0:1]/",
-    "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/", "http://100.64.0.1/",
-    "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://[fd00::1]/",
-    "http://[fd00:ec2::254]/", "http://[::ffff:169.254.169.254]/",
-    "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:7f00:1::]/",
+    "http://127.0.0.1/",
+    "http://localhost/",
+    "http://127.1/",
+    "http://0/",
+    "http://0.0.0.0/",
+    "http://2130706433/",
+    "http://0x7f.0.0.1/",
+    "http://0x7f000001/",
+    "http://0177.0.0.1/",
+    "http://017700000001/",
+    "http://[::1]/",
+    "http://[::]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:7f00:1]/",
+    "http://[0:0:0:0:0:0:0:1]/",
+    "http://10.0.0.1/",
+    "http://172.16.5.4/",
+    "http://192.168.1.1/",
+    "http://100.64.0.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fe80::1]/",
+    "http://[fd00::1]/",
+    "http://[fd00:ec2::254]/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[2002:7f00:1::]/",
 ]
 
 
 @pytest.fixture
 def proxied(recording_server: RecordingServer) -> Iterator[httpx.AsyncClient]:
     """A client that sends every request to the recording server (no keep-alive to leak)."""
-    client = httpx.AsyncClient(proxy=recording_server.url, trust_env=False,
-                               follow_redirects=False, timeout=5,
-                               limits=httpx.Limits(max_keepalive_connections=0))
+    client = httpx.AsyncClient(
+        proxy=recording_server.url,
+        trust_env=False,
+        follow_redirects=False,
+        timeout=5,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
     yield client
     asyncio.run(client.aclose())
 
@@ -52,8 +74,8 @@ def run(config: Config, client: httpx.AsyncClient) -> list[FeedOutcome]:
 
 
 def test_private_feed_urls_are_refused_before_any_connection(
-        recording_server: RecordingServer, proxied: httpx.AsyncClient,
-        write_config: WriteConfig) -> None:
+    recording_server: RecordingServer, proxied: httpx.AsyncClient, write_config: WriteConfig
+) -> None:
     recording_server.route("/", RSS)
     recording_server.route("/latest/meta-data/", RSS)
     feeds = [{"url": url} for url in PRIVATE_SPELLINGS]
@@ -69,9 +91,9 @@ def test_private_feed_urls_are_refused_before_any_connection(
     assert [r.target for r in recording_server.requests] == [f"http://{PUBLIC}/"]
 
 
-def test_each_redirect_hop_is_checked(recording_server: RecordingServer,
-                                      proxied: httpx.AsyncClient,
-                                      write_config: WriteConfig) -> None:
+def test_each_redirect_hop_is_checked(
+    recording_server: RecordingServer, proxied: httpx.AsyncClient, write_config: WriteConfig
+) -> None:
     targets = {
         "metadata": "http://169.254.169.254/latest/meta-data/iam/",
         "loopback": f"http://127.0.0.1:{recording_server.port}/secret",
@@ -96,17 +118,24 @@ def test_each_redirect_hop_is_checked(recording_server: RecordingServer,
     assert (outcomes[-1].status, outcomes[-1].new) == ("ok", 3), outcomes[-1].error
     # The first hops and the public second hop were asked for; no private target ever was.
     assert sorted(r.path for r in recording_server.requests) == sorted(
-        [f"/{name}" for name in targets] + ["/public-hop", "/final"])
+        [f"/{name}" for name in targets] + ["/public-hop", "/final"]
+    )
     assert all(r.target.startswith(f"http://{PUBLIC}/") for r in recording_server.requests)
 
 
-def test_allow_private_lets_a_feed_use_loopback(recording_server: RecordingServer,
-                                               write_config: WriteConfig) -> None:
-    recording_server.route("/moved", b"", status=302,
-                           Location=f"http://127.0.0.1:{recording_server.port}/feed")
+def test_allow_private_lets_a_feed_use_loopback(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
+    recording_server.route(
+        "/moved", b"", status=302, Location=f"http://127.0.0.1:{recording_server.port}/feed"
+    )
     recording_server.route("/feed", RSS)
-    config = write_config([{"url": recording_server.url + "/moved", "allow_private": True},
-                           {"url": recording_server.url + "/feed"}])
+    config = write_config(
+        [
+            {"url": recording_server.url + "/moved", "allow_private": True},
+            {"url": recording_server.url + "/feed"},
+        ]
+    )
     with Store(config.settings.database) as store:
         allowed, refused = update_feeds(config, store).outcomes
     assert (allowed.status, allowed.new) == ("ok", 3)
@@ -115,13 +144,15 @@ def test_allow_private_lets_a_feed_use_loopback(recording_server: RecordingServe
 
 
 def test_discovery_does_not_follow_a_page_to_private_addresses(
-        recording_server: RecordingServer, proxied: httpx.AsyncClient,
-        write_config: WriteConfig) -> None:
-    page = ('<!DOCTYPE html><html><head><base href="javascript:alert(1)//">'
-            '<link rel="alternate" type="application/rss+xml" href="http://10.0.0.1/feed">'
-            '<link rel="alternate" type="application/atom+xml" href="javascript:alert(1)">'
-            '<link rel="alternate" type="application/feed+json" href="file:///etc/passwd">'
-            "</head><body>A blog</body></html>")
+    recording_server: RecordingServer, proxied: httpx.AsyncClient, write_config: WriteConfig
+) -> None:
+    page = (
+        '<!DOCTYPE html><html><head><base href="javascript:alert(1)//">'
+        '<link rel="alternate" type="application/rss+xml" href="http://10.0.0.1/feed">'
+        '<link rel="alternate" type="application/atom+xml" href="javascript:alert(1)">'
+        '<link rel="alternate" type="application/feed+json" href="file:///etc/passwd">'
+        "</head><body>A blog</body></html>"
+    )
     recording_server.route("/blog", page, content_type="text/html")
     [outcome] = run(write_config([{"url": f"http://{PUBLIC}/blog"}]), proxied)
     assert outcome.status == "error"

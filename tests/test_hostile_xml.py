@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.parse import ParseOptions, parse_feed
+from aggregator.parsing._parse import ParseOptions, parse_feed
+from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from aggregator.pipeline import update_feeds
 from aggregator.store import Store
-from aggregator.xmlsafe import as_utf8, neutralize_doctype
 
 from .conftest import WriteConfig
 from .hostile import generate
@@ -43,15 +43,18 @@ def bombs(server: RecordingServer) -> dict[str, bytes]:
     }
 
 
-def test_entity_bombs_are_bounded_and_fetch_nothing(recording_server: RecordingServer,
-                                                    write_config: WriteConfig,
-                                                    tmp_path: Path) -> None:
-    recording_server.route("/external.dtd", '<!ENTITY fromdtd "LEAKED-FROM-DTD">',
-                           content_type="application/xml-dtd")
+def test_entity_bombs_are_bounded_and_fetch_nothing(
+    recording_server: RecordingServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    recording_server.route(
+        "/external.dtd", '<!ENTITY fromdtd "LEAKED-FROM-DTD">', content_type="application/xml-dtd"
+    )
     recording_server.route("/xxe-entity", "LEAKED-FROM-ENTITY", content_type="text/plain")
     documents = bombs(recording_server)
-    feeds = [{"url": recording_server.route(f"/{name}", body), "allow_private": True}
-             for name, body in documents.items()]
+    feeds = [
+        {"url": recording_server.route(f"/{name}", body), "allow_private": True}
+        for name, body in documents.items()
+    ]
     # workers: 1 parses in the measured process itself, so its peak RSS is the whole story.
     config = write_config(feeds, workers=1, outputs=[{"format": "html", "path": "out.html"}])
 
@@ -85,27 +88,34 @@ def test_no_entity_declaration_survives_before_the_root(name: str) -> None:
 
 
 def test_harmless_doctypes_still_parse() -> None:
-    netscape = (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE rss PUBLIC '
-                b'"-//Netscape Communications//DTD RSS 0.91//EN" '
-                b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
-                b'<rss version="0.91"><channel><title>Caf\xe9</title><link>http://e.example/'
-                b"</link><item><title>\xc9t\xe9</title><link>http://e.example/1</link>"
-                b"<description>Un caf\xe9</description></item></channel></rss>")
+    netscape = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE rss PUBLIC '
+        b'"-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        b'<rss version="0.91"><channel><title>Caf\xe9</title><link>http://e.example/'
+        b"</link><item><title>\xc9t\xe9</title><link>http://e.example/1</link>"
+        b"<description>Un caf\xe9</description></item></channel></rss>"
+    )
     feed = parse_feed(netscape, {}, ParseOptions())
     assert feed.title == "Café" and feed.entries[0].title == "Été"
     # An internal subset declaring HTML entities: dropped, and the entities still read.
     html_entities = generate.rss(
         generate.item("caf&eacute;&nbsp;!", "x&nbsp;y &eacute;t&eacute;"),
-        '<!DOCTYPE rss [\n<!ENTITY nbsp "&#160;">\n<!ENTITY eacute "&#233;">\n]>').encode()
+        '<!DOCTYPE rss [\n<!ENTITY nbsp "&#160;">\n<!ENTITY eacute "&#233;">\n]>',
+    ).encode()
     [entry] = parse_feed(html_entities, {}, ParseOptions()).entries
     assert (entry.title, entry.excerpt) == ("café\u00a0!", "x\u00a0y été")
 
 
-def test_nothing_named_in_a_feed_is_fetched(recording_server: RecordingServer,
-                                            write_config: WriteConfig) -> None:
+def test_nothing_named_in_a_feed_is_fetched(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
     url = recording_server.route("/feed", generate.side_requests(recording_server.url))
-    config = write_config([{"url": url, "allow_private": True}], thumbnails=True,
-                          outputs=[{"format": "html", "path": "out.html"}])
+    config = write_config(
+        [{"url": url, "allow_private": True}],
+        thumbnails=True,
+        outputs=[{"format": "html", "path": "out.html"}],
+    )
     with Store(config.settings.database) as store:
         [outcome] = update_feeds(config, store).outcomes
         assert outcome.status == "ok" and outcome.new == 1

@@ -16,11 +16,11 @@ import pytest
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
 from aggregator.config import Config
-from aggregator.excerpt import excerpt_of, plain_text
+from aggregator.digest._render import FORMATS, render
+from aggregator.parsing._excerpt import excerpt_of, plain_text
 from aggregator.pipeline import update_feeds
-from aggregator.render import FORMATS, render
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
@@ -49,18 +49,27 @@ def serve_corpus(server: RecordingServer) -> list[dict[str, Any]]:
     return [
         {"url": server.url + "/rss2", "name": FEED_NAME, "allow_private": True},
         {"url": server.url + "/rss1", "allow_private": True},
-        {"url": server.url + "/atom", "name": '"><img src=x onerror=alert(1)>',
-         "allow_private": True},
-        {"url": server.url + "/json", "site": 'http://evil.example/"onmouseover="alert(1)',
-         "allow_private": True},
+        {
+            "url": server.url + "/atom",
+            "name": '"><img src=x onerror=alert(1)>',
+            "allow_private": True,
+        },
+        {
+            "url": server.url + "/json",
+            "site": 'http://evil.example/"onmouseover="alert(1)',
+            "allow_private": True,
+        },
         {"url": server.url + "/loose", "allow_private": True},
     ]
 
 
 def outputs(config: Config, store: Store) -> dict[str, str]:
     """Every format and layout the library renders."""
-    return {f"{fmt}/{layout}": render(config, store, fmt, layout=layout)
-            for fmt in FORMATS for layout in ("grouped", "river")}
+    return {
+        f"{fmt}/{layout}": render(config, store, fmt, layout=layout)
+        for fmt in FORMATS
+        for layout in ("grouped", "river")
+    }
 
 
 @pytest.fixture
@@ -82,9 +91,9 @@ def baseline(tmp_path: Path) -> dict[str, str]:
         return outputs(config, store)
 
 
-def test_hostile_corpus_is_inert_in_every_output(recording_server: RecordingServer,
-                                                 write_config: WriteConfig,
-                                                 baseline: dict[str, str]) -> None:
+def test_hostile_corpus_is_inert_in_every_output(
+    recording_server: RecordingServer, write_config: WriteConfig, baseline: dict[str, str]
+) -> None:
     config = write_config(serve_corpus(recording_server), **SETTINGS)
     with Store(config.settings.database) as store:
         report = update_feeds(config, store)
@@ -102,8 +111,9 @@ def test_hostile_corpus_is_inert_in_every_output(recording_server: RecordingServ
     assert 'src="https://partner.example/ok.png"' in page
 
 
-def test_stored_rows_hold_no_markup_channel(recording_server: RecordingServer,
-                                           write_config: WriteConfig) -> None:
+def test_stored_rows_hold_no_markup_channel(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
     config = write_config(serve_corpus(recording_server), **SETTINGS)
     with Store(config.settings.database) as store:
         update_feeds(config, store)
@@ -122,31 +132,40 @@ def test_stored_rows_hold_no_markup_channel(recording_server: RecordingServer,
                 assert_http_url(url, "stored feed URL")
 
 
-def test_render_filters_links_whatever_the_database_holds(recording_server: RecordingServer,
-                                                         write_config: WriteConfig,
-                                                         baseline: dict[str, str]) -> None:
+def test_render_filters_links_whatever_the_database_holds(
+    recording_server: RecordingServer, write_config: WriteConfig, baseline: dict[str, str]
+) -> None:
     """A database written by an older version, or by hand: render checks links again."""
     config = write_config(serve_corpus(recording_server), **SETTINGS)
     with Store(config.settings.database) as store:
         update_feeds(config, store)
-    schemes = ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)",
-               "&#106;avascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-               "vbscript:msgbox(1)", "file:///etc/passwd", "//evil.example/x"]
+    schemes = [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//evil.example/x",
+    ]
     with sqlite3.connect(config.settings.database) as db:
         rowids = [r[0] for r in db.execute("select rowid from entries order by rowid")]
         for index, rowid in enumerate(rowids):
             bad = schemes[index % len(schemes)]
-            db.execute("update entries set link = ?, thumbnail = ?, title = ? where rowid = ?",
-                       [bad, bad, f"<b onclick=x>{bad}</b>", rowid])
+            db.execute(
+                "update entries set link = ?, thumbnail = ?, title = ? where rowid = ?",
+                [bad, bad, f"<b onclick=x>{bad}</b>", rowid],
+            )
         db.execute("update feeds set site = ?, name = ?", [schemes[0], FEED_NAME])
     with Store(config.settings.database) as store:
         for key, output in outputs(config, store).items():
             assert_inert(output, baseline[key])
 
 
-def test_cli_exports_and_lists_are_inert(recording_server: RecordingServer,
-                                        write_config: WriteConfig,
-                                        baseline: dict[str, str]) -> None:
+def test_cli_exports_and_lists_are_inert(
+    recording_server: RecordingServer, write_config: WriteConfig, baseline: dict[str, str]
+) -> None:
     config = write_config(serve_corpus(recording_server), **SETTINGS)
     fetched = runner.invoke(app, ["fetch", "--config", str(config.path)])
     assert fetched.exit_code == 0, fetched.output
@@ -154,11 +173,10 @@ def test_cli_exports_and_lists_are_inert(recording_server: RecordingServer,
         exported = runner.invoke(app, ["export", "--format", fmt, "--config", str(config.path)])
         assert exported.exit_code == 0
         assert_inert(exported.stdout, baseline[f"{fmt}/grouped"])
-    listed = runner.invoke(app, ["list", "--json", "--limit", "100", "--config",
-                                 str(config.path)])
+    listed = runner.invoke(app, ["list", "--json", "--limit", "100", "--config", str(config.path)])
     assert_inert(listed.stdout)
     plain = runner.invoke(app, ["list", "--limit", "100", "--config", str(config.path)])
-    assert not any((ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f for c in plain.stdout)
+    assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in plain.stdout)
 
 
 # --- the HTML tokenizer: our extraction against an HTML5-conformant one ------------------------
@@ -179,7 +197,7 @@ TOKENIZER_VECTORS = [
     f"<?php {MARKER} ?>after",
     f"<script>{MARKER}</script\n>after",
     f"<iframe src=javascript:x>{MARKER}</iframe>after",
-    f"<noscript><p title=\"</noscript><img src=x onerror={MARKER}()>\"></noscript>after",
+    f'<noscript><p title="</noscript><img src=x onerror={MARKER}()>"></noscript>after',
     f"<title><script>{MARKER}</script></title>after",
     f"<textarea><script>{MARKER}</script></textarea>after",
     f"<template><script>{MARKER}</script></template>after",
@@ -192,13 +210,22 @@ TOKENIZER_VECTORS = [
 
 def html5_hidden(fragment: str) -> bool:
     """Does an HTML5 parser put every MARKER inside an element whose text is not prose?"""
-    hidden = {"script", "style", "template", "iframe", "noscript", "title", "textarea", "svg",
-              "math", "noembed"}
+    hidden = {
+        "script",
+        "style",
+        "template",
+        "iframe",
+        "noscript",
+        "title",
+        "textarea",
+        "svg",
+        "math",
+        "noembed",
+    }
     soup = BeautifulSoup(fragment, "html5lib")
     for text in soup.find_all(string=lambda s: MARKER in s):
         parents = {p.name for p in text.parents}
-        if not parents & hidden and type(text).__name__ not in ("Comment",
-                                                                 "ProcessingInstruction"):
+        if not parents & hidden and type(text).__name__ not in ("Comment", "ProcessingInstruction"):
             return False
     return True
 

@@ -17,7 +17,8 @@ SITE_PAGE = """<!doctype html><html><head><title>Le Blog d'Essai</title>
 def serve_site(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/").respond_with_data(SITE_PAGE, content_type="text/html")
     httpserver.expect_request("/flux/rss.xml").respond_with_data(
-        (DATA / "rss2-fr.xml").read_bytes(), content_type="application/rss+xml")
+        (DATA / "rss2-fr.xml").read_bytes(), content_type="application/rss+xml"
+    )
 
 
 def test_a_site_url_leads_to_the_feed_it_advertises(httpserver: HTTPServer) -> None:
@@ -36,7 +37,8 @@ def test_a_site_url_leads_to_the_feed_it_advertises(httpserver: HTTPServer) -> N
 
 def test_a_feed_url_is_taken_as_it_is(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/feed.json").respond_with_data(
-        (DATA / "jsonfeed.json").read_bytes(), content_type="application/feed+json")
+        (DATA / "jsonfeed.json").read_bytes(), content_type="application/feed+json"
+    )
     preview = inspect_feed(httpserver.url_for("/feed.json"), allow_private=True)
     assert (preview.discovered, preview.format) == (False, "JSON Feed 1.1")
     assert preview.feed_url == httpserver.url_for("/feed.json")
@@ -45,15 +47,17 @@ def test_a_feed_url_is_taken_as_it_is(httpserver: HTTPServer) -> None:
 def test_a_permanent_redirect_gives_the_new_url(httpserver: HTTPServer) -> None:
     serve_site(httpserver)
     httpserver.expect_request("/old.xml").respond_with_data(
-        "", status=301, headers={"Location": "/flux/rss.xml"})
+        "", status=301, headers={"Location": "/flux/rss.xml"}
+    )
     preview = inspect_feed(httpserver.url_for("/old.xml"), allow_private=True)
     assert preview.permanent_redirect == httpserver.url_for("/flux/rss.xml")
     assert preview.feed_url == httpserver.url_for("/flux/rss.xml")
 
 
 def test_a_page_without_a_feed_is_an_error_value(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/").respond_with_data("<html><body>Hi</body></html>",
-                                                     content_type="text/html")
+    httpserver.expect_request("/").respond_with_data(
+        "<html><body>Hi</body></html>", content_type="text/html"
+    )
     preview = inspect_feed(httpserver.url_for("/"), allow_private=True)
     assert preview.feed_url is None
     assert preview.error is not None and "no feed found" in preview.error

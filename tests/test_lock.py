@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from aggregator.cli import app
-from aggregator.lock import lock_path
+from aggregator._lock import lock_path
+from aggregator.cli._app import app
 
 from .conftest import DATA, WriteConfig, local_feed
 
@@ -18,7 +18,7 @@ runner = CliRunner()
 HOLD_THE_LOCK = """
 import sys
 from aggregator.config import load_config
-from aggregator.lock import run_lock
+from aggregator._lock import run_lock
 with run_lock(load_config(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()
@@ -26,11 +26,17 @@ with run_lock(load_config(sys.argv[1])):
 
 
 def test_an_overlapping_run_stops_at_once_and_a_killed_one_leaves_no_lock(
-        tmp_path: Path, write_config: WriteConfig) -> None:
-    config = write_config([local_feed("atom-en.xml")],
-                          outputs=[{"format": "fragment", "path": "out.html"}])
-    with subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(config.path)],
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    config = write_config(
+        [local_feed("atom-en.xml")], outputs=[{"format": "fragment", "path": "out.html"}]
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(config.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
         try:
             assert holder.stdout is not None and holder.stdout.readline() == "held\n"
             for command in ("fetch", "run"):
@@ -38,7 +44,8 @@ def test_an_overlapping_run_stops_at_once_and_a_killed_one_leaves_no_lock(
                 assert result.exit_code == 3
                 assert result.stderr == (
                     f"aggregator: another run is in progress "
-                    f"({lock_path(config.settings.database)} is locked); this one stops\n")
+                    f"({lock_path(config.settings.database)} is locked); this one stops\n"
+                )
             assert not (tmp_path / "out.html").exists()
             assert runner.invoke(app, ["list", "--config", str(config.path)]).exit_code == 0
         finally:
@@ -53,12 +60,18 @@ def test_an_overlapping_run_stops_at_once_and_a_killed_one_leaves_no_lock(
     assert again.exit_code == 0
 
 
-def test_commands_that_change_entries_wait_for_no_run(tmp_path: Path,
-                                                     write_config: WriteConfig) -> None:
-    config = write_config([{"url": str(DATA / "atom-en.xml"), "name": "Atom"}],
-                          retention={"max_entries": 1})
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(config.path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+def test_commands_that_change_entries_wait_for_no_run(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    config = write_config(
+        [{"url": str(DATA / "atom-en.xml"), "name": "Atom"}], retention={"max_entries": 1}
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(config.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         for args in (["prune"], ["enable", "Atom"], ["remove", "Atom", "--purge"]):
@@ -71,8 +84,7 @@ def test_commands_that_change_entries_wait_for_no_run(tmp_path: Path,
         holder.communicate()  # reaps it and closes its pipes
 
 
-def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path: Path,
-                                                write_config: WriteConfig) -> None:
+def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path: Path, write_config: WriteConfig) -> None:
     (tmp_path / "afile").write_text("not a folder")
     config = write_config([local_feed("atom-en.xml")], database="afile/aggregator.db")
     result = runner.invoke(app, ["fetch", "--config", str(config.path)])

@@ -3,10 +3,10 @@
 import pytest
 from lxml import etree
 
+from aggregator.digest._opml import MAX_OPML_BYTES, OpmlFeed, parse_opml
+from aggregator.digest._render import render
 from aggregator.errors import OpmlError
 from aggregator.models import FeedSource, ParsedFeed
-from aggregator.opml import MAX_OPML_BYTES, OpmlFeed, parse_opml
-from aggregator.render import render
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
@@ -38,8 +38,9 @@ READER_EXPORT = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def test_a_reader_export_with_nesting_duplicates_and_junk() -> None:
     assert parse_opml(READER_EXPORT) == [
-        OpmlFeed("https://devdesign.example/atom.xml", "Dev & Design",
-                 "https://devdesign.example/"),
+        OpmlFeed(
+            "https://devdesign.example/atom.xml", "Dev & Design", "https://devdesign.example/"
+        ),
         OpmlFeed("http://deep.example/rss", "Only a title", None),
         OpmlFeed("https://b.example/feed", "Bad site", None),
         OpmlFeed("http://f.example/rss", "Feed scheme", None),
@@ -48,29 +49,46 @@ def test_a_reader_export_with_nesting_duplicates_and_junk() -> None:
 
 
 def test_encodings_and_namespaces() -> None:
-    latin = ('<?xml version="1.0" encoding="windows-1252"?><opml version="2.0"><body>'
-             '<outline text="Café ’" xmlUrl="https://cafe.example/feed"/></body></opml>')
+    latin = (
+        '<?xml version="1.0" encoding="windows-1252"?><opml version="2.0"><body>'
+        '<outline text="Café ’" xmlUrl="https://cafe.example/feed"/></body></opml>'
+    )
     assert parse_opml(latin.encode("windows-1252")) == [
-        OpmlFeed("https://cafe.example/feed", "Café ’")]
+        OpmlFeed("https://cafe.example/feed", "Café ’")
+    ]
     utf16 = latin.replace("windows-1252", "utf-16").encode("utf-16")
     assert parse_opml(utf16)[0].title == "Café ’"
-    namespaced = (b'<o:opml xmlns:o="urn:x"><o:body><o:outline text="N" '
-                  b'xmlUrl="https://n.example/f"/></o:body></o:opml>')
+    namespaced = (
+        b'<o:opml xmlns:o="urn:x"><o:body><o:outline text="N" '
+        b'xmlUrl="https://n.example/f"/></o:body></o:opml>'
+    )
     assert parse_opml(namespaced) == [OpmlFeed("https://n.example/f", "N")]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "not well-formed XML"),
-    (b"\xff\xfe\x00garbage", "not well-formed XML"),
-    (b"<opml><body><outline xmlUrl='https://a.example/'></body></opml>", "mismatched tag"),
-    (b"<rss version='2.0'><channel/></rss>", "not an OPML document (its root element is <rss>)"),
-    (b'<?xml version="1.0" encoding="x-unknown"?><opml/>', "cannot be read"),
-    # billion laughs, and an external entity that would read a local file
-    (b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-     b'<opml><body><outline text="&b;" xmlUrl="https://a.example/"/></body></opml>', "refused"),
-    (b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-     b'<opml><body><outline text="&e;" xmlUrl="https://a.example/"/></body></opml>', "refused"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "not well-formed XML"),
+        (b"\xff\xfe\x00garbage", "not well-formed XML"),
+        (b"<opml><body><outline xmlUrl='https://a.example/'></body></opml>", "mismatched tag"),
+        (
+            b"<rss version='2.0'><channel/></rss>",
+            "not an OPML document (its root element is <rss>)",
+        ),
+        (b'<?xml version="1.0" encoding="x-unknown"?><opml/>', "cannot be read"),
+        # billion laughs, and an external entity that would read a local file
+        (
+            b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+            b'<opml><body><outline text="&b;" xmlUrl="https://a.example/"/></body></opml>',
+            "refused",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b'<opml><body><outline text="&e;" xmlUrl="https://a.example/"/></body></opml>',
+            "refused",
+        ),
+    ],
+)
 def test_bad_or_hostile_input_is_one_opml_error(data: bytes, message: str) -> None:
     with pytest.raises(OpmlError) as raised:
         parse_opml(data)
@@ -79,23 +97,30 @@ def test_bad_or_hostile_input_is_one_opml_error(data: bytes, message: str) -> No
 
 def test_deep_nesting_and_size_limit() -> None:
     depth = 50_000
-    deep = (b"<opml><body>" + b"<outline>" * depth + b'<outline xmlUrl="https://d.example/"/>'
-            + b"</outline>" * depth + b"</body></opml>")
+    deep = (
+        b"<opml><body>"
+        + b"<outline>" * depth
+        + b'<outline xmlUrl="https://d.example/"/>'
+        + b"</outline>" * depth
+        + b"</body></opml>"
+    )
     assert parse_opml(deep) == [OpmlFeed("https://d.example/")]
     with pytest.raises(OpmlError, match="too large"):
         parse_opml(b" " * (MAX_OPML_BYTES + 1))
 
 
 def test_our_opml_reads_back(write_config: WriteConfig) -> None:
-    config = write_config([
-        {"url": "https://a.example/feed", "name": "Named in feeds.yaml"},
-        "https://b.example/feed",                        # titled from the store
-        "https://c.example/feed",                        # never fetched: its URL
-        {"url": "https://d.example/feed", "enabled": False},
-        {"url": str(DATA / "rss2-fr.xml")},              # a local file: private, left out
-        "https://user:secret@private.example/feed",      # password: left out of the URL
-        hostile_feed(),
-    ])
+    config = write_config(
+        [
+            {"url": "https://a.example/feed", "name": "Named in feeds.yaml"},
+            "https://b.example/feed",  # titled from the store
+            "https://c.example/feed",  # never fetched: its URL
+            {"url": "https://d.example/feed", "enabled": False},
+            {"url": str(DATA / "rss2-fr.xml")},  # a local file: private, left out
+            "https://user:secret@private.example/feed",  # password: left out of the URL
+            hostile_feed(),
+        ]
+    )
     with Store(config.settings.database) as store:
         fill(store, "https://a.example/feed", "Title A", "https://a.example/")
         fill(store, "https://b.example/feed", "Title <B> & co", "https://b.example/")
@@ -106,19 +131,42 @@ def test_our_opml_reads_back(write_config: WriteConfig) -> None:
     assert tree.findtext("head/title") == "Plus d’articles"
     outlines = [dict(o.attrib) for o in tree.iter("outline")]
     assert outlines == [
-        {"type": "rss", "text": "Named in feeds.yaml", "title": "Named in feeds.yaml",
-         "xmlUrl": "https://a.example/feed", "htmlUrl": "https://a.example/"},
-        {"type": "rss", "text": "Title <B> & co", "title": "Title <B> & co",
-         "xmlUrl": "https://b.example/feed", "htmlUrl": "https://b.example/"},
-        {"type": "rss", "text": "https://c.example/feed", "title": "https://c.example/feed",
-         "xmlUrl": "https://c.example/feed"},
-        {"type": "rss", "text": "https://private.example/feed",
-         "title": "https://private.example/feed", "xmlUrl": "https://private.example/feed"},
-        {"type": "rss", "text": HOSTILE_NAME, "title": HOSTILE_NAME,
-         "xmlUrl": "https://hostile.example/feed", "htmlUrl": HOSTILE_SITE},
+        {
+            "type": "rss",
+            "text": "Named in feeds.yaml",
+            "title": "Named in feeds.yaml",
+            "xmlUrl": "https://a.example/feed",
+            "htmlUrl": "https://a.example/",
+        },
+        {
+            "type": "rss",
+            "text": "Title <B> & co",
+            "title": "Title <B> & co",
+            "xmlUrl": "https://b.example/feed",
+            "htmlUrl": "https://b.example/",
+        },
+        {
+            "type": "rss",
+            "text": "https://c.example/feed",
+            "title": "https://c.example/feed",
+            "xmlUrl": "https://c.example/feed",
+        },
+        {
+            "type": "rss",
+            "text": "https://private.example/feed",
+            "title": "https://private.example/feed",
+            "xmlUrl": "https://private.example/feed",
+        },
+        {
+            "type": "rss",
+            "text": HOSTILE_NAME,
+            "title": HOSTILE_NAME,
+            "xmlUrl": "https://hostile.example/feed",
+            "htmlUrl": HOSTILE_SITE,
+        },
     ]
     assert "secret" not in opml
     # and our own reader takes it back as it was written
     assert [(f.url, f.title, f.site) for f in parse_opml(opml.encode())] == [
-        (o["xmlUrl"], o["text"], o.get("htmlUrl")) for o in outlines]
-
+        (o["xmlUrl"], o["text"], o.get("htmlUrl")) for o in outlines
+    ]

@@ -9,10 +9,10 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
+from aggregator.digest._outputs import write_outputs
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
-from aggregator.outputs import write_outputs
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
@@ -31,30 +31,56 @@ runner = CliRunner()
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
     """Each file's inode, mtime and bytes: a rename changes the inode, a rewrite the mtime."""
-    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.iterdir())}
+    return {
+        p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.iterdir())
+    }
 
 
 def add_entry(store: Store, entry_id: str) -> None:
-    store.save_feed(FeedSource(url=A), ParsedFeed("Blog A", "https://a.example/", (
-        ParsedEntry(entry_id, f"New {entry_id}", f"https://a.example/{entry_id}", "Nouveau",
-                    published=NOW, content_hash=entry_id),)), NOW)
+    store.save_feed(
+        FeedSource(url=A),
+        ParsedFeed(
+            "Blog A",
+            "https://a.example/",
+            (
+                ParsedEntry(
+                    entry_id,
+                    f"New {entry_id}",
+                    f"https://a.example/{entry_id}",
+                    "Nouveau",
+                    published=NOW,
+                    content_hash=entry_id,
+                ),
+            ),
+        ),
+        NOW,
+    )
 
 
-def test_outputs_are_written_once_then_left_alone(tmp_path: Path,
-                                                  write_config: WriteConfig) -> None:
+def test_outputs_are_written_once_then_left_alone(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
     config = write_config([A], outputs=ALL_OUTPUTS)
     public = tmp_path / "public"
     with Store(config.settings.database) as store:
         fill(store, A, "Blog A", "https://a.example/")
         first = write_outputs(config, store)
         assert [(w.path.name, w.changed, w.error) for w in first] == [
-            ("page.html", True, None), ("fragment.html", True, None),
-            ("digest.atom", True, None), ("digest.json", True, None),
-            ("subscriptions.opml", True, None)]
+            ("page.html", True, None),
+            ("fragment.html", True, None),
+            ("digest.atom", True, None),
+            ("digest.json", True, None),
+            ("subscriptions.opml", True, None),
+        ]
         before = snapshot(public)
-        assert set(before) == {"page.html", "fragment.html", "digest.atom", "digest.json",
-                               "subscriptions.opml"}  # no temporary file left behind
+        assert set(before) == {
+            "page.html",
+            "fragment.html",
+            "digest.atom",
+            "digest.json",
+            "subscriptions.opml",
+        }  # no temporary file left behind
 
         again = write_outputs(config, store)
         assert [w.changed for w in again] == [False] * 5
@@ -65,8 +91,12 @@ def test_outputs_are_written_once_then_left_alone(tmp_path: Path,
             third = write_outputs(config, store)
             assert reader_of_the_old_page.read() == before["page.html"][2]  # still whole
     assert [(w.path.name, w.changed) for w in third] == [
-        ("page.html", True), ("fragment.html", True), ("digest.atom", True),
-        ("digest.json", True), ("subscriptions.opml", False)]  # same subscriptions
+        ("page.html", True),
+        ("fragment.html", True),
+        ("digest.atom", True),
+        ("digest.json", True),
+        ("subscriptions.opml", False),
+    ]  # same subscriptions
     after = snapshot(public)
     assert set(after) == set(before)
     for name in ("page.html", "digest.atom"):
@@ -91,32 +121,46 @@ def test_each_output_honours_its_options(tmp_path: Path, write_config: WriteConf
     assert etree.parse(str(public / "subscriptions.opml")).getroot().tag == "opml"
 
 
-def test_one_output_failing_does_not_stop_the_others(tmp_path: Path,
-                                                     write_config: WriteConfig) -> None:
+def test_one_output_failing_does_not_stop_the_others(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
     (tmp_path / "blocked").write_text("a file where a folder should be")
-    config = write_config([A], outputs=[{"format": "html", "path": "blocked/page.html"},
-                                        {"format": "atom", "path": "ok/digest.atom"}])
+    config = write_config(
+        [A],
+        outputs=[
+            {"format": "html", "path": "blocked/page.html"},
+            {"format": "atom", "path": "ok/digest.atom"},
+        ],
+    )
     with Store(config.settings.database) as store:
         written = write_outputs(config, store)
     assert written[0].changed is False and "blocked/page.html: cannot " in written[0].error
     assert written[1].changed is True and (tmp_path / "ok/digest.atom").exists()
 
 
-@pytest.mark.parametrize("output, message", [
-    ({"format": "rss", "path": "x"}, "settings.outputs[0].format: expected one of html, "
-                                     "fragment, atom, json, opml, got 'rss'"),
-    ({"format": "html", "path": "x", "css": "external"}, "settings.outputs[0].css"),
-    ({"format": "html", "path": "x", "layout": "masonry"}, "settings.outputs[0].layout"),
-    ({"format": "atom", "path": "x", "url": "ftp://blog.example/x"}, "settings.outputs[0].url"),
-])
-def test_output_keys_are_checked(write_config: WriteConfig, output: dict[str, str],
-                                 message: str) -> None:
+@pytest.mark.parametrize(
+    "output, message",
+    [
+        (
+            {"format": "rss", "path": "x"},
+            "settings.outputs[0].format: expected one of html, "
+            "fragment, atom, json, opml, got 'rss'",
+        ),
+        ({"format": "html", "path": "x", "css": "external"}, "settings.outputs[0].css"),
+        ({"format": "html", "path": "x", "layout": "masonry"}, "settings.outputs[0].layout"),
+        ({"format": "atom", "path": "x", "url": "ftp://blog.example/x"}, "settings.outputs[0].url"),
+    ],
+)
+def test_output_keys_are_checked(
+    write_config: WriteConfig, output: dict[str, str], message: str
+) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         write_config([A], outputs=[output])
 
 
-def test_run_says_which_files_changed_only_when_asked(tmp_path: Path,
-                                                      write_config: WriteConfig) -> None:
+def test_run_says_which_files_changed_only_when_asked(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
     feed = tmp_path / "feed.xml"
     feed.write_bytes((DATA / "rss2-fr.xml").read_bytes())
     config = write_config([{"url": "feed.xml", "name": "Essai"}], outputs=ALL_OUTPUTS)
@@ -129,8 +173,15 @@ def test_run_says_which_files_changed_only_when_asked(tmp_path: Path,
 
     second = runner.invoke(app, ["run", "--config", path, "-v"])
     assert [line for line in second.stdout.splitlines() if "public/" in line] == [
-        f"{tmp_path}/public/{name}: unchanged" for name in
-        ("page.html", "fragment.html", "digest.atom", "digest.json", "subscriptions.opml")]
+        f"{tmp_path}/public/{name}: unchanged"
+        for name in (
+            "page.html",
+            "fragment.html",
+            "digest.atom",
+            "digest.json",
+            "subscriptions.opml",
+        )
+    ]
 
     feed.write_bytes(feed.read_bytes().replace(b"Moleskine sur iPad", b"Moleskine sur iPhone"))
     quiet = runner.invoke(app, ["run", "--config", path])
@@ -151,7 +202,8 @@ def test_export_formats_and_css(tmp_path: Path, write_config: WriteConfig) -> No
     assert "<style>" in export("--format", "fragment")
     assert "<style>" not in export("--format", "fragment", "--css", "none")
     assert feedparser.parse(export("-f", "atom").encode()).entries[0].title == (
-        "Shipping <em>fast</em>")
+        "Shipping <em>fast</em>"
+    )
     assert json.loads(export("-f", "json"))["items"][1]["title"] == "Notes on CSS"
     assert etree.fromstring(export("-f", "opml").encode()).find("body") is not None
     export("-f", "json", "-o", str(tmp_path / "out.json"))

@@ -5,8 +5,8 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from aggregator.digest._render import render
 from aggregator.pipeline import update_feeds
-from aggregator.render import render
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
@@ -17,25 +17,35 @@ def conditional(body: bytes, content_type: str, etag: str, seen: list[dict[str, 
         seen.append(dict(request.headers))
         if request.headers.get("If-None-Match") == etag:
             return Response(status=304, headers={"ETag": etag})
-        return Response(body, content_type=content_type,
-                        headers={"ETag": etag, "Last-Modified": "Mon, 23 Nov 2026 10:00:00 GMT"})
+        return Response(
+            body,
+            content_type=content_type,
+            headers={"ETag": etag, "Last-Modified": "Mon, 23 Nov 2026 10:00:00 GMT"},
+        )
+
     return handler
 
 
-def test_update_twice_then_304_and_a_failing_feed(httpserver: HTTPServer,
-                                                  write_config: WriteConfig) -> None:
+def test_update_twice_then_304_and_a_failing_feed(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
     rss_requests: list[dict[str, str]] = []
     httpserver.expect_request("/rss").respond_with_handler(
-        conditional((DATA / "rss2-fr.xml").read_bytes(), "application/rss+xml", '"v1"',
-                    rss_requests))
+        conditional(
+            (DATA / "rss2-fr.xml").read_bytes(), "application/rss+xml", '"v1"', rss_requests
+        )
+    )
     httpserver.expect_request("/atom").respond_with_handler(
-        conditional((DATA / "atom-en.xml").read_bytes(), "application/atom+xml", '"a1"', []))
+        conditional((DATA / "atom-en.xml").read_bytes(), "application/atom+xml", '"a1"', [])
+    )
     httpserver.expect_request("/broken").respond_with_data("oops", status=500)
-    config = write_config([
-        {"url": httpserver.url_for("/rss"), "name": "Essai", "allow_private": True},
-        {"url": httpserver.url_for("/atom"), "allow_private": True},
-        {"url": httpserver.url_for("/broken"), "name": "Broken", "allow_private": True},
-    ])
+    config = write_config(
+        [
+            {"url": httpserver.url_for("/rss"), "name": "Essai", "allow_private": True},
+            {"url": httpserver.url_for("/atom"), "allow_private": True},
+            {"url": httpserver.url_for("/broken"), "name": "Broken", "allow_private": True},
+        ]
+    )
     with Store(config.settings.database) as store:
         first = update_feeds(config, store)
         assert [o.status for o in first.outcomes] == ["ok", "ok", "error"]
@@ -56,8 +66,9 @@ def test_update_twice_then_304_and_a_failing_feed(httpserver: HTTPServer,
     assert page.count('class="aggregator-group"') == 2
 
 
-def test_private_addresses_are_refused_unless_allowed(httpserver: HTTPServer,
-                                                      write_config: WriteConfig) -> None:
+def test_private_addresses_are_refused_unless_allowed(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
     httpserver.expect_request("/rss").respond_with_data((DATA / "rss2-fr.xml").read_bytes())
     config = write_config([{"url": httpserver.url_for("/rss")}])
     with Store(config.settings.database) as store:
@@ -83,8 +94,9 @@ def test_local_feeds_and_a_process_pool(tmp_path: Path, write_config: WriteConfi
 
 
 def test_a_missing_local_file_is_one_error(tmp_path: Path, write_config: WriteConfig) -> None:
-    config = write_config([{"url": str(tmp_path / "nope.xml"), "name": "Gone"},
-                           {"url": str(DATA / "atom-en.xml")}])
+    config = write_config(
+        [{"url": str(tmp_path / "nope.xml"), "name": "Gone"}, {"url": str(DATA / "atom-en.xml")}]
+    )
     with Store(config.settings.database) as store:
         report = update_feeds(config, store)
     assert [o.status for o in report.outcomes] == ["error", "ok"]
@@ -100,14 +112,18 @@ def test_relative_links_in_a_local_feed_resolve_against_its_site(write_config: W
 
 
 def test_a_corrupt_gzip_body_or_an_invalid_host_fails_only_that_feed(
-        httpserver: HTTPServer, write_config: WriteConfig) -> None:
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
     httpserver.expect_request("/corrupt").respond_with_data(
-        b"this is not gzip", headers={"Content-Encoding": "gzip"})
-    config = write_config([
-        {"url": httpserver.url_for("/corrupt"), "name": "Corrupt", "allow_private": True},
-        {"url": "http://a..b/feed", "name": "Bad host"},
-        {"url": str(DATA / "atom-en.xml"), "name": "Good"},
-    ])
+        b"this is not gzip", headers={"Content-Encoding": "gzip"}
+    )
+    config = write_config(
+        [
+            {"url": httpserver.url_for("/corrupt"), "name": "Corrupt", "allow_private": True},
+            {"url": "http://a..b/feed", "name": "Bad host"},
+            {"url": str(DATA / "atom-en.xml"), "name": "Good"},
+        ]
+    )
     with Store(config.settings.database) as store:
         report = update_feeds(config, store)
     assert [o.status for o in report.outcomes] == ["error", "error", "ok"]

@@ -10,10 +10,10 @@ import html5lib
 import pytest
 from pytest_httpserver import HTTPServer
 
+from aggregator.digest._render import render
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
 from aggregator.pipeline import update_feeds
-from aggregator.render import render
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
@@ -32,7 +32,7 @@ from .stored import (
 )
 
 A, B, C = "https://a.example/feed", "https://b.example/feed", "https://c.example/feed"
-STYLE = resources.files("aggregator").joinpath("templates/style.css").read_text()
+STYLE = resources.files("aggregator.digest").joinpath("templates/style.css").read_text()
 
 
 def parse_page(page: str) -> Element:
@@ -135,8 +135,12 @@ def test_fragment_is_one_scoped_element(write_config: WriteConfig) -> None:
 
 def test_the_stylesheet_only_touches_the_digest() -> None:
     rules = re.sub(r"/\*.*?\*/", "", STYLE, flags=re.S)
-    selectors = [s.strip() for block in rules.split("}") if "{" in block
-                 for s in block.split("{")[0].split(",")]
+    selectors = [
+        s.strip()
+        for block in rules.split("}")
+        if "{" in block
+        for s in block.split("{")[0].split(",")
+    ]
     assert selectors and all(re.match(r"\.aggregator(-[a-z-]+)?\b", s) for s in selectors)
     assert "@import" not in rules and "url(" not in rules and "!important" not in rules
 
@@ -164,15 +168,20 @@ def test_sources_are_ordered_by_their_latest_entry(write_config: WriteConfig) ->
         fill(store, B, "Blog B", "https://b.example/", newest=NOW)
         fill(store, C, "Blog C", "https://c.example/", newest=NOW - timedelta(days=1))
         fragment = render(config, store, "fragment")
-    more = [p.find("a").text for p in parse_fragment(fragment)[0].iter("p")
-            if "aggregator-more" in classes(p)]
+    more = [
+        p.find("a").text
+        for p in parse_fragment(fragment)[0].iter("p")
+        if "aggregator-more" in classes(p)
+    ]
     assert more == ["Blog B", "Blog C", "Blog A"]
 
 
-def test_a_source_whose_fetches_fail_keeps_its_entries(httpserver: HTTPServer,
-                                                       write_config: WriteConfig) -> None:
+def test_a_source_whose_fetches_fail_keeps_its_entries(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
     httpserver.expect_request("/atom").respond_with_data(
-        (DATA / "atom-en.xml").read_bytes(), content_type="application/atom+xml")
+        (DATA / "atom-en.xml").read_bytes(), content_type="application/atom+xml"
+    )
     config = write_config([{"url": httpserver.url_for("/atom"), "allow_private": True}])
     with Store(config.settings.database) as store:
         assert update_feeds(config, store).outcomes[0].new == 2
@@ -187,8 +196,9 @@ def test_a_source_whose_fetches_fail_keeps_its_entries(httpserver: HTTPServer,
     assert titles == ["Shipping <em>fast</em>", "Notes on CSS"]
 
 
-def test_dates_follow_language_and_time_zone(write_config: WriteConfig,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dates_follow_language_and_time_zone(
+    write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")  # the server's locale must not matter
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     late = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
@@ -200,9 +210,15 @@ def test_dates_follow_language_and_time_zone(write_config: WriteConfig,
     ]:
         config = write_config([A], language=language, timezone=timezone)
         with Store(config.settings.database) as store:
-            store.save_feed(FeedSource(url=A), ParsedFeed("A", None, (
-                ParsedEntry("1", "Late", "https://a.example/1", "x", published=late),)),
-                late + timedelta(hours=1))
+            store.save_feed(
+                FeedSource(url=A),
+                ParsedFeed(
+                    "A",
+                    None,
+                    (ParsedEntry("1", "Late", "https://a.example/1", "x", published=late),),
+                ),
+                late + timedelta(hours=1),
+            )
             fragment = render(config, store, "fragment")
         time = next(parse_fragment(fragment)[0].iter("time"))
         assert (time.text, time.get("datetime")) == (expected, iso)
@@ -210,11 +226,21 @@ def test_dates_follow_language_and_time_zone(write_config: WriteConfig,
 
 def test_labels_thumbnails_and_target(write_config: WriteConfig) -> None:
     config = write_config(
-        [A], language="en", thumbnails=True, target="_blank",
-        labels={"read_more": "Continue <reading> & \"more\"", "more_from": "Also on"})
+        [A],
+        language="en",
+        thumbnails=True,
+        target="_blank",
+        labels={"read_more": 'Continue <reading> & "more"', "more_from": "Also on"},
+    )
     with Store(config.settings.database) as store:
-        fill(store, A, "Blog A", "https://a.example/", n=1,
-             thumbnail="https://a.example/t.jpg?a=1&b=2")
+        fill(
+            store,
+            A,
+            "Blog A",
+            "https://a.example/",
+            n=1,
+            thumbnail="https://a.example/t.jpg?a=1&b=2",
+        )
         fragment = render(config, store, "fragment")
     [root] = parse_fragment(fragment)
     img = next(root.iter("img"))
@@ -252,8 +278,7 @@ def test_hostile_text_stays_text_and_only_http_links(write_config: WriteConfig) 
         assert all(not name.startswith("on") for e in tree.iter() for name in e.attrib)
         urls = [e.get(k) for e in tree.iter() for k in ("href", "src") if e.get(k)]
         assert urls and all(u.startswith(("https://", "http://")) for u in urls)
-        titles = [h.find("a").text if h.find("a") is not None else h.text
-                  for h in tree.iter("h3")]
+        titles = [h.find("a").text if h.find("a") is not None else h.text for h in tree.iter("h3")]
         assert titles == [HOSTILE_TITLE, "Javascript link", "File link"]
         first = tree.find(".//article")
         assert first.find(".//h3/a").get("href") == HOSTILE_LINK
@@ -269,19 +294,22 @@ def test_users_templates_come_first(tmp_path: Path, write_config: WriteConfig) -
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "_entry.html").write_text(
-        '<p class="aggregator-mine">{{ entry.title }} ({{ entry.feed_name }})</p>\n')
+        '<p class="aggregator-mine">{{ entry.title }} ({{ entry.feed_name }})</p>\n'
+    )
     config = write_config([A], templates="mine")
     with Store(config.settings.database) as store:
         fill(store, A, "Blog <A>", "https://a.example/", n=1)
         page = render(config, store, "html")
     document = parse_page(page)
     assert [p.text for p in document.iter("p") if "aggregator-mine" in classes(p)] == [
-        "Blog <A> 0 (Blog <A>)"]  # theirs, still escaped
+        "Blog <A> 0 (Blog <A>)"
+    ]  # theirs, still escaped
     assert document.find(".//h1").text == "Plus d’articles"  # the packaged page around it
 
 
-def test_templates_receive_the_documented_variables(tmp_path: Path,
-                                                    write_config: WriteConfig) -> None:
+def test_templates_receive_the_documented_variables(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
     """The README's list: a template using every variable renders (StrictUndefined)."""
     folder = tmp_path / "mine"
     folder.mkdir()
@@ -291,28 +319,43 @@ def test_templates_receive_the_documented_variables(tmp_path: Path,
         "{{ generator }}|{{ updated | date }}|{{ updated | isodate }}|"
         "{% for g in groups %}{{ g.name }} {{ g.site | url }} {{ g.entries | length }}{% endfor %}|"
         "{% for e in entries %}{{ e.title }} {{ e.link | url }} {{ e.excerpt }} {{ e.date | date }}"
-        " {{ e.feed_name }} {{ e.site }} {{ e.author }} {{ e.thumbnail }};{% endfor %}")
+        " {{ e.feed_name }} {{ e.site }} {{ e.author }} {{ e.thumbnail }};{% endfor %}"
+    )
     config = write_config([A], templates="mine", entries_per_feed=2, target="_top")
     with Store(config.settings.database) as store:
         fill(store, A, "Blog A", "https://a.example/")
         fragment = render(config, store, "fragment")
     fields = fragment.split("|")
-    assert fields[:12] == ["grouped", "1", "0", "2", "Lire la suite", "fr", "False", "_top",
-                           "True", "aggregator 0.1.0", "25 novembre 2026", "2026-11-25"]
+    assert fields[:12] == [
+        "grouped",
+        "1",
+        "0",
+        "2",
+        "Lire la suite",
+        "fr",
+        "False",
+        "_top",
+        "True",
+        "aggregator 0.1.0",
+        "25 novembre 2026",
+        "2026-11-25",
+    ]
     assert fields[12] == "Blog A https://a.example/ 2"
     assert fields[13].startswith("Blog A 0 https://a.example/0 Texte 0 &lt;b&gt;")
 
 
-def test_a_broken_template_is_a_one_line_config_error(tmp_path: Path,
-                                                      write_config: WriteConfig) -> None:
+def test_a_broken_template_is_a_one_line_config_error(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "fragment.html").write_text("<section>\n{% for x in %}\n</section>\n")
     config = write_config([A], templates="mine")
     with Store(config.settings.database) as store, pytest.raises(ConfigError) as raised:
         render(config, store, "fragment")
-    assert str(raised.value).endswith("fragment.html:2: template error: Expected an expression,"
-                                      " got 'end of statement block'")
+    assert str(raised.value).endswith(
+        "fragment.html:2: template error: Expected an expression, got 'end of statement block'"
+    )
     (folder / "fragment.html").unlink()
     (folder / "_entry.html").write_text("<p>{{ entry.title }}</p>\n<p>{{ nope }}</p>\n")
     with Store(config.settings.database) as store, pytest.raises(ConfigError) as raised:
@@ -350,14 +393,15 @@ def test_unknown_format_css_or_layout(write_config: WriteConfig) -> None:
 
 
 def test_templates_ship_as_package_data() -> None:
-    names = {p.name for p in resources.files("aggregator").joinpath("templates").iterdir()}
+    names = {p.name for p in resources.files("aggregator.digest").joinpath("templates").iterdir()}
     assert {"page.html", "fragment.html", "_entry.html", "style.css"} <= names
 
 
 def test_river_judges_duplicates_among_the_feeds_shown(write_config: WriteConfig) -> None:
-    config = write_config(["https://a.example/feed",
-                           {"url": "https://old.example/feed", "enabled": False}],
-                          layout="river")
+    config = write_config(
+        ["https://a.example/feed", {"url": "https://old.example/feed", "enabled": False}],
+        layout="river",
+    )
     with Store(config.settings.database) as store:
         # the disabled feed carried the same article first: the river still shows A's copy
         fill(store, "https://old.example/feed", "Blog A", "https://a.example/", n=1)

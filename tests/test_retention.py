@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
 from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
 from aggregator.pipeline import update_feeds
 from aggregator.retention import prune
@@ -18,23 +18,33 @@ runner = CliRunner()
 
 
 def posts(source: FeedSource, count: int) -> ParsedFeed:
-    entries = tuple(ParsedEntry(entry_id=f"{source.url}#{n}", title=f"Post {n}",
-                                link=f"{source.url}/{n}", excerpt=f"Excerpt {n}",
-                                published=NOW - timedelta(days=n), content_hash=str(n))
-                    for n in range(count))
+    entries = tuple(
+        ParsedEntry(
+            entry_id=f"{source.url}#{n}",
+            title=f"Post {n}",
+            link=f"{source.url}/{n}",
+            excerpt=f"Excerpt {n}",
+            published=NOW - timedelta(days=n),
+            content_hash=str(n),
+        )
+        for n in range(count)
+    )
     return ParsedFeed(title=source.name, link=None, entries=entries)
 
 
 def test_prune_applies_each_limit_per_feed(write_config: WriteConfig) -> None:
-    config = write_config(["https://a.example/feed", "https://b.example/feed"],
-                          retention={"max_entries": 4})
+    config = write_config(
+        ["https://a.example/feed", "https://b.example/feed"], retention={"max_entries": 4}
+    )
     a, b = config.feeds
     with Store(config.settings.database) as store:
-        store.save_feed(a, posts(a, 6), NOW)   # dated 0 to 5 days ago
-        store.save_feed(b, posts(b, 2), NOW)   # dated 0 and 1 day ago
+        store.save_feed(a, posts(a, 6), NOW)  # dated 0 to 5 days ago
+        store.save_feed(b, posts(b, 2), NOW)  # dated 0 and 1 day ago
         assert prune(config, store, now=NOW) == 2  # a's two oldest
-        by_age = write_config(["https://a.example/feed", "https://b.example/feed"],
-                              retention={"max_entries": 4, "max_age_days": 1})
+        by_age = write_config(
+            ["https://a.example/feed", "https://b.example/feed"],
+            retention={"max_entries": 4, "max_age_days": 1},
+        )
         assert prune(by_age, store, now=NOW) == 2  # a's days 2 and 3; day 1 is not older
         assert store.count_entries(a.url) == 2 and store.count_entries(b.url) == 2
 
@@ -47,8 +57,9 @@ def test_without_retention_nothing_is_deleted(write_config: WriteConfig) -> None
         assert store.count_entries() == 5
 
 
-def test_entries_are_never_deleted_for_leaving_the_feed(tmp_path: Path,
-                                                        write_config: WriteConfig) -> None:
+def test_entries_are_never_deleted_for_leaving_the_feed(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
     copy = tmp_path / "feed.xml"
     copy.write_bytes((DATA / "rss2-fr.xml").read_bytes())
     config = write_config([{"url": str(copy), "name": "Essai"}])

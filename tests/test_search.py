@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from aggregator.cli import app
+from aggregator.cli._app import app
 from aggregator.pipeline import update_feeds
 from aggregator.store import Store
 
@@ -15,8 +15,12 @@ runner = CliRunner()
 
 
 def fetched(write_config: WriteConfig) -> Path:
-    config = write_config([{"url": str(DATA / "rss2-fr.xml"), "name": "Essai"},
-                           {"url": str(DATA / "atom-en.xml"), "name": "Dev"}])
+    config = write_config(
+        [
+            {"url": str(DATA / "rss2-fr.xml"), "name": "Essai"},
+            {"url": str(DATA / "atom-en.xml"), "name": "Dev"},
+        ]
+    )
     with Store(config.settings.database) as store:
         update_feeds(config, store)
     return config.path
@@ -32,8 +36,7 @@ def test_search_without_accents_finds_accented_words(write_config: WriteConfig) 
 
 def test_search_json_and_limit(write_config: WriteConfig) -> None:
     path = fetched(write_config)
-    result = runner.invoke(app, ["search", "a", "--json", "--limit", "1", "--config",
-                                 str(path)])
+    result = runner.invoke(app, ["search", "a", "--json", "--limit", "1", "--config", str(path)])
     rows = json.loads(result.stdout)
     assert len(rows) == 1 and rows[0]["feed"] == "Dev"
     assert set(rows[0]) >= {"title", "link", "excerpt", "date", "feed"}

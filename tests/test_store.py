@@ -13,9 +13,14 @@ SOURCE = FeedSource(url="https://a.example/feed", name="A")
 
 
 def entry(n: int, **changes: object) -> ParsedEntry:
-    base = ParsedEntry(entry_id=f"id-{n}", title=f"Post {n}", link=f"https://a.example/{n}",
-                       excerpt=f"Excerpt {n}", published=NOW - timedelta(days=n),
-                       content_hash=f"h{n}")
+    base = ParsedEntry(
+        entry_id=f"id-{n}",
+        title=f"Post {n}",
+        link=f"https://a.example/{n}",
+        excerpt=f"Excerpt {n}",
+        published=NOW - timedelta(days=n),
+        content_hash=f"h{n}",
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -95,8 +100,10 @@ def test_a_failure_while_saving_a_feed_leaves_its_rows_as_they_were(tmp_path: Pa
     with Store(tmp_path / "db.sqlite") as store:
         store.save_feed(SOURCE, feed(entry(1), entry(2, excerpt="Old")), NOW)
         # SQLite itself refuses one row, after the feed's other rows were written
-        store.db.execute("create trigger refuse before insert on entries "
-                         "when new.title = 'Post 4' begin select raise(abort, 'disk full'); end")
+        store.db.execute(
+            "create trigger refuse before insert on entries "
+            "when new.title = 'Post 4' begin select raise(abort, 'disk full'); end"
+        )
         changed = feed(entry(2, excerpt="Edited", content_hash="x"), entry(3), entry(4))
         with pytest.raises(sqlite3.IntegrityError, match="disk full"):
             store.save_feed(SOURCE, changed, NOW + timedelta(hours=1))
@@ -127,7 +134,8 @@ def test_a_link_shared_by_several_posts_identifies_none_of_them(tmp_path: Path) 
 
 
 def test_a_new_guid_with_a_known_link_is_new_when_the_old_guid_is_still_listed(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         store.save_feed(SOURCE, feed(entry(1)), NOW)
         sibling = entry(9, link="https://a.example/1")  # same link, other post
@@ -137,39 +145,62 @@ def test_a_new_guid_with_a_known_link_is_new_when_the_old_guid_is_still_listed(
 def test_an_edit_keeps_date_first_seen_and_place(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         store.save_feed(SOURCE, feed(entry(1), entry(2)), NOW)
-        edited = entry(2, title="Post 2, edited", excerpt="New", content_hash="x",
-                       updated=NOW + timedelta(days=3))
+        edited = entry(
+            2,
+            title="Post 2, edited",
+            excerpt="New",
+            content_hash="x",
+            updated=NOW + timedelta(days=3),
+        )
         store.save_feed(SOURCE, feed(entry(1), edited), NOW + timedelta(days=3))
         assert [e.title for e in store.latest()] == ["Post 1", "Post 2, edited"]
         assert store.latest()[1].first_seen == NOW
 
 
 def test_the_same_article_in_two_sources_is_shown_once_by_its_first_publisher(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     original = entry(1, published=NOW - timedelta(days=2))
-    relayed = entry(7, link="http://a.example/1/?utm_source=b&ref=b",
-                    published=NOW - timedelta(days=1))
-    copy_a = entry(2, title="Same title", excerpt="The same opening words of the same article.",
-                   published=NOW - timedelta(days=5))
-    copy_b = entry(8, title="SAME TITLE!", link="https://b.example/copy",
-                   excerpt="The same opening words of the same article, republished.",
-                   published=NOW - timedelta(days=6))
+    relayed = entry(
+        7, link="http://a.example/1/?utm_source=b&ref=b", published=NOW - timedelta(days=1)
+    )
+    copy_a = entry(
+        2,
+        title="Same title",
+        excerpt="The same opening words of the same article.",
+        published=NOW - timedelta(days=5),
+    )
+    copy_b = entry(
+        8,
+        title="SAME TITLE!",
+        link="https://b.example/copy",
+        excerpt="The same opening words of the same article, republished.",
+        published=NOW - timedelta(days=6),
+    )
     own = entry(9, link="https://b.example/own", published=NOW - timedelta(days=3))
     with Store(tmp_path / "db.sqlite") as store:
         store.save_feed(SOURCE, feed(original, copy_a), NOW)
         store.save_feed(OTHER, feed(relayed, copy_b, own), NOW)
         groups = store.groups([SOURCE.url, OTHER.url], per_feed=5)
         assert {g.name: [e.title for e in g.entries] for g in groups} == {
-            "A": ["Post 1"], "B": ["Post 9", "SAME TITLE!"]}
+            "A": ["Post 1"],
+            "B": ["Post 9", "SAME TITLE!"],
+        }
         river = store.latest(limit=None)
         assert [(e.feed_name, e.title) for e in river] == [
-            ("A", "Post 1"), ("B", "Post 9"), ("B", "SAME TITLE!")]
+            ("A", "Post 1"),
+            ("B", "Post 9"),
+            ("B", "SAME TITLE!"),
+        ]
         # each source's own listing, and the table, keep every row
         assert len(store.latest(limit=None, feed="B")) == 3
         assert store.count_entries() == 5
         # among sources that exclude A, B's copy is the first publisher
         assert [e.title for e in store.latest(limit=None, feed_urls=[OTHER.url])] == [
-            "Post 7", "Post 9", "SAME TITLE!"]
+            "Post 7",
+            "Post 9",
+            "SAME TITLE!",
+        ]
 
 
 def test_prune_leaves_tombstones_until_the_feed_drops_the_entry(tmp_path: Path) -> None:
@@ -194,15 +225,20 @@ def test_prune_by_age_and_nothing_without_limits(tmp_path: Path) -> None:
 
 def test_search_is_accent_insensitive_and_quotes_the_query(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
-        store.save_feed(SOURCE, feed(
-            entry(1, title="L’été à Montréal", excerpt="Terrasses et marchés."),
-            entry(2, title="Hiver", excerpt="Il fait froid, l'été est loin."),
-            entry(3, title="Autre", excerpt="Rien à voir.")), NOW)
+        store.save_feed(
+            SOURCE,
+            feed(
+                entry(1, title="L’été à Montréal", excerpt="Terrasses et marchés."),
+                entry(2, title="Hiver", excerpt="Il fait froid, l'été est loin."),
+                entry(3, title="Autre", excerpt="Rien à voir."),
+            ),
+            NOW,
+        )
         assert {e.title for e in store.search("ete")} == {"L’été à Montréal", "Hiver"}
         assert [e.title for e in store.search("ÉTÉ montreal")] == ["L’été à Montréal"]
         assert [e.title for e in store.search("march*")] == ["L’été à Montréal"]
         assert len(store.search("ete", limit=1)) == 1
-        for hostile in ('"', 'NEAR(ete', "ete OR", "-ete", "ete*)", "(", "^", ":"):
+        for hostile in ('"', "NEAR(ete", "ete OR", "-ete", "ete*)", "(", "^", ":"):
             store.search(hostile)  # no FTS5 syntax error
         assert store.search("   ") == []
 
@@ -211,30 +247,37 @@ def test_search_follows_updates_and_deletions(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         store.save_feed(SOURCE, feed(entry(1, excerpt="Une tarte aux pommes.")), NOW)
         assert len(store.search("pommes")) == 1
-        store.save_feed(SOURCE, feed(entry(1, excerpt="Une tarte aux poires.",
-                                           content_hash="x")), NOW)
+        store.save_feed(
+            SOURCE, feed(entry(1, excerpt="Une tarte aux poires.", content_hash="x")), NOW
+        )
         assert (len(store.search("pommes")), len(store.search("poires"))) == (0, 1)
         store.prune(max_entries=None, max_age_days=0, now=NOW + timedelta(days=30))
         assert store.search("poires") == []
 
 
-def test_migration_fills_search_and_duplicate_keys_of_an_existing_database(
-        tmp_path: Path) -> None:
+def test_migration_fills_search_and_duplicate_keys_of_an_existing_database(tmp_path: Path) -> None:
     import sqlite3
 
     import sqlite_utils
 
-    from aggregator.store import migrations
+    from aggregator.store._store import migrations
 
     path = tmp_path / "old.sqlite"
     db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
     migrations.apply(db, stop_before="m020_duplicates_retention_search")
     db["feeds"].insert({"url": SOURCE.url, "name": "A"})  # type: ignore[union-attr]
-    db["entries"].insert({  # type: ignore[union-attr]
-        "feed": SOURCE.url, "entry_id": "old-1", "title": "Un été pluvieux",
-        "link": "https://a.example/ete", "link_key": "a.example/ete",
-        "excerpt": "Il a plu tous les jours de juillet, et encore en août.",
-        "date": "2026-08-01T00:00:00Z", "first_seen": "2026-08-01T00:00:00Z"})
+    db["entries"].insert(
+        {  # type: ignore[union-attr]
+            "feed": SOURCE.url,
+            "entry_id": "old-1",
+            "title": "Un été pluvieux",
+            "link": "https://a.example/ete",
+            "link_key": "a.example/ete",
+            "excerpt": "Il a plu tous les jours de juillet, et encore en août.",
+            "date": "2026-08-01T00:00:00Z",
+            "first_seen": "2026-08-01T00:00:00Z",
+        }
+    )
     db.close()
     with Store(path) as store:
         assert [e.entry_id for e in store.search("ete")] == ["old-1"]

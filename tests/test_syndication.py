@@ -8,9 +8,9 @@ import feedparser
 import jsonschema
 from lxml import etree
 
-from aggregator.render import render
+from aggregator.digest._render import render
+from aggregator.digest._syndication import ATOM_NS
 from aggregator.store import Store
-from aggregator.syndication import ATOM_NS
 
 from .conftest import DATA, WriteConfig
 from .stored import (
@@ -101,8 +101,20 @@ def test_hostile_text_in_atom_is_text(write_config: WriteConfig) -> None:
     assert set(tree.xpath("//a:source/a:title/text()", namespaces=ns)) == {HOSTILE_NAME}
     # only the Atom and Media RSS elements we write: nothing from the feed became markup
     assert {etree.QName(e).localname for e in tree.iter()} <= {
-        "feed", "id", "title", "updated", "generator", "entry", "published", "author", "name",
-        "link", "summary", "source", "thumbnail"}
+        "feed",
+        "id",
+        "title",
+        "updated",
+        "generator",
+        "entry",
+        "published",
+        "author",
+        "name",
+        "link",
+        "summary",
+        "source",
+        "thumbnail",
+    }
     urls = tree.xpath("//@href | //@url | //@uri")
     assert HOSTILE_LINK in urls and HOSTILE_SITE in urls and HOSTILE_THUMBNAIL in urls
     assert all(u.startswith(("https://", "http://")) for u in urls)
@@ -143,7 +155,11 @@ def test_hostile_text_in_json_feed_is_text(write_config: WriteConfig) -> None:
     jsonschema.validate(feed, SCHEMA)
     first, javascript, file = feed["items"]
     assert (first["title"], first["url"], first["summary"], first["image"]) == (
-        HOSTILE_TITLE, HOSTILE_LINK, HOSTILE_EXCERPT, HOSTILE_THUMBNAIL)
+        HOSTILE_TITLE,
+        HOSTILE_LINK,
+        HOSTILE_EXCERPT,
+        HOSTILE_THUMBNAIL,
+    )
     assert first["authors"] == [{"name": HOSTILE_AUTHOR, "url": HOSTILE_SITE}]
     assert first["_aggregator"]["source"] == {"name": HOSTILE_NAME, "url": HOSTILE_SITE}
     assert "url" not in javascript and "image" not in javascript and "url" not in file
@@ -179,8 +195,11 @@ def test_atom_follows_rfc_4287s_musts(write_config: WriteConfig) -> None:
         assert len(entry.findall("a:summary", ns)) == 1 and not entry.findall("a:content", ns)
         authors = entry.findall("a:author", ns)  # the feed has none, so every entry has one
         assert authors and all(once(author, "name") for author in authors)
-        alternates = [link for link in entry.findall("a:link", ns)
-                      if link.get("rel", "alternate") == "alternate"]
+        alternates = [
+            link
+            for link in entry.findall("a:link", ns)
+            if link.get("rel", "alternate") == "alternate"
+        ]
         assert len(alternates) == 1 and alternates[0].get("href").startswith("https://")
         [source] = entry.findall("a:source", ns)
         assert once(source, "id") and once(source, "title")

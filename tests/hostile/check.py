@@ -21,22 +21,82 @@ from urllib.parse import urlsplit
 
 import html5lib
 
-DANGEROUS = frozenset({
-    "script", "iframe", "object", "embed", "svg", "math", "form", "meta", "base", "link",
-    "style", "frame", "frameset", "applet", "template", "noscript", "input", "button",
-    "textarea", "select", "audio", "video", "source", "param", "portal", "title",
-})
-URL_ATTRIBUTES = frozenset({
-    "href", "src", "action", "formaction", "srcset", "poster", "background", "data", "cite",
-    "longdesc", "manifest", "ping", "xlink:href", "usemap", "codebase", "dynsrc", "lowsrc",
-    "xmlurl", "htmlurl", "url",
-})
-FOREIGN_NAMESPACES = ("http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg",
-                      "http://www.w3.org/1998/Math/MathML")
-JSON_URL_KEYS = frozenset({
-    "url", "external_url", "home_page_url", "feed_url", "image", "banner_image", "icon",
-    "favicon", "avatar", "link", "site", "thumbnail", "next_url",
-})
+DANGEROUS = frozenset(
+    {
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "form",
+        "meta",
+        "base",
+        "link",
+        "style",
+        "frame",
+        "frameset",
+        "applet",
+        "template",
+        "noscript",
+        "input",
+        "button",
+        "textarea",
+        "select",
+        "audio",
+        "video",
+        "source",
+        "param",
+        "portal",
+        "title",
+    }
+)
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "srcset",
+        "poster",
+        "background",
+        "data",
+        "cite",
+        "longdesc",
+        "manifest",
+        "ping",
+        "xlink:href",
+        "usemap",
+        "codebase",
+        "dynsrc",
+        "lowsrc",
+        "xmlurl",
+        "htmlurl",
+        "url",
+    }
+)
+FOREIGN_NAMESPACES = (
+    "http://www.w3.org/1999/xhtml",
+    "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1998/Math/MathML",
+)
+JSON_URL_KEYS = frozenset(
+    {
+        "url",
+        "external_url",
+        "home_page_url",
+        "feed_url",
+        "image",
+        "banner_image",
+        "icon",
+        "favicon",
+        "avatar",
+        "link",
+        "site",
+        "thumbnail",
+        "next_url",
+    }
+)
 ATOM_URL_ELEMENTS = frozenset({"uri", "icon", "logo"})
 
 

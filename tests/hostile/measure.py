@@ -16,20 +16,33 @@ import time
 from pathlib import Path
 from typing import Any
 
-ADDRESS_SPACE_LIMIT = 3 * 1024 ** 3
+ADDRESS_SPACE_LIMIT = 3 * 1024**3
 ROOT = Path(__file__).parent.parent.parent
 
 
 def start_measured(config_path: Path, report: Path, *arguments: str) -> subprocess.Popen[str]:
     """Start `aggregator ARGUMENTS --config CONFIG_PATH` in a measured subprocess."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.hostile.measure", str(report), "--", *arguments,
-         "--config", str(config_path)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tests.hostile.measure",
+            str(report),
+            "--",
+            *arguments,
+            "--config",
+            str(config_path),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
-def finish_measured(process: subprocess.Popen[str], report: Path,
-                    timeout: float = 60) -> dict[str, Any]:
+def finish_measured(
+    process: subprocess.Popen[str], report: Path, timeout: float = 60
+) -> dict[str, Any]:
     """Its report (exit code, seconds, peak RSS in MB) and its stderr."""
     try:
         _, stderr = process.communicate(timeout=timeout)
@@ -43,8 +56,9 @@ def finish_measured(process: subprocess.Popen[str], report: Path,
     return result
 
 
-def run_measured(config_path: Path, report: Path, *arguments: str,
-                 timeout: float = 60) -> dict[str, Any]:
+def run_measured(
+    config_path: Path, report: Path, *arguments: str, timeout: float = 60
+) -> dict[str, Any]:
     return finish_measured(start_measured(config_path, report, *arguments), report, timeout)
 
 
@@ -61,7 +75,7 @@ def main() -> None:
     report_path, separator, *arguments = sys.argv[1:]
     assert separator == "--"
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
-    from aggregator.cli import app
+    from aggregator.cli._app import app
 
     started = time.monotonic()
     try:

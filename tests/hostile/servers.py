@@ -60,12 +60,17 @@ class RecordingServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
-    def route(self, path: str, body: bytes | str = b"", status: int = 200,
-              content_type: str = "application/rss+xml", reason: str | None = None,
-              **headers: str) -> str:
+    def route(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        status: int = 200,
+        content_type: str = "application/rss+xml",
+        reason: str | None = None,
+        **headers: str,
+    ) -> str:
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = Route(data, status, {"Content-Type": content_type, **headers}, reason)
         return self.url + path

@@ -6,9 +6,9 @@ FEEDS = [{"file": "feed.xml", "name": "Atelier Vélo"}]
 
 EXCERPTS = {
     "Régler ses freins à disque": "Un disque qui frotte n’est pas une fatalité\u00a0: dix minutes, "
-                                  "une clé Allen et une carte de visite suffisent.",
+    "une clé Allen et une carte de visite suffisent.",
     "Chaîne\u00a0: quand la changer\u202f?": "Un indicateur d’usure coûte cinq euros et évite de "
-                                            "changer toute la transmission.",
+    "changer toute la transmission.",
 }
 FIRST = {
     "new": {"Atelier Vélo": 2},
@@ -19,11 +19,15 @@ SECOND = {
     "new": {"Atelier Vélo": 1},
     "updated": {"Atelier Vélo": 0},
     "rows": {"Atelier Vélo": 3},
-    "excerpts": {**EXCERPTS, "Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?":
-                 "Des clous sur un pneu de vélo\u00a0? À Montréal, oui. À Lyon, sans doute pas."},
-    "digest": {"Atelier Vélo": [
-        "Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?",
-        "Régler ses freins à disque",
-        "Chaîne\u00a0: quand la changer\u202f?",
-    ]},
+    "excerpts": {
+        **EXCERPTS,
+        "Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?": "Des clous sur un pneu de vélo\u00a0? À Montréal, oui. À Lyon, sans doute pas.",
+    },
+    "digest": {
+        "Atelier Vélo": [
+            "Pneus d’hiver pour vélo\u00a0: utile ou gadget\u202f?",
+            "Régler ses freins à disque",
+            "Chaîne\u00a0: quand la changer\u202f?",
+        ]
+    },
 }

@@ -6,19 +6,23 @@
 
 FEEDS = [{"file": "feed.xml", "name": "Chroniques du Temps"}]
 
-DIGEST = {"Chroniques du Temps": [
-    "Un billet sans date",            # now (first seen)
-    "Un billet de l’an dix mille",    # now (first seen)
-    "Un billet venu du futur",        # 2099, clamped to now
-    "Un billet normal",               # 2026-11-05, published
-    "Un billet de l’an zéro",         # 2026-11-04, updated
-    "Un billet du 30 février",        # 2026-11-02, updated
-]}
+DIGEST = {
+    "Chroniques du Temps": [
+        "Un billet sans date",  # now (first seen)
+        "Un billet de l’an dix mille",  # now (first seen)
+        "Un billet venu du futur",  # 2099, clamped to now
+        "Un billet normal",  # 2026-11-05, published
+        "Un billet de l’an zéro",  # 2026-11-04, updated
+        "Un billet du 30 février",  # 2026-11-02, updated
+    ]
+}
 FIRST = {
     "new": {"Chroniques du Temps": 6},
     "rows": {"Chroniques du Temps": 6},
-    "excerpts": {"Un billet venu du futur": "Daté de 2099 : il ne doit pas camper en tête du "
-                                            "digest pendant 73 ans."},
+    "excerpts": {
+        "Un billet venu du futur": "Daté de 2099 : il ne doit pas camper en tête du "
+        "digest pendant 73 ans."
+    },
     "digest": DIGEST,
 }
 SECOND = {

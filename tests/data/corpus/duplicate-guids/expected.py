@@ -7,9 +7,9 @@ FEEDS = [{"file": "feed.xml", "name": "Le Journal du Club"}]
 
 EXCERPTS = {
     "Tournoi rapide du 14 novembre": "Inscriptions ouvertes jusqu’au jeudi soir. Cadence 15 + 5, "
-                                     "sept rondes, buvette tenue par les juniors.",
+    "sept rondes, buvette tenue par les juniors.",
     "Résultats de l’interclubs": "Victoire 5 à 3 contre Villeneuve\u00a0: bravo à toute l’équipe, "
-                                 "et surtout à Léa pour sa finale de tours.",
+    "et surtout à Léa pour sa finale de tours.",
     "Le club ferme pendant les vacances": "Réouverture le lundi 4 janvier.",
 }
 FIRST = {

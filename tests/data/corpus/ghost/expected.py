@@ -6,13 +6,11 @@
 FEEDS = [{"file": "feed.xml", "name": "Field Notes"}]
 
 EXCERPTS = {
-    "We deleted our CSS framework & nobody noticed":
-        "Our stylesheet weighed 212\u00a0KB, and we used about 6% of it. Removing the framework "
-        "took a week; convincing ourselves that nobody would notice took longer & mattered "
-        "more.",
-    "Font loading, again":
-        "Short version: font-display: swap plus a preload for the one weight above the fold. "
-        "Long version below, with a waterfall for each step.",
+    "We deleted our CSS framework & nobody noticed": "Our stylesheet weighed 212\u00a0KB, and we used about 6% of it. Removing the framework "
+    "took a week; convincing ourselves that nobody would notice took longer & mattered "
+    "more.",
+    "Font loading, again": "Short version: font-display: swap plus a preload for the one weight above the fold. "
+    "Long version below, with a waterfall for each step.",
 }
 FIRST = {
     "new": {"Field Notes": 2},

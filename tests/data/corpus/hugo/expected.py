@@ -8,12 +8,10 @@ FEEDS = [{"file": "feed.xml", "name": "Le Potager Urbain", "excerpt_length": 120
 
 EXCERPTS = {
     # no sentence end after 84 characters (70% of 120): cut on the last word that fits
-    "Pailler avant l'hiver\u00a0: pourquoi, comment":
-        "Le paillage, c’est la couverture du sol\u00a0: feuilles mortes, paille, tontes sèches. "
-        "En hiver, il protège la vie du sol du…",
-    "Semis de fèves en novembre":
-        "Les fèves se sèment à l’automne dans le sud, et même en région parisienne si l’hiver "
-        "s’annonce doux.",
+    "Pailler avant l'hiver\u00a0: pourquoi, comment": "Le paillage, c’est la couverture du sol\u00a0: feuilles mortes, paille, tontes sèches. "
+    "En hiver, il protège la vie du sol du…",
+    "Semis de fèves en novembre": "Les fèves se sèment à l’automne dans le sud, et même en région parisienne si l’hiver "
+    "s’annonce doux.",
 }
 FIRST = {
     "new": {"Le Potager Urbain": 2},

@@ -7,13 +7,11 @@ FEEDS = [{"file": "feed.xml", "name": "Lena Okafor"}]
 
 EXCERPTS = {
     # no sentence end after 140 characters: cut on a word, trailing space dropped, "…"
-    "What I learned shipping a design system to 40 teams":
-        "Two years ago our “design system” was a Sketch file and a Slack channel. Today forty "
-        "product teams ship with it every week. Here is what worked, what didn’t, and the one "
-        "meeting I would cancel if I…",
-    "Notes from a rainy offsite":
-        "We booked a lake house for sunshine and strategy. We got three days of rain and, "
-        "somehow, the best planning session we have had in years…",
+    "What I learned shipping a design system to 40 teams": "Two years ago our “design system” was a Sketch file and a Slack channel. Today forty "
+    "product teams ship with it every week. Here is what worked, what didn’t, and the one "
+    "meeting I would cancel if I…",
+    "Notes from a rainy offsite": "We booked a lake house for sunshine and strategy. We got three days of rain and, "
+    "somehow, the best planning session we have had in years…",
 }
 FIRST = {
     "new": {"Lena Okafor": 2},

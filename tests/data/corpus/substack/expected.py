@@ -6,11 +6,9 @@
 FEEDS = [{"file": "feed.xml", "name": "La Lettre du Dimanche"}]
 
 EXCERPTS = {
-    "#47 — Les librairies de quartier tiennent bon 📚":
-        "Bonjour à toutes et à tous 👋, Cette semaine, j’ai fait le tour des librairies du "
-        "quartier. Bonne nouvelle\u00a0: elles tiennent bon, et certaines s’agrandissent même.",
-    "#46 — Réservé aux abonnés : le carnet d’adresses":
-        "Les vingt adresses de l’année, classées par arrondissement.",
+    "#47 — Les librairies de quartier tiennent bon 📚": "Bonjour à toutes et à tous 👋, Cette semaine, j’ai fait le tour des librairies du "
+    "quartier. Bonne nouvelle\u00a0: elles tiennent bon, et certaines s’agrandissent même.",
+    "#46 — Réservé aux abonnés : le carnet d’adresses": "Les vingt adresses de l’année, classées par arrondissement.",
 }
 FIRST = {
     "new": {"La Lettre du Dimanche": 2},

@@ -12,19 +12,24 @@ FEEDS = [
 ]
 
 EXCERPTS = {
-    ("Carnet de Route", "Dix jours en Islande en van"):
-        "Dix jours, un van de location et une seule règle\u00a0: ne jamais rouler de nuit. Voici "
-        "l’itinéraire, le budget et les trois erreurs que nous ne referons pas.",
-    ("Le Relais des Blogs", "Dix jours en Islande en van"):
-        "Dix jours, un van de location et une seule règle\u00a0: ne jamais rouler de nuit.",
-    "Les Açores, hors saison !":
-        "En novembre, Sao Miguel appartient aux vaches et aux randonneurs. Il pleut un peu chaque "
-        "jour. Republié avec l’accord de Carnet de Route.",
+    (
+        "Carnet de Route",
+        "Dix jours en Islande en van",
+    ): "Dix jours, un van de location et une seule règle\u00a0: ne jamais rouler de nuit. Voici "
+    "l’itinéraire, le budget et les trois erreurs que nous ne referons pas.",
+    (
+        "Le Relais des Blogs",
+        "Dix jours en Islande en van",
+    ): "Dix jours, un van de location et une seule règle\u00a0: ne jamais rouler de nuit.",
+    "Les Açores, hors saison !": "En novembre, Sao Miguel appartient aux vaches et aux randonneurs. Il pleut un peu chaque "
+    "jour. Republié avec l’accord de Carnet de Route.",
 }
 ROWS = {"Carnet de Route": 3, "Le Relais des Blogs": 4}
 DIGEST = {
-    "Le Relais des Blogs": ["Notre sélection de novembre",
-                            "Ce que j’ai appris en voyageant sans avion"],
+    "Le Relais des Blogs": [
+        "Notre sélection de novembre",
+        "Ce que j’ai appris en voyageant sans avion",
+    ],
     "Carnet de Route": ["Dix jours en Islande en van", "Les Açores hors saison"],
 }
 FIRST = {

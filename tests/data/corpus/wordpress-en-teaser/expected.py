@@ -8,13 +8,12 @@ FEEDS = [{"file": "feed.xml", "name": "The Slow Kitchen"}]
 
 EXCERPTS = {
     # the teaser goes on past 200 characters; a sentence ends in the last 30%: cut there
-    "Sourdough, week three: the starter fights back":
-        "By the third week the starter had opinions. It doubled overnight, sulked all morning "
-        "and smelled faintly of nail polish, which every forum swears is normal and every "
-        "instinct says is not.",
+    "Sourdough, week three: the starter fights back": "By the third week the starter had opinions. It doubled overnight, sulked all morning "
+    "and smelled faintly of nail polish, which every forum swears is normal and every "
+    "instinct says is not.",
     "A very short note on salt": "Salt early, taste late.",
     "Stock, stock, stock": "Bones, an onion, a carrot and six hours you were going to spend "
-                           "anyway…",
+    "anyway…",
 }
 FIRST = {
     "new": {"The Slow Kitchen": 3},

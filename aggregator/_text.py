@@ -16,8 +16,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 
 def one_line(message: str, limit: int = 300) -> str:
     """Control characters escaped (no terminal tricks, no forged lines), length capped."""
-    escaped = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                           else f"\\u{ord(m.group()):04x}", message)
+    escaped = _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        message,
+    )
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
 
 

@@ -16,11 +16,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from lxml import etree
 
+from aggregator._text import xml_text
+from aggregator._urls import link_key, redact, safe_http_url
 from aggregator.config import Config
 from aggregator.errors import OpmlError
 from aggregator.store import Store
-from aggregator.text import xml_text
-from aggregator.urls import link_key, redact, safe_http_url
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
 _SPACES = re.compile(r"\s+")
@@ -60,11 +60,14 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
 
 def _parse_xml(data: bytes) -> Element:
     try:
-        root: Element = fromstring(data, forbid_dtd=False, forbid_entities=True,
-                                   forbid_external=True)
+        root: Element = fromstring(
+            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
     except DefusedXmlException as refused:
-        raise OpmlError(f"OPML file refused: {type(refused).__name__} "
-                        "(entity declarations and external references are not allowed)") from None
+        raise OpmlError(
+            f"OPML file refused: {type(refused).__name__} "
+            "(entity declarations and external references are not allowed)"
+        ) from None
     except ParseError as error:
         raise OpmlError(f"OPML file is not well-formed XML: {error}") from None
     except (ValueError, LookupError) as error:  # e.g. an encoding Python does not know

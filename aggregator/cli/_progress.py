@@ -27,8 +27,13 @@ def feed_progress(total: int, console: Console | None = None) -> Iterator[OnOutc
     if total <= A_FEW_FEEDS or not console.is_terminal:
         yield None
         return
-    columns = (TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
 

@@ -6,7 +6,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from aggregator.urls import safe_http_url
+from aggregator._urls import safe_http_url
 
 FEED_TYPES = {
     "application/rss+xml": 0,
@@ -17,8 +17,7 @@ FEED_TYPES = {
     "application/xml": 3,
     "text/xml": 3,
 }
-COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/index.xml", "/feed.json", "/rss.xml",
-                "/feed.xml")
+COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/index.xml", "/feed.json", "/rss.xml", "/feed.xml")
 
 
 def feed_links(html: bytes, base_url: str) -> list[str]:

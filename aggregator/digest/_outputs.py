@@ -11,10 +11,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from aggregator._files import replace_atomically
 from aggregator.config import Config
+from aggregator.digest._render import render
 from aggregator.errors import ConfigError, OutputError
-from aggregator.files import replace_atomically
-from aggregator.render import render
 from aggregator.store import Store
 
 
@@ -33,8 +33,9 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
     written = []
     for output in config.settings.outputs:
         try:
-            content = render(config, store, output.format, layout=output.layout,
-                             css=output.css, url=output.url)
+            content = render(
+                config, store, output.format, layout=output.layout, css=output.css, url=output.url
+            )
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:
             written.append(WrittenOutput(output.path, False, str(error)))
@@ -61,4 +62,3 @@ def write_if_changed(path: Path, content: str) -> bool:
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
     return True
-

@@ -24,15 +24,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aggregator._urls import redact
+from aggregator.digest._outputs import WrittenOutput, write_if_changed
 from aggregator.models import FeedOutcome, UpdateReport
-from aggregator.outputs import WrittenOutput, write_if_changed
-from aggregator.urls import redact
 
 REPORT_VERSION = 1
 
 
-def run_report(report: UpdateReport, outputs: Sequence[WrittenOutput],
-               exit_code: int) -> dict[str, Any]:
+def run_report(
+    report: UpdateReport, outputs: Sequence[WrittenOutput], exit_code: int
+) -> dict[str, Any]:
     started = report.started or datetime.now(UTC)
     finished = report.finished or started
     outcomes = report.outcomes
@@ -53,8 +54,7 @@ def run_report(report: UpdateReport, outputs: Sequence[WrittenOutput],
             "duplicates": sum(o.unchanged for o in outcomes),
         },
         "feeds": [_feed(o) for o in outcomes],
-        "outputs": [{"path": str(o.path), "changed": o.changed, "error": o.error}
-                    for o in outputs],
+        "outputs": [{"path": str(o.path), "changed": o.changed, "error": o.error} for o in outputs],
     }
 
 

@@ -21,14 +21,14 @@ import feedparser
 from feedparser.api import SUPPORTED_VERSIONS
 
 try:
-    from aggregator import fastparse
+    from aggregator.parsing import _fastparse as fastparse
 except ImportError:  # it borrows feedparser internals: a feedparser without them reads alone
     fastparse = None  # type: ignore[assignment]
-from aggregator.excerpt import Extracted, excerpt_of, plain_text
+from aggregator._text import without_controls
+from aggregator._urls import canonical_url, safe_http_url
 from aggregator.models import ParsedEntry, ParsedFeed
-from aggregator.text import without_controls
-from aggregator.urls import canonical_url, safe_http_url
-from aggregator.xmlsafe import as_utf8, neutralize_doctype, root_closed
+from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
+from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype, root_closed
 
 T = TypeVar("T")
 TITLE_LENGTH = 300
@@ -51,8 +51,9 @@ class ParseOptions:
     max_entries: int = 200
 
 
-def parse_feed(content: bytes, headers: Mapping[str, str], options: ParseOptions,
-               fast_path: bool = True) -> ParsedFeed:
+def parse_feed(
+    content: bytes, headers: Mapping[str, str], options: ParseOptions, fast_path: bool = True
+) -> ParsedFeed:
     """Parse one feed document. Raises NotAFeed when it is none.
 
     `fast_path=False` has feedparser read even the documents fastparse reads the same way.
@@ -64,8 +65,9 @@ def parse_feed(content: bytes, headers: Mapping[str, str], options: ParseOptions
 
 def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
     head = content[:1024].lstrip().lower()
-    return ("html" in headers.get("content-type", "") and not head.startswith(b"<?xml")) or \
-        head.startswith((b"<!doctype html", b"<html"))
+    return (
+        "html" in headers.get("content-type", "") and not head.startswith(b"<?xml")
+    ) or head.startswith((b"<!doctype html", b"<html"))
 
 
 def _looks_like_json_feed(content: bytes, headers: Mapping[str, str]) -> bool:
@@ -79,8 +81,9 @@ def _looks_like_json_feed(content: bytes, headers: Mapping[str, str]) -> bool:
 # --- RSS and Atom ---------------------------------------------------------------------------
 
 
-def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOptions,
-                    fast_path: bool) -> ParsedFeed:
+def _parse_xml_feed(
+    content: bytes, headers: Mapping[str, str], options: ParseOptions, fast_path: bool
+) -> ParsedFeed:
     if not content.strip():
         raise NotAFeed("empty document")
     if looks_like_html(content, headers):
@@ -97,8 +100,12 @@ def _parse_xml_feed(content: bytes, headers: Mapping[str, str], options: ParseOp
     title = _feed_text(feed, "title", NAME_LENGTH)
     chosen = newest(all_entries, options.max_entries, _feedparser_time)
     entries = _unique(_entry(e, base=link or base, options=options) for e in chosen)
-    return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
-                      format=SUPPORTED_VERSIONS.get(version, version) or None)
+    return ParsedFeed(
+        title=title or None,
+        link=link,
+        entries=tuple(entries),
+        format=SUPPORTED_VERSIONS.get(version, version) or None,
+    )
 
 
 def _feedparser(document: bytes, headers: Mapping[str, str]) -> tuple[str, Any, list[Any]]:
@@ -110,7 +117,8 @@ def _feedparser(document: bytes, headers: Mapping[str, str]) -> tuple[str, Any, 
         resolve_relative_uris=False,
     )
     if _ends_early(parsed.get("bozo_exception")) or (
-            parsed.get("bozo") and not root_closed(document)):
+        parsed.get("bozo") and not root_closed(document)
+    ):
         # feedparser's lenient fallback would still return the entries before the cut.
         raise NotAFeed("truncated document (it ends in the middle of an element)")
     if not parsed.get("version") and not parsed.entries:
@@ -123,7 +131,9 @@ def _feedparser(document: bytes, headers: Mapping[str, str]) -> tuple[str, Any, 
 def _ends_early(error: object) -> bool:
     """The XML parser reached the end of the bytes with elements still open."""
     return isinstance(error, SAXParseException) and error.getMessage() in (
-        "no element found", "unclosed token")
+        "no element found",
+        "unclosed token",
+    )
 
 
 def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]) -> list[T]:
@@ -166,10 +176,15 @@ def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) ->
     excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
     guid = str(entry.get("id") or "").strip()
     return _record(
-        guid=guid, title=title, link=link, excerpt=excerpt,
-        published=_entry_date(entry, "published"), updated=_entry_date(entry, "updated"),
+        guid=guid,
+        title=title,
+        link=link,
+        excerpt=excerpt,
+        published=_entry_date(entry, "published"),
+        updated=_entry_date(entry, "updated"),
         author=_feed_text(entry, "author", NAME_LENGTH) or None,
-        thumbnail=_thumbnail(entry, extracted, link or base), bodies=bodies,
+        thumbnail=_thumbnail(entry, extracted, link or base),
+        bodies=bodies,
     )
 
 
@@ -191,10 +206,16 @@ def _bodies(entry: Mapping[str, Any]) -> list[str]:
 
 def _thumbnail(entry: Mapping[str, Any], extracted: Extracted, base: str | None) -> str | None:
     candidates: list[str | None] = [t.get("url") for t in entry.get("media_thumbnail") or []]
-    candidates += [m.get("url") for m in entry.get("media_content") or []
-                   if m.get("medium") == "image" or str(m.get("type", "")).startswith("image/")]
-    candidates += [e.get("href") for e in entry.get("enclosures") or []
-                   if str(e.get("type", "")).startswith("image/")]
+    candidates += [
+        m.get("url")
+        for m in entry.get("media_content") or []
+        if m.get("medium") == "image" or str(m.get("type", "")).startswith("image/")
+    ]
+    candidates += [
+        e.get("href")
+        for e in entry.get("enclosures") or []
+        if str(e.get("type", "")).startswith("image/")
+    ]
     candidates.append(extracted.first_image)
     for candidate in candidates:
         url = safe_http_url(candidate, base)
@@ -247,27 +268,41 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
         raise NotAFeed("invalid JSON Feed (no items list)")
     link = safe_http_url(_str(document.get("home_page_url")), base)
     title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
-    items = newest([i for i in document.get("items", []) if isinstance(i, dict)],
-                   options.max_entries, _json_time)
+    items = newest(
+        [i for i in document.get("items", []) if isinstance(i, dict)],
+        options.max_entries,
+        _json_time,
+    )
     entries = _unique(_json_entry(item, link or base, options) for item in items)
     version = _str(document.get("version")).rstrip("/").rpartition("/version/")[2]
-    return ParsedFeed(title=title or None, link=link, entries=tuple(entries),
-                      format=f"JSON Feed {version[:10]}".strip())
+    return ParsedFeed(
+        title=title or None,
+        link=link,
+        entries=tuple(entries),
+        format=f"JSON Feed {version[:10]}".strip(),
+    )
 
 
 def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
     link = safe_http_url(_str(item.get("url")) or _str(item.get("external_url")), base)
     title = plain_text(_str(item.get("title")), TITLE_LENGTH, is_html=False)
-    bodies = [_str(item.get("content_html")), _escape_text(_str(item.get("content_text"))),
-              _escape_text(_str(item.get("summary")))]
+    bodies = [
+        _str(item.get("content_html")),
+        _escape_text(_str(item.get("content_text"))),
+        _escape_text(_str(item.get("summary"))),
+    ]
     excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
-    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict)
-                                      else [])
+    authors = item.get("authors") or (
+        [item["author"]] if isinstance(item.get("author"), dict) else []
+    )
     author = next((_str(a.get("name")) for a in authors if isinstance(a, dict)), "")
     image = safe_http_url(_str(item.get("image")) or _str(item.get("banner_image")), base)
     return _record(
-        guid=_str(item.get("id")), title=title,
-        link=link, excerpt=excerpt, published=_iso_datetime(item.get("date_published")),
+        guid=_str(item.get("id")),
+        title=title,
+        link=link,
+        excerpt=excerpt,
+        published=_iso_datetime(item.get("date_published")),
         updated=_iso_datetime(item.get("date_modified")),
         author=plain_text(author, NAME_LENGTH, is_html=False) or None,
         thumbnail=image or safe_http_url(extracted.first_image, link or base),
@@ -296,18 +331,36 @@ def _iso_datetime(value: Any) -> datetime | None:
 # --- identity -------------------------------------------------------------------------------
 
 
-def _record(*, guid: str, title: str, link: str | None, excerpt: str, published: datetime | None,
-            updated: datetime | None, author: str | None, thumbnail: str | None,
-            bodies: list[str]) -> ParsedEntry:
+def _record(
+    *,
+    guid: str,
+    title: str,
+    link: str | None,
+    excerpt: str,
+    published: datetime | None,
+    updated: datetime | None,
+    author: str | None,
+    thumbnail: str | None,
+    bodies: list[str],
+) -> ParsedEntry:
     canonical = canonical_url(link) if link else None
     # The excerpt is in the hash: a new excerpt_length or extraction rule refreshes stored
     # rows. The canonical link, not the link: rotating utm_* parameters are no edit.
     date = published or updated
-    entry_id = without_controls(guid) or canonical or "hash:" + _digest(
-        title, date.isoformat() if date else "")
+    entry_id = (
+        without_controls(guid)
+        or canonical
+        or "hash:" + _digest(title, date.isoformat() if date else "")
+    )
     return ParsedEntry(
-        entry_id=entry_id[:1000], title=title, link=link, excerpt=excerpt,
-        published=published, updated=updated, author=author, thumbnail=thumbnail,
+        entry_id=entry_id[:1000],
+        title=title,
+        link=link,
+        excerpt=excerpt,
+        published=published,
+        updated=updated,
+        author=author,
+        thumbnail=thumbnail,
         canonical_link=canonical,
         content_hash=_digest(title, canonical or "", excerpt, *bodies),
     )
@@ -328,11 +381,15 @@ def _unique(entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:
         previous = kept.get(entry.entry_id)
         if previous is None:
             kept[entry.entry_id] = entry
-        elif previous.content_hash != entry.content_hash and (previous.link != entry.link
-                                                               or previous.title != entry.title):
+        elif previous.content_hash != entry.content_hash and (
+            previous.link != entry.link or previous.title != entry.title
+        ):
             by_link = f"{entry.entry_id}#{entry.canonical_link}" if entry.canonical_link else ""
-            if not by_link or (by_link in kept and kept[by_link].title != entry.title) or \
-                    previous.canonical_link == entry.canonical_link:
+            if (
+                not by_link
+                or (by_link in kept and kept[by_link].title != entry.title)
+                or previous.canonical_link == entry.canonical_link
+            ):
                 by_link = f"{entry.entry_id}#{_digest(entry.title)[:12]}"
             kept.setdefault(by_link, replace(entry, entry_id=by_link))
     return list(kept.values())

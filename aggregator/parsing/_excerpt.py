@@ -31,18 +31,83 @@ BLOCK = "\x1e"
 """Marks a block boundary between extraction and normalization (a control: never text)."""
 
 # Markup whose content is never prose.
-DROPPED = frozenset({
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
-    "form", "button", "select", "textarea", "head", "title", "meta", "link", "base", "audio",
-    "video", "canvas", "figcaption", "nav", "aside", "footer", "rp", "dialog",
-    "xmp", "plaintext", "noembed", "noframes",  # raw text: their "<b>" would be text
-})
-BLOCKS = frozenset({
-    "address", "article", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
-    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p",
-    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-    "br", "caption", "center", "body", "html",
-})
+DROPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "audio",
+        "video",
+        "canvas",
+        "figcaption",
+        "nav",
+        "aside",
+        "footer",
+        "rp",
+        "dialog",
+        "xmp",
+        "plaintext",
+        "noembed",
+        "noframes",  # raw text: their "<b>" would be text
+    }
+)
+BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "br",
+        "caption",
+        "center",
+        "body",
+        "html",
+    }
+)
 # Text inside these is not part of an element's own text (as BeautifulSoup's get_text() has it).
 NOT_OWN_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
 # What an open element does to the text inside it.
@@ -54,54 +119,89 @@ BOILERPLATE_CLASS = re.compile(
     r"feedflare|blogger-post-footer|screen-reader|sr-only|visually-hidden|"
     r"subscri(?:be|ption)|button-wrapper|kg-bookmark|"
     r"(?:^|[\s_-])(?:caption-text|credits?|tr-caption|image-caption|photo-caption)(?:$|\s)",
-    re.I)
+    re.I,
+)
 READ_MORE_CLASS = re.compile(r"more-link|read-?more|continue-reading|medium-feed-link", re.I)
 EMOJI_IMAGE = re.compile(r"(?:^|\s)(?:wp-smiley|emoji)(?:$|\s)", re.I)
 # Capitalised as link labels are; "you can read more about…" in a sentence is prose.
-READ_MORE = (r"(?:Continue reading|Continuer (?:la lecture|à lire)|Read (?:more|More)|"
-             r"READ MORE|Read the (?:full|rest of the) (?:post|article|story)|Keep reading|"
-             r"Lire (?:la suite|l[’']article(?: complet)?)|LIRE LA SUITE|En savoir plus|"
-             r"Voir plus)")
+READ_MORE = (
+    r"(?:Continue reading|Continuer (?:la lecture|à lire)|Read (?:more|More)|"
+    r"READ MORE|Read the (?:full|rest of the) (?:post|article|story)|Keep reading|"
+    r"Lire (?:la suite|l[’']article(?: complet)?)|LIRE LA SUITE|En savoir plus|"
+    r"Voir plus)"
+)
 READ_MORE_LINK = re.compile(
     rf"\s*[\[(]?\s*(?:…\s*|\.\.\.\s*)?(?:{READ_MORE}\b.{{0,150}}|"
-    r"\(?(?:more|plus|suite)\s?(?:…|\.\.\.)\)?\s*)", re.S)
+    r"\(?(?:more|plus|suite)\s?(?:…|\.\.\.)\)?\s*)",
+    re.S,
+)
 # Phrases feeds append to every post, matched at the end of the extracted text.
 AFTER_SENTENCE = r"(?:(?<=[.!?…»”)\]:])|^)"
 # (pattern, whether it says the post goes on: a teaser's "Read more" does, what the pattern
 # cannot match without: a quick search that spares trying the pattern at every position)
 TRAILERS = [
-    (re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S), False,
-     re.compile(" appeared first on ")),
-    (re.compile(r"\s*(?:L[’']article|Cet article|Le billet) .{1,300}? est apparu en premier sur "
-               r".{1,200}?\.?\s*$", re.S), False, re.compile(" est apparu en premier sur ")),
-    (re.compile(rf"\s*[\[(|]?\s*{READ_MORE}\b[^.!?]{{0,150}}?"
-                r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"), True, re.compile(READ_MORE)),
-    (re.compile(rf"{AFTER_SENTENCE}\s*(?:Share this|Partager(?: cet article| ceci)?|Like this|"
-                r"J[’']aime(?: ceci)?)\s?:.{0,400}$", re.S), False,
-     re.compile(r"Share this|Partager|Like this|J[’']aime")),
-    (re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
-     True, re.compile(r"…|\.\.\.")),
+    (
+        re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S),
+        False,
+        re.compile(" appeared first on "),
+    ),
+    (
+        re.compile(
+            r"\s*(?:L[’']article|Cet article|Le billet) .{1,300}? est apparu en premier sur "
+            r".{1,200}?\.?\s*$",
+            re.S,
+        ),
+        False,
+        re.compile(" est apparu en premier sur "),
+    ),
+    (
+        re.compile(
+            rf"\s*[\[(|]?\s*{READ_MORE}\b[^.!?]{{0,150}}?"
+            r"(?:\s*(?:→|»|›|…|\.\.\.))?\s*[\])]?\s*$"
+        ),
+        True,
+        re.compile(READ_MORE),
+    ),
+    (
+        re.compile(
+            rf"{AFTER_SENTENCE}\s*(?:Share this|Partager(?: cet article| ceci)?|Like this|"
+            r"J[’']aime(?: ceci)?)\s?:.{0,400}$",
+            re.S,
+        ),
+        False,
+        re.compile(r"Share this|Partager|Like this|J[’']aime"),
+    ),
+    (
+        re.compile(r"\s*(?:[\[(](?:…|\.\.\.)[\])]|\((?:more|plus|suite)\s?(?:…|\.\.\.)\))\s*$"),
+        True,
+        re.compile(r"…|\.\.\."),
+    ),
 ]
 TRAILER_ZONE = 1200
 EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
 """What is left of "(Read more…)" once the link is gone."""
-SHORTCODES = re.compile(r"\[caption\b[^\]]{0,300}\].{0,500}?\[/caption\]|"
-                        r"\[embed\b[^\]]{0,300}\].{0,500}?\[/embed\]|"
-                        r"\[/?(?:caption|gallery|embed|video|audio|playlist)\b[^\]]{0,300}\]",
-                        re.S)
+SHORTCODES = re.compile(
+    r"\[caption\b[^\]]{0,300}\].{0,500}?\[/caption\]|"
+    r"\[embed\b[^\]]{0,300}\].{0,500}?\[/embed\]|"
+    r"\[/?(?:caption|gallery|embed|video|audio|playlist)\b[^\]]{0,300}\]",
+    re.S,
+)
 LEADING_CAPTION = re.compile(
     r"(?:(?:Cr[ée]dits?\s+)?(?:photos?|images?|illustrations?|pictures?)(?:\s+credits?)?|"
     r"Cr[ée]dits?|©)\s*(?:\([^)]{0,40}\)\s*)?(?:[:©]|by\b|par\b|de\b|–|—)"
     r"|(?:Photo|Image|Illustration)\s+(?:by|de|par)\b",
-    re.I)
+    re.I,
+)
 LEADING_CAPTION_MAX = 200
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 CONTROL_CHARACTERS = "\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
 # Zero-width and bidi controls, soft hyphen. ZWJ/ZWNJ are handled apart: emoji and scripts
 # need them inside a sequence; alone at a word's edge they are noise.
-INVISIBLE_CHARACTERS = ("\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
-                        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                        "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc")
+INVISIBLE_CHARACTERS = (
+    "\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\u00ad\u180e\u061c\ufff9\ufffa\ufffb\ufffc"
+)
 # One scan for both (a regex: str.translate with a dict looks up each character in Python).
 NOT_TEXT_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
 JOINERS = re.compile(r"[\u200c\u200d]+")
@@ -124,7 +224,8 @@ TRIM = " \u00a0\u202f\u2007\u2009\u200a"
 STRIP_BEFORE_ELLIPSIS = frozenset(TRIM + ".,;:!?¿¡…·-–—‐‑‒―/\\|([{«‹“‘„‚*•")
 SENTENCE_END = re.compile(r"[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
 NOT_A_SENTENCE_END = re.compile(
-    r"(?:^|[\s(])(?:\w|M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|St|Ste|vs|cf|ex|env|pp|n°)\.$")
+    r"(?:^|[\s(])(?:\w|M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|St|Ste|vs|cf|ex|env|pp|n°)\.$"
+)
 PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 
 
@@ -166,8 +267,12 @@ def _extract(html: str) -> Extracted:
     except BaseException:
         _parsers.pair = None
         raise
-    return Extracted(_text_of_blocks("".join(collector.parts)), collector.image,
-                     tuple(collector.alts), collector.truncated)
+    return Extracted(
+        _text_of_blocks("".join(collector.parts)),
+        collector.image,
+        tuple(collector.alts),
+        collector.truncated,
+    )
 
 
 _parsers = threading.local()
@@ -181,8 +286,9 @@ def _html_parser() -> tuple[etree.HTMLParser, _TextCollector]:
     pair: tuple[etree.HTMLParser, _TextCollector] | None = getattr(_parsers, "pair", None)
     if pair is None:
         collector = _TextCollector()
-        parser = etree.HTMLParser(target=collector, recover=True, no_network=True,
-                                  remove_comments=True, remove_pis=True)
+        parser = etree.HTMLParser(
+            target=collector, recover=True, no_network=True, remove_comments=True, remove_pis=True
+        )
         pair = _parsers.pair = (parser, collector)
     return pair
 
@@ -190,6 +296,7 @@ def _html_parser() -> tuple[etree.HTMLParser, _TextCollector]:
 @dataclass(slots=True)
 class _Link:
     """An open <a>: whether its text makes it a "Read more" link is known at its end."""
+
     start: int
     """Where its text begins in the extracted parts (dropped with it if it is one)."""
     image: str | None
@@ -228,9 +335,16 @@ class _TextCollector:
         if role in (SKIP, SKIPPED_LINK):
             self.skipping += 1
         if role in (LINK, SKIPPED_LINK):
-            self.links.append(_Link(len(self.parts), self.image, len(self.alts),
-                                    len(self.link_text), self.link_text_length,
-                                    counts=self.hidden == 0))
+            self.links.append(
+                _Link(
+                    len(self.parts),
+                    self.image,
+                    len(self.alts),
+                    len(self.link_text),
+                    self.link_text_length,
+                    counts=self.hidden == 0,
+                )
+            )
         if role == BLOCK_START:
             self.parts.append(BLOCK)
         self.open.append(role)
@@ -276,11 +390,11 @@ class _TextCollector:
         """WordPress's more-link, Medium's "Continue reading on Medium", any "Lire la suite"."""
         if not link.counts or self.link_text_length - link.length_at_start > 160:
             return
-        text = "".join(self.link_text[link.text_start:])
+        text = "".join(self.link_text[link.text_start :])
         if READ_MORE_LINK.fullmatch(text) is not None:
             self.truncated = True
-            del self.parts[link.start:]
-            del self.alts[link.alts:]
+            del self.parts[link.start :]
+            del self.alts[link.alts :]
             self.image = link.image
 
     def data(self, text: str) -> None:
@@ -305,9 +419,12 @@ def _text_of_blocks(raw: str) -> str:
         first = normalize(block)
         if not first:
             continue
-        if len(first) <= LEADING_CAPTION_MAX and LEADING_CAPTION.match(first) and \
-                any(normalize(rest) for rest in blocks[index + 1:]):
-            blocks = blocks[index + 1:]
+        if (
+            len(first) <= LEADING_CAPTION_MAX
+            and LEADING_CAPTION.match(first)
+            and any(normalize(rest) for rest in blocks[index + 1 :])
+        ):
+            blocks = blocks[index + 1 :]
         break
     return normalize(" ".join(blocks))
 
@@ -343,8 +460,11 @@ def _is_emoji_image(attrs: dict[str, str]) -> bool:
 
 def _is_pixel(attrs: dict[str, str]) -> bool:
     """Tracking pixels (FeedBurner, stats): never a thumbnail, never text."""
-    return _attr(attrs, "width") == "1" or _attr(attrs, "height") == "1" or \
-        "feeds.feedburner.com/~r/" in (_attr(attrs, "src") or "")
+    return (
+        _attr(attrs, "width") == "1"
+        or _attr(attrs, "height") == "1"
+        or "feeds.feedburner.com/~r/" in (_attr(attrs, "src") or "")
+    )
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -376,8 +496,11 @@ def _joiner_inside_a_sequence(match: re.Match[str]) -> str:
     joiner = match.group()[0]
     if joiner == "\u200d" and EMOJI_BEFORE_JOINER.match(before) and EMOJI.match(after):
         return joiner
-    if LETTER_OR_MARK.match(before) and LETTER_OR_MARK.match(after) and \
-            not (NO_JOINER_SCRIPT.match(before) and NO_JOINER_SCRIPT.match(after)):
+    if (
+        LETTER_OR_MARK.match(before)
+        and LETTER_OR_MARK.match(after)
+        and not (NO_JOINER_SCRIPT.match(before) and NO_JOINER_SCRIPT.match(after))
+    ):
         return joiner
     return ""
 
@@ -419,13 +542,15 @@ def cut(text: str, limit: int, truncated: bool = False) -> str:
     """
     text = text.strip(TRIM)
     if len(text) <= limit:
-        if not truncated or not text or (_ends_a_sentence(text) and text[-1] != ELLIPSIS and
-                                         not text.endswith("...")):
+        if (
+            not truncated
+            or not text
+            or (_ends_a_sentence(text) and text[-1] != ELLIPSIS and not text.endswith("..."))
+        ):
             return text
         return _with_ellipsis(text) or text
     # A space starts a grapheme cluster unless it follows a "prepend" character.
-    breaks = [i for i in range(limit, 0, -1)
-              if text[i] == " " and not PREPEND.match(text[i - 1])]
+    breaks = [i for i in range(limit, 0, -1) if text[i] == " " and not PREPEND.match(text[i - 1])]
     for end in breaks:
         if end < limit * SENTENCE_ZONE:
             break
@@ -460,15 +585,18 @@ def _cluster_boundaries(text: str) -> set[int]:
 
 
 def _ends_a_sentence(head: str) -> bool:
-    return SENTENCE_END.search(head) is not None and \
-        NOT_A_SENTENCE_END.search(head.rstrip("»”’\")]\u00a0\u202f")) is None
+    return (
+        SENTENCE_END.search(head) is not None
+        and NOT_A_SENTENCE_END.search(head.rstrip('»”’")]\u00a0\u202f')) is None
+    )
 
 
 # --- what the pipeline calls ----------------------------------------------------------------
 
 
-def excerpt_of(bodies: str | Sequence[str], limit: int,
-               fallback: str = "") -> tuple[str, Extracted]:
+def excerpt_of(
+    bodies: str | Sequence[str], limit: int, fallback: str = ""
+) -> tuple[str, Extracted]:
     """The excerpt readers see, and what extraction found (for the thumbnail).
 
     Of several bodies (content:encoded and description, say: often a full post and a teaser)

@@ -11,23 +11,37 @@ from zoneinfo import ZoneInfo
 from rich.table import Table
 from rich.text import Text
 
+from aggregator._text import one_line
+from aggregator._urls import redact
 from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis
 from aggregator.models import FeedHealth, FeedPreview, StoredEntry
-from aggregator.text import one_line
-from aggregator.urls import redact
 
-COLUMNS = ("name", "url", "last attempt", "last success", "HTTP", "failures", "next due",
-           "retired", "entries", "last error")
+COLUMNS = (
+    "name",
+    "url",
+    "last attempt",
+    "last success",
+    "HTTP",
+    "failures",
+    "next due",
+    "retired",
+    "entries",
+    "last error",
+)
 
 
 def health_json(record: FeedHealth) -> dict[str, Any]:
     return {
-        "name": record.name, "url": redact(record.url),
+        "name": record.name,
+        "url": redact(record.url),
         "fetch_url": redact(record.fetch_url) if record.fetch_url else None,
-        "last_attempt": _iso(record.last_attempt), "last_success": _iso(record.last_success),
-        "http_status": record.http_status, "last_error": record.last_error,
+        "last_attempt": _iso(record.last_attempt),
+        "last_success": _iso(record.last_success),
+        "http_status": record.http_status,
+        "last_error": record.last_error,
         "consecutive_failures": record.consecutive_failures,
-        "next_due": _iso(record.next_due), "retired": record.retired,
+        "next_due": _iso(record.next_due),
+        "retired": record.retired,
         "entries": record.entries,
     }
 
@@ -37,9 +51,15 @@ def health_cells(record: FeedHealth) -> list[str]:
     if record.fetch_url is not None:
         url += f" -> {redact(record.fetch_url)}"
     return [
-        one_line(record.name or ""), url, _short(record.last_attempt), _short(record.last_success),
-        str(record.http_status or ""), str(record.consecutive_failures),
-        _short(record.next_due), "yes" if record.retired else "", str(record.entries),
+        one_line(record.name or ""),
+        url,
+        _short(record.last_attempt),
+        _short(record.last_success),
+        str(record.http_status or ""),
+        str(record.consecutive_failures),
+        _short(record.next_due),
+        "yes" if record.retired else "",
+        str(record.entries),
         record.last_error or "",
     ]
 
@@ -54,8 +74,11 @@ def health_text(records: Sequence[FeedHealth]) -> str:
 def health_table(records: Sequence[FeedHealth]) -> Table:
     table = Table(title="Feeds", title_justify="left")
     for column in COLUMNS:
-        table.add_column(column, overflow="fold",
-                         justify="right" if column in ("HTTP", "failures", "entries") else "left")
+        table.add_column(
+            column,
+            overflow="fold",
+            justify="right" if column in ("HTTP", "failures", "entries") else "left",
+        )
     for record in records:
         style = "red" if record.last_error else "dim" if record.retired else None
         # Text, never a str: a str cell would be read as rich markup, and it is feed text
@@ -83,17 +106,27 @@ def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
     zone = ZoneInfo(timezone)
     for entry in entries:
         title = Text(entry.title, style=f"link {entry.link}" if entry.link else "")
-        table.add_row(Text(entry.feed_name), f"{entry.date.astimezone(zone):%Y-%m-%d}", title,
-                      Text(entry.excerpt))
+        table.add_row(
+            Text(entry.feed_name),
+            f"{entry.date.astimezone(zone):%Y-%m-%d}",
+            title,
+            Text(entry.excerpt),
+        )
     return table
 
 
 def entry_json(entry: StoredEntry) -> dict[str, Any]:
     return {
-        "feed": entry.feed_name, "feed_url": redact(entry.feed_url), "site": entry.site,
-        "id": entry.entry_id, "title": entry.title, "link": entry.link,
-        "excerpt": entry.excerpt, "date": entry.date.isoformat(),
-        "first_seen": entry.first_seen.isoformat(), "author": entry.author,
+        "feed": entry.feed_name,
+        "feed_url": redact(entry.feed_url),
+        "site": entry.site,
+        "id": entry.entry_id,
+        "title": entry.title,
+        "link": entry.link,
+        "excerpt": entry.excerpt,
+        "date": entry.date.isoformat(),
+        "first_seen": entry.first_seen.isoformat(),
+        "author": entry.author,
         "thumbnail": entry.thumbnail,
     }
 
@@ -101,14 +134,17 @@ def entry_json(entry: StoredEntry) -> dict[str, Any]:
 def describe_preview(preview: FeedPreview) -> list[str]:
     where = redact(preview.feed_url or preview.source.url)
     found = " (advertised by the page)" if preview.discovered else ""
-    lines = [f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
-             f"{preview.entries} posts, at {where}{found}"]
+    lines = [
+        f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
+        f"{preview.entries} posts, at {where}{found}"
+    ]
     if preview.latest_title is not None:
         date = f"{preview.latest_date:%Y-%m-%d} " if preview.latest_date else ""
         lines.append(f"Latest post: {date}« {one_line(preview.latest_title)} »")
     if preview.permanent_redirect:
-        lines.append(f"Moved permanently to {redact(preview.permanent_redirect)}: "
-                     "that URL is the one added.")
+        lines.append(
+            f"Moved permanently to {redact(preview.permanent_redirect)}: that URL is the one added."
+        )
     return lines
 
 
@@ -122,16 +158,22 @@ def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
         preview = check.preview
         latest = preview.latest_date if preview else None
         age = f"{latest.astimezone(zone):%Y-%m-%d} ({(now - latest).days} d)" if latest else ""
-        table.add_row(Text(check.label), Text(check.verdict, VERDICT_STYLES[check.verdict]),
-                      Text(preview.format or "" if preview else ""), age,
-                      Text("; ".join(one_line(p) for p in (*check.problems, *check.notes))))
+        table.add_row(
+            Text(check.label),
+            Text(check.verdict, VERDICT_STYLES[check.verdict]),
+            Text(preview.format or "" if preview else ""),
+            age,
+            Text("; ".join(one_line(p) for p in (*check.problems, *check.notes))),
+        )
     return table
 
 
 def summary_line(diagnosis: Diagnosis) -> str:
-    counts = ", ".join(plural(diagnosis.count(v), v) if v in (WARNING, ERROR)
-                       else f"{diagnosis.count(v)} {v}"
-                       for v in (OK, WARNING, ERROR, DISABLED) if diagnosis.count(v) or v == OK)
+    counts = ", ".join(
+        plural(diagnosis.count(v), v) if v in (WARNING, ERROR) else f"{diagnosis.count(v)} {v}"
+        for v in (OK, WARNING, ERROR, DISABLED)
+        if diagnosis.count(v) or v == OK
+    )
     unwritable = sum(1 for p in diagnosis.paths if p.error)
     paths = f"{unwritable} path(s) not writable" if unwritable else "all paths writable"
     verdict = "all good" if diagnosis.healthy else "needs attention"

@@ -18,6 +18,8 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from aggregator._text import fingerprint
+from aggregator._urls import id_key, link_key
 from aggregator.errors import StoreError
 from aggregator.models import (
     NO_VALIDATORS,
@@ -31,29 +33,55 @@ from aggregator.models import (
     StoredFeed,
     Validators,
 )
-from aggregator.text import fingerprint
-from aggregator.urls import id_key, link_key
 
 migrations = Migrations("aggregator")
 
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["feeds"].create({  # type: ignore[union-attr]
-        "url": str,            # the URL in feeds.yaml: the feed's identity
-        "fetch_url": str,      # what we actually request (discovered or moved)
-        "name": str, "site": str, "title": str, "link": str,
-        "etag": str, "last_modified": str,
-        "last_attempt": str, "last_success": str, "http_status": int, "last_error": str,
-        "failures": int, "next_due": str, "retired": int,
-        "redirect_to": str, "redirect_seen": int,
-    }, pk="url", defaults={"failures": 0, "retired": 0, "redirect_seen": 0})
-    db["entries"].create({  # type: ignore[union-attr]
-        "feed": str, "entry_id": str, "title": str, "link": str, "link_key": str,
-        "excerpt": str, "author": str, "thumbnail": str,
-        "published": str, "updated": str, "date": str, "first_seen": str, "last_seen": str,
-        "content_hash": str,
-    }, pk=("feed", "entry_id"), foreign_keys=[("feed", "feeds", "url")])
+    db["feeds"].create(
+        {  # type: ignore[union-attr]
+            "url": str,  # the URL in feeds.yaml: the feed's identity
+            "fetch_url": str,  # what we actually request (discovered or moved)
+            "name": str,
+            "site": str,
+            "title": str,
+            "link": str,
+            "etag": str,
+            "last_modified": str,
+            "last_attempt": str,
+            "last_success": str,
+            "http_status": int,
+            "last_error": str,
+            "failures": int,
+            "next_due": str,
+            "retired": int,
+            "redirect_to": str,
+            "redirect_seen": int,
+        },
+        pk="url",
+        defaults={"failures": 0, "retired": 0, "redirect_seen": 0},
+    )
+    db["entries"].create(
+        {  # type: ignore[union-attr]
+            "feed": str,
+            "entry_id": str,
+            "title": str,
+            "link": str,
+            "link_key": str,
+            "excerpt": str,
+            "author": str,
+            "thumbnail": str,
+            "published": str,
+            "updated": str,
+            "date": str,
+            "first_seen": str,
+            "last_seen": str,
+            "content_hash": str,
+        },
+        pk=("feed", "entry_id"),
+        foreign_keys=[("feed", "feeds", "url")],
+    )
     db["entries"].create_index(["date"])  # type: ignore[union-attr]
     db["entries"].create_index(["feed", "link_key"])  # type: ignore[union-attr]
 
@@ -64,17 +92,29 @@ def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
     entries = db["entries"]
     entries.add_column("dup_key", str)  # type: ignore[union-attr]
     for rowid, title, excerpt in db.execute("select rowid, title, excerpt from entries").fetchall():
-        db.execute("update entries set dup_key = ? where rowid = ?",
-                   [fingerprint(title or "", excerpt or ""), rowid])
+        db.execute(
+            "update entries set dup_key = ? where rowid = ?",
+            [fingerprint(title or "", excerpt or ""), rowid],
+        )
     entries.create_index(["link_key"])  # type: ignore[union-attr]
     entries.create_index(["dup_key"])  # type: ignore[union-attr]
-    db["pruned"].create({  # type: ignore[union-attr]
-        "feed": str, "entry_id": str, "link_key": str, "pruned": str,
-    }, pk=("feed", "entry_id"))
+    db["pruned"].create(
+        {  # type: ignore[union-attr]
+            "feed": str,
+            "entry_id": str,
+            "link_key": str,
+            "pruned": str,
+        },
+        pk=("feed", "entry_id"),
+    )
     # External-content FTS5 keyed by rowid, kept in step by triggers. (After a VACUUM,
     # which may renumber rowids, run db["entries"].rebuild_fts().)
-    entries.enable_fts(["title", "excerpt"], fts_version="FTS5",  # type: ignore[union-attr]
-                       create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    entries.enable_fts(
+        ["title", "excerpt"],
+        fts_version="FTS5",  # type: ignore[union-attr]
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +179,15 @@ class Store:
             redirect_seen=row["redirect_seen"] or 0,
         )
 
-    def record_fetch(self, result: FetchResult, now: datetime, *, next_due: datetime | None,
-                     fetch_url: str | None = None, error: str | None = None) -> None:
+    def record_fetch(
+        self,
+        result: FetchResult,
+        now: datetime,
+        *,
+        next_due: datetime | None,
+        fetch_url: str | None = None,
+        error: str | None = None,
+    ) -> None:
         """Health after a fetch (successful or not). Validators only change on success."""
         source = result.source
         state = self.feed_state(source)
@@ -156,8 +203,11 @@ class Store:
         }
         if not failed:
             values["last_success"] = _format_time(now)
-            if result.content is not None or result.validators.etag or \
-                    result.validators.last_modified:
+            if (
+                result.content is not None
+                or result.validators.etag
+                or result.validators.last_modified
+            ):
                 values["etag"] = result.validators.etag
                 values["last_modified"] = result.validators.last_modified
         if fetch_url is not None:
@@ -176,12 +226,21 @@ class Store:
         updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "url")
         self.db.execute(
             f"insert into feeds ({columns}) values ({', '.join('?' * len(values))}) "
-            f"on conflict(url) do update set {updates}", list(values.values()))
+            f"on conflict(url) do update set {updates}",
+            list(values.values()),
+        )
 
     def set_retired(self, url: str, retired: bool) -> None:
         with self.db.atomic():
-            self.db["feeds"].upsert({"url": url, "retired": int(retired), "failures": 0,  # type: ignore[union-attr]
-                                     "next_due": None}, pk="url")
+            self.db["feeds"].upsert(
+                {
+                    "url": url,
+                    "retired": int(retired),
+                    "failures": 0,  # type: ignore[union-attr]
+                    "next_due": None,
+                },
+                pk="url",
+            )
 
     def feed_health(self, sources: Sequence[FeedSource | str] | None = None) -> list[FeedHealth]:
         """Health records of these feeds (never fetched: empty ones), or of every stored feed."""
@@ -192,15 +251,21 @@ class Store:
         for source in wanted:
             url, name = (source, None) if isinstance(source, str) else (source.url, source.name)
             row = rows.get(url) or {}
-            records.append(FeedHealth(
-                url=url, name=name or row.get("name"),
-                fetch_url=row.get("fetch_url") if row.get("fetch_url") != url else None,
-                last_attempt=_parse_time(row.get("last_attempt")),
-                last_success=_parse_time(row.get("last_success")),
-                http_status=row.get("http_status"), last_error=row.get("last_error"),
-                consecutive_failures=row.get("failures") or 0,
-                next_due=_parse_time(row.get("next_due")), retired=bool(row.get("retired")),
-                entries=counts.get(url, 0)))
+            records.append(
+                FeedHealth(
+                    url=url,
+                    name=name or row.get("name"),
+                    fetch_url=row.get("fetch_url") if row.get("fetch_url") != url else None,
+                    last_attempt=_parse_time(row.get("last_attempt")),
+                    last_success=_parse_time(row.get("last_success")),
+                    http_status=row.get("http_status"),
+                    last_error=row.get("last_error"),
+                    consecutive_failures=row.get("failures") or 0,
+                    next_due=_parse_time(row.get("next_due")),
+                    retired=bool(row.get("retired")),
+                    entries=counts.get(url, 0),
+                )
+            )
         return records
 
     # --- entries --------------------------------------------------------------------------
@@ -219,12 +284,15 @@ class Store:
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
         with self.db.atomic():
-            self._upsert_feed({
-                "url": source.url,
-                "name": source.name or feed.title or _host(feed.link or source.url),
-                "site": source.site or feed.link,
-                "title": feed.title, "link": feed.link,
-            })
+            self._upsert_feed(
+                {
+                    "url": source.url,
+                    "name": source.name or feed.title or _host(feed.link or source.url),
+                    "site": source.site or feed.link,
+                    "title": feed.title,
+                    "link": feed.link,
+                }
+            )
             known = _Known(self._known_entries(source.url), feed)
             pruned = _Known(self._pruned_entries(source.url), feed)
             for entry in feed.entries:
@@ -235,8 +303,13 @@ class Store:
                 elif row is None:
                     inserts.append(_insert_values(source.url, entry, key, stamp, now))
                     new += 1
-                    known.add({"entry_id": entry.entry_id, "content_hash": entry.content_hash,
-                               "link_key": key})
+                    known.add(
+                        {
+                            "entry_id": entry.entry_id,
+                            "content_hash": entry.content_hash,
+                            "link_key": key,
+                        }
+                    )
                 elif row["content_hash"] != entry.content_hash:
                     updates.append(_update_values(source.url, row["entry_id"], entry, key, stamp))
                     updated += 1
@@ -249,7 +322,8 @@ class Store:
 
     def _known_entries(self, feed_url: str) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "select entry_id, content_hash, link_key from entries where feed = ?", [feed_url])
+            "select entry_id, content_hash, link_key from entries where feed = ?", [feed_url]
+        )
         return [{"entry_id": r[0], "content_hash": r[1], "link_key": r[2]} for r in rows]
 
     def _pruned_entries(self, feed_url: str) -> list[dict[str, Any]]:
@@ -258,14 +332,20 @@ class Store:
 
     def _forget_pruned(self, feed_url: str, entry_ids: Iterable[str]) -> None:
         """A pruned entry the feed no longer lists cannot come back: its tombstone can go."""
-        self.db.conn.executemany("delete from pruned where feed = ? and entry_id = ?",
-                            [(feed_url, entry_id) for entry_id in entry_ids])
+        self.db.conn.executemany(
+            "delete from pruned where feed = ? and entry_id = ?",
+            [(feed_url, entry_id) for entry_id in entry_ids],
+        )
 
     # --- reading ----------------------------------------------------------------------------
 
-    def latest(self, limit: int | None = 20, feed: str | None = None,
-               since: datetime | None = None,
-               feed_urls: Sequence[str] | None = None) -> list[StoredEntry]:
+    def latest(
+        self,
+        limit: int | None = 20,
+        feed: str | None = None,
+        since: datetime | None = None,
+        feed_urls: Sequence[str] | None = None,
+    ) -> list[StoredEntry]:
         """Newest first, across sources (or `feed_urls`) or for one (by name or URL).
 
         Across sources, an article that several of them carry is listed once, under the
@@ -302,7 +382,9 @@ class Store:
             hidden = _not_a_later_duplicate(feed_urls, params)
             rows = self.db.execute(
                 f"{_SELECT_ENTRIES} where e.feed = ? and {hidden} "
-                "order by e.date desc, e.rowid desc limit ?", [*params, per_feed]).fetchall()
+                "order by e.date desc, e.rowid desc limit ?",
+                [*params, per_feed],
+            ).fetchall()
             if rows:
                 entries = tuple(_stored_entry(r) for r in rows)
                 groups.append(FeedGroup(entries[0].feed_name, entries[0].site, entries))
@@ -317,8 +399,10 @@ class Store:
         match = fts_query(query)
         if not match:
             return []
-        sql = (f"{_SELECT_ENTRIES} join entries_fts on entries_fts.rowid = e.rowid "
-               "where entries_fts match ? order by entries_fts.rank, e.date desc limit ?")
+        sql = (
+            f"{_SELECT_ENTRIES} join entries_fts on entries_fts.rowid = e.rowid "
+            "where entries_fts match ? order by entries_fts.rank, e.date desc limit ?"
+        )
         try:
             rows = self.db.execute(sql, [match, limit]).fetchall()
         except sqlite3.Error as error:
@@ -328,8 +412,9 @@ class Store:
     def count_entries(self, feed_url: str | None = None) -> int:
         if feed_url is None:
             return int(self.db.execute("select count(*) from entries").fetchone()[0])
-        return int(self.db.execute("select count(*) from entries where feed = ?",
-                                   [feed_url]).fetchone()[0])
+        return int(
+            self.db.execute("select count(*) from entries where feed = ?", [feed_url]).fetchone()[0]
+        )
 
     def delete_feed(self, url: str) -> int:
         """Forget a feed: its stored entries and its fetch history. Returns the entries deleted."""
@@ -347,8 +432,13 @@ class Store:
     def feed_rows(self) -> Iterator[dict[str, Any]]:
         yield from self.db["feeds"].rows
 
-    def prune(self, max_entries: int | None, max_age_days: int | None, now: datetime,
-              feed_urls: Iterable[str] | None = None) -> int:
+    def prune(
+        self,
+        max_entries: int | None,
+        max_age_days: int | None,
+        now: datetime,
+        feed_urls: Iterable[str] | None = None,
+    ) -> int:
         """Apply retention; returns the number of entries deleted.
 
         Deletes, per feed (of `feed_urls`, default all), the entries beyond its
@@ -356,15 +446,20 @@ class Store:
         limit). A deleted entry leaves a tombstone so that the next fetch does not take it
         back as new while the feed still lists it.
         """
-        params: dict[str, Any] = {"now": _format_time(now), "keep": max_entries,
-                                  "cutoff": _format_time(now - timedelta(days=max_age_days or 0))}
+        params: dict[str, Any] = {
+            "now": _format_time(now),
+            "keep": max_entries,
+            "cutoff": _format_time(now - timedelta(days=max_age_days or 0)),
+        }
         doomed = []
         if max_age_days is not None:
             doomed.append("date < :cutoff")
         if max_entries is not None:
-            doomed.append("rowid in (select rowid from (select rowid, row_number() over "
-                          "(partition by feed order by date desc, rowid desc) as n "
-                          "from entries) where n > :keep)")
+            doomed.append(
+                "rowid in (select rowid from (select rowid, row_number() over "
+                "(partition by feed order by date desc, rowid desc) as n "
+                "from entries) where n > :keep)"
+            )
         if not doomed:
             return 0
         where = f"({' or '.join(doomed)})"
@@ -375,7 +470,9 @@ class Store:
         with self.db.atomic():
             self.db.execute(
                 "insert or replace into pruned (feed, entry_id, link_key, pruned) "
-                f"select feed, entry_id, link_key, :now from entries where {where}", params)
+                f"select feed, entry_id, link_key, :now from entries where {where}",
+                params,
+            )
             return int(self.db.execute(f"delete from entries where {where}", params).rowcount)
 
 
@@ -442,39 +539,84 @@ def _not_a_later_duplicate(feed_urls: Sequence[str] | None, params: list[Any]) -
             f"not exists (select 1 from entries o where o.{column} = e.{column} "
             f"and o.feed != e.feed{among} and (o.date < e.date or (o.date = e.date and "
             "(o.first_seen < e.first_seen or (o.first_seen = e.first_seen "
-            "and o.rowid < e.rowid)))))")
+            "and o.rowid < e.rowid)))))"
+        )
         if feed_urls is not None:
             params.extend(feed_urls)
     return "(" + " and ".join(conditions) + ")"
 
 
-_ENTRY_COLUMNS = ("feed", "entry_id", "title", "link", "link_key", "excerpt", "author",
-                  "thumbnail", "published", "updated", "date", "first_seen", "last_seen",
-                  "content_hash", "dup_key")
-_INSERT_ENTRY = (f"insert into entries ({', '.join(_ENTRY_COLUMNS)}) "
-                 f"values ({', '.join('?' * len(_ENTRY_COLUMNS))})")
+_ENTRY_COLUMNS = (
+    "feed",
+    "entry_id",
+    "title",
+    "link",
+    "link_key",
+    "excerpt",
+    "author",
+    "thumbnail",
+    "published",
+    "updated",
+    "date",
+    "first_seen",
+    "last_seen",
+    "content_hash",
+    "dup_key",
+)
+_INSERT_ENTRY = (
+    f"insert into entries ({', '.join(_ENTRY_COLUMNS)}) "
+    f"values ({', '.join('?' * len(_ENTRY_COLUMNS))})"
+)
 # An edit is not news: the date and first-seen time stay.
-_UPDATE_ENTRY = ("update entries set title = ?, link = ?, link_key = ?, excerpt = ?, author = ?,"
-                 " thumbnail = ?, updated = ?, last_seen = ?, content_hash = ?, dup_key = ?"
-                 " where feed = ? and entry_id = ?")
+_UPDATE_ENTRY = (
+    "update entries set title = ?, link = ?, link_key = ?, excerpt = ?, author = ?,"
+    " thumbnail = ?, updated = ?, last_seen = ?, content_hash = ?, dup_key = ?"
+    " where feed = ? and entry_id = ?"
+)
 
 
-def _insert_values(feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None,
-                   now: datetime) -> list[Any]:
+def _insert_values(
+    feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None, now: datetime
+) -> list[Any]:
     # An entry dated in the future is dated now: it must not sit on top of the digest.
     date = min(entry.published or entry.updated or now, now)
-    return [feed_url, entry.entry_id, entry.title, entry.link, key, entry.excerpt, entry.author,
-            entry.thumbnail, _format_time(entry.published), _format_time(entry.updated),
-            _format_time(date), stamp, stamp, entry.content_hash,
-            fingerprint(entry.title, entry.excerpt)]
+    return [
+        feed_url,
+        entry.entry_id,
+        entry.title,
+        entry.link,
+        key,
+        entry.excerpt,
+        entry.author,
+        entry.thumbnail,
+        _format_time(entry.published),
+        _format_time(entry.updated),
+        _format_time(date),
+        stamp,
+        stamp,
+        entry.content_hash,
+        fingerprint(entry.title, entry.excerpt),
+    ]
 
 
-def _update_values(feed_url: str, entry_id: str, entry: ParsedEntry, key: str | None,
-                   stamp: str | None) -> list[Any]:
+def _update_values(
+    feed_url: str, entry_id: str, entry: ParsedEntry, key: str | None, stamp: str | None
+) -> list[Any]:
     """An edit is not news: the date and first-seen time stay."""
-    return [entry.title, entry.link, key, entry.excerpt, entry.author, entry.thumbnail,
-            _format_time(entry.updated), stamp, entry.content_hash,
-            fingerprint(entry.title, entry.excerpt), feed_url, entry_id]
+    return [
+        entry.title,
+        entry.link,
+        key,
+        entry.excerpt,
+        entry.author,
+        entry.thumbnail,
+        _format_time(entry.updated),
+        stamp,
+        entry.content_hash,
+        fingerprint(entry.title, entry.excerpt),
+        feed_url,
+        entry_id,
+    ]
 
 
 _SELECT_ENTRIES = """
@@ -486,10 +628,17 @@ from entries e join feeds f on f.url = e.feed
 
 def _stored_entry(row: Sequence[Any]) -> StoredEntry:
     return StoredEntry(
-        feed_url=row[0], feed_name=row[1], site=row[2], entry_id=row[3], title=row[4],
-        link=row[5], excerpt=row[6], date=_parse_time(row[7]) or datetime.min.replace(tzinfo=UTC),
+        feed_url=row[0],
+        feed_name=row[1],
+        site=row[2],
+        entry_id=row[3],
+        title=row[4],
+        link=row[5],
+        excerpt=row[6],
+        date=_parse_time(row[7]) or datetime.min.replace(tzinfo=UTC),
         first_seen=_parse_time(row[8]) or datetime.min.replace(tzinfo=UTC),
-        author=row[9], thumbnail=row[10],
+        author=row[9],
+        thumbnail=row[10],
     )
 
 

@@ -7,8 +7,21 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-_TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "igshid", "yclid", "_hsenc",
-                    "_hsmi", "msclkid", "dclid", "mkt_tok", "ref_src"}
+_TRACKING_PARAMS = {
+    "fbclid",
+    "gclid",
+    "mc_cid",
+    "mc_eid",
+    "ref",
+    "igshid",
+    "yclid",
+    "_hsenc",
+    "_hsmi",
+    "msclkid",
+    "dclid",
+    "mkt_tok",
+    "ref_src",
+}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _URL_ID = re.compile(r"(https?://)([^/?#]*)", re.I)
 
@@ -83,7 +96,7 @@ def id_key(entry_id: str) -> str:
     match = _URL_ID.match(entry_id)
     if match is None:
         return entry_id
-    return match.group(2).lower() + entry_id[match.end():]
+    return match.group(2).lower() + entry_id[match.end() :]
 
 
 def redact(url: str) -> str:

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import jinja2
 from babel.dates import format_date
 
+from aggregator._urls import safe_http_url
 from aggregator.config import CSS_MODES, LAYOUTS, Config
+from aggregator.digest._opml import opml_document, subscriptions
+from aggregator.digest._syndication import FeedMeta, atom_feed, json_feed
 from aggregator.errors import ConfigError
 from aggregator.models import FeedGroup, FeedSource, StoredEntry
-from aggregator.opml import opml_document, subscriptions
 from aggregator.store import Store
-from aggregator.syndication import FeedMeta, atom_feed, json_feed
-from aggregator.urls import safe_http_url
 from aggregator.version import __version__
 
 HTML_FORMATS = ("html", "fragment")
@@ -63,8 +63,14 @@ class Digest:
         return sorted(flat, key=lambda e: e.date, reverse=True)
 
 
-def render(config: Config, store: Store, format: str = "html", layout: str | None = None,
-           css: str = "inline", url: str | None = None) -> str:
+def render(
+    config: Config,
+    store: Store,
+    format: str = "html",
+    layout: str | None = None,
+    css: str = "inline",
+    url: str | None = None,
+) -> str:
     """The output `format` (one of FORMATS) from what `store` holds.
 
     `layout` overrides settings.layout; `css` ("inline" or "none") is for html and fragment;
@@ -82,14 +88,22 @@ def render(config: Config, store: Store, format: str = "html", layout: str | Non
     if format == "opml":
         return opml_document(subscriptions(config, store), labels["title"])
     digest = select_digest(config, store, layout)
-    meta = FeedMeta(title=labels["title"], language=config.settings.language, url=url,
-                    identity=f"aggregator:{config.path.resolve()}")
+    meta = FeedMeta(
+        title=labels["title"],
+        language=config.settings.language,
+        url=url,
+        identity=f"aggregator:{config.path.resolve()}",
+    )
     if format == "atom":
         return atom_feed(digest.entries, meta)
     if format == "json":
         return json_feed(digest.entries, meta)
-    return render_html(config, digest, "page.html" if format == "html" else "fragment.html",
-                       inline_css=css == "inline")
+    return render_html(
+        config,
+        digest,
+        "page.html" if format == "html" else "fragment.html",
+        inline_css=css == "inline",
+    )
 
 
 def select_digest(config: Config, store: Store, layout: str) -> Digest:
@@ -109,8 +123,7 @@ def select_digest(config: Config, store: Store, layout: str) -> Digest:
 
 
 def _named(entry: StoredEntry, source: FeedSource) -> StoredEntry:
-    return replace(entry, feed_name=source.name or entry.feed_name,
-                   site=source.site or entry.site)
+    return replace(entry, feed_name=source.name or entry.feed_name, site=source.site or entry.site)
 
 
 def _named_group(group: FeedGroup, sources: Mapping[str, FeedSource]) -> FeedGroup:
@@ -130,7 +143,7 @@ def environment(config: Config) -> jinja2.Environment:
         if not folder.is_dir():
             raise ConfigError(f"{config.path}: settings.templates: no such folder: {folder}")
         loaders.append(jinja2.FileSystemLoader(folder))
-    loaders.append(jinja2.PackageLoader("aggregator", "templates"))
+    loaders.append(jinja2.PackageLoader("aggregator.digest", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -189,4 +202,3 @@ def _template_line(error: BaseException) -> str | None:
             where = f"{filename}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return where
-

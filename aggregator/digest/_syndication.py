@@ -17,9 +17,9 @@ from typing import Any
 
 from lxml import etree
 
+from aggregator._text import xml_text
+from aggregator._urls import redact, safe_http_url
 from aggregator.models import StoredEntry
-from aggregator.text import xml_text
-from aggregator.urls import redact, safe_http_url
 from aggregator.version import PROJECT_URL, __version__
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -1,45 +1,38 @@
-"""HTTP (and local file) fetching. One FetchResult per feed; nothing here raises for one feed.
+"""The HTTP client: one FetchResult per feed; nothing here raises for one feed.
 
 httpx's timeouts are per read, so a server dripping a byte a second never trips them:
-every fetch runs under a wall-clock deadline (asyncio.timeout). Bodies are read raw and
-inflated by a bounded decompressor, so a gzip bomb is refused before it fills memory.
+every fetch runs under a wall-clock deadline (asyncio.timeout). Redirects are followed
+here, not by httpx, so that every hop's address is checked.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from pathlib import Path
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from aggregator._urls import redact
+from aggregator.errors import FetchFailure
+from aggregator.fetching._addresses import check_address
+from aggregator.fetching._body import drain, read_body
+from aggregator.fetching._hints import server_delay
+from aggregator.fetching._local import read_local
 from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, Validators
-from aggregator.urls import redact
 from aggregator.version import USER_AGENT
 
 MAX_REDIRECTS = 5
-MAX_SERVER_DELAY = timedelta(days=1)
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
 )
 PERMANENT = (301, 308)
 REDIRECTS = (301, 302, 303, 307, 308)
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-class FetchFailure(Exception):
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +47,15 @@ class FetchOptions:
 def new_client(options: FetchOptions) -> httpx.AsyncClient:
     """One client per run: keep-alive across feeds, redirects followed by us, not httpx."""
     return httpx.AsyncClient(
-        headers={"User-Agent": options.user_agent, "Accept": ACCEPT,
-                 "Accept-Encoding": "gzip, deflate"},
+        headers={
+            "User-Agent": options.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": "gzip, deflate",
+        },
         timeout=httpx.Timeout(options.timeout),
-        limits=httpx.Limits(max_connections=options.concurrency,
-                            max_keepalive_connections=options.concurrency),
+        limits=httpx.Limits(
+            max_connections=options.concurrency, max_keepalive_connections=options.concurrency
+        ),
         follow_redirects=False,
         trust_env=False,
     )
@@ -74,8 +71,11 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def fetch(
-        self, source: FeedSource, validators: Validators = NO_VALIDATORS,
-        url: str | None = None, deadline: float | None = None,
+        self,
+        source: FeedSource,
+        validators: Validators = NO_VALIDATORS,
+        url: str | None = None,
+        deadline: float | None = None,
     ) -> FetchResult:
         """Fetch `url` (default: the source's URL) for `source`, never raising.
 
@@ -117,7 +117,8 @@ class Fetcher:
                     if urlsplit(next_url).scheme not in ("http", "https"):
                         raise FetchFailure(
                             f"redirect to a non-http(s) URL ({redact(next_url)[:100]})",
-                            response.status_code)
+                            response.status_code,
+                        )
                     all_permanent = all_permanent and response.status_code in PERMANENT
                     permanent_target = next_url if all_permanent else None
                     url = next_url
@@ -142,7 +143,7 @@ class Fetcher:
             response = await self.client.send(request, stream=True)
         try:
             yield response
-            await _drain(response)
+            await drain(response)
         finally:
             await response.aclose()
 
@@ -152,147 +153,45 @@ class Fetcher:
         status = response.status_code
         now = datetime.now(UTC)
         hint = server_delay(response.headers, now)
-        common = {"source": source, "final_url": url, "status": status,
-                  "permanent_redirect": moved_to, "next_due": hint}
+        common = {
+            "source": source,
+            "final_url": url,
+            "status": status,
+            "permanent_redirect": moved_to,
+            "next_due": hint,
+        }
         if status == 304:
             return FetchResult(**common, validators=_validators(response))  # type: ignore[arg-type]
         if status == 410:
-            return FetchResult(**common, retired=True,  # type: ignore[arg-type]
-                                      error="410 Gone: the feed was removed; it is retired "
-                                     "(no more requests until `aggregator enable`)")
+            return FetchResult(
+                **common,
+                retired=True,  # type: ignore[arg-type]
+                error="410 Gone: the feed was removed; it is retired "
+                "(no more requests until `aggregator enable`)",
+            )
         if status >= 400:
             # The standard phrase, not the server's: its text is untrusted and unbounded.
             phrase = httpx.codes.get_reason_phrase(status)
             return FetchResult(**common, error=f"HTTP {status} {phrase}".strip())  # type: ignore[arg-type]
         content = await read_body(response, self.options.max_bytes)
-        headers = {k.lower(): v for k, v in response.headers.items()
-                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
+        headers = {
+            k.lower(): v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        }
         headers["content-location"] = url
-        return FetchResult(**common, content=content, headers=headers,  # type: ignore[arg-type]
-                           validators=_validators(response))
-
-
-async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
-    """The decoded body, refused as soon as it would exceed `max_bytes`."""
-    encoding = response.headers.get("content-encoding", "identity").lower().strip()
-    inflater = _inflater(encoding)
-    chunks: list[bytes] = []
-    size = 0
-    async for raw in response.aiter_raw():
-        data = raw
-        if inflater is not None:
-            data = inflater.decompress(raw, max_bytes + 1 - size)
-            if inflater.unconsumed_tail:
-                raise FetchFailure(f"body larger than {max_bytes} bytes once decompressed")
-        size += len(data)
-        if size > max_bytes:
-            raise FetchFailure(f"body larger than {max_bytes} bytes")
-        chunks.append(data)
-    if inflater is not None:
-        tail = inflater.flush()
-        size += len(tail)
-        if size > max_bytes:
-            raise FetchFailure(f"body larger than {max_bytes} bytes once decompressed")
-        chunks.append(tail)
-    return b"".join(chunks)
-
-
-async def _drain(response: httpx.Response, limit: int = 64 * 1024) -> None:
-    """Read what is left of a small body (a 304's, a redirect's, an error page's), so that
-    the connection can be kept alive for the next feed; past `limit`, closing costs less."""
-    if response.is_stream_consumed:
-        return
-    size = 0
-    async for chunk in response.aiter_raw():
-        size += len(chunk)
-        if size > limit:
-            return
-
-
-def _inflater(encoding: str) -> zlib._Decompress | None:
-    if encoding in ("identity", ""):
-        return None
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
-    if encoding == "deflate":
-        return zlib.decompressobj()
-    raise FetchFailure(f"unsupported content encoding {encoding[:40]!r}")
-
-
-def read_local(source: FeedSource, max_bytes: int) -> FetchResult:
-    """A feed listed by path in feeds.yaml (the demo, tests): read from disk, same limits."""
-    path = Path(source.url)
-    try:
-        with path.open("rb") as file:
-            content = file.read(max_bytes + 1)
-    except OSError as error:
-        return _failed(source, f"cannot read {path}: {error.strerror or error}")
-    if len(content) > max_bytes:
-        return _failed(source, f"file larger than {max_bytes} bytes")
-    # No content-location: a file: base would turn the feed's relative links into file:
-    # URLs; left relative, they resolve against the feed's own http(s) link.
-    return FetchResult(source=source, content=content, final_url=path.as_uri(), status=200)
-
-
-async def check_address(url: str, allow_private: bool) -> None:
-    """Refuse hosts that resolve to loopback, private, link-local or reserved addresses."""
-    if allow_private:
-        return
-    host = urlsplit(url).hostname
-    if not host:
-        raise FetchFailure("URL has no host")
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError as error:
-        raise FetchFailure(f"cannot resolve {host[:80]}: {error.strerror or error}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not is_public(address):
-            raise FetchFailure(
-                f"{host[:80]} resolves to a non-public address ({address}); "
-                "set `allow_private: true` on this feed to allow it")
-
-
-def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Global, and so is any IPv4 address it carries (mapped, NAT64, 6to4, Teredo)."""
-    if not address.is_global:
-        return False
-    if isinstance(address, ipaddress.IPv4Address):
-        return True
-    embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
-    if address in NAT64:
-        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF))
-    return all(inner is None or inner.is_global for inner in embedded)
-
-
-def server_delay(headers: httpx.Headers, now: datetime) -> datetime | None:
-    """When the server asked us to come back: Retry-After, else Cache-Control max-age; capped."""
-    delay: timedelta | None = None
-    retry_after = headers.get("retry-after", "").strip()
-    if retry_after:
-        if retry_after.isdigit():
-            delay = timedelta(seconds=int(retry_after))
-        else:
-            try:
-                when = parsedate_to_datetime(retry_after)
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=UTC)
-                delay = when - now
-            except (TypeError, ValueError, IndexError):
-                delay = None
-    if delay is None:
-        for directive in headers.get("cache-control", "").split(","):
-            name, _, value = directive.strip().partition("=")
-            if name.lower() == "max-age" and value.strip().isdigit():
-                delay = timedelta(seconds=int(value.strip()))
-    if delay is None or delay <= timedelta(0):
-        return None
-    return now + min(delay, MAX_SERVER_DELAY)
+        return FetchResult(
+            **common,
+            content=content,
+            headers=headers,  # type: ignore[arg-type]
+            validators=_validators(response),
+        )
 
 
 def _validators(response: httpx.Response) -> Validators:
-    return Validators(etag=response.headers.get("etag"),
-                      last_modified=response.headers.get("last-modified"))
+    return Validators(
+        etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified")
+    )
 
 
 def _failed(source: FeedSource, message: str, status: int | None = None) -> FetchResult:

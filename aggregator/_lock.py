@@ -34,8 +34,9 @@ def run_lock(config: Config) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
-        raise LockedError(f"another run is in progress ({path} is locked); "
-                          "this one stops") from None
+        raise LockedError(
+            f"another run is in progress ({path} is locked); this one stops"
+        ) from None
     except OSError as error:
         raise StoreError(f"{path}: cannot take the run lock: {error.strerror or error}") from None
     try:

@@ -50,28 +50,84 @@ C1_CONTROLS = re.compile("[\x80-\x9f]")
 ENTITY_LEFTOVER = re.compile("&([A-Za-z0-9_]+);")
 
 # Children read or known to change nothing parse.py reads; any other one: feedparser decides.
-RSS_CHANNEL = {"title", "link", "description", "language", "lastBuildDate", "pubDate",
-               "generator", "ttl", "category", "copyright", "webMaster", "image", "item",
-               f"{ATOM}link", f"{SY}updatePeriod", f"{SY}updateFrequency"}
+RSS_CHANNEL = {
+    "title",
+    "link",
+    "description",
+    "language",
+    "lastBuildDate",
+    "pubDate",
+    "generator",
+    "ttl",
+    "category",
+    "copyright",
+    "webMaster",
+    "image",
+    "item",
+    f"{ATOM}link",
+    f"{SY}updatePeriod",
+    f"{SY}updateFrequency",
+}
 RSS_IMAGE = {"url", "title", "link", "width", "height", "description"}
 """The channel's <image>: feedparser keeps its title and link apart from the channel's."""
-RSS_ITEM = {"title", "link", "guid", "pubDate", "description", f"{CONTENT}encoded",
-            f"{DC}creator", "author", "category", "comments", f"{WFW}commentRss",
-            f"{SLASH}comments", f"{ATOM}updated"}
-ATOM_FEED = {f"{ATOM}{name}" for name in (
-    "title", "link", "id", "updated", "subtitle", "generator", "icon", "logo", "rights",
-    "category", "author", "entry")}
-ATOM_ENTRY = {f"{ATOM}{name}" for name in (
-    "title", "link", "id", "published", "updated", "author", "summary", "content",
-    "category")}
+RSS_ITEM = {
+    "title",
+    "link",
+    "guid",
+    "pubDate",
+    "description",
+    f"{CONTENT}encoded",
+    f"{DC}creator",
+    "author",
+    "category",
+    "comments",
+    f"{WFW}commentRss",
+    f"{SLASH}comments",
+    f"{ATOM}updated",
+}
+ATOM_FEED = {
+    f"{ATOM}{name}"
+    for name in (
+        "title",
+        "link",
+        "id",
+        "updated",
+        "subtitle",
+        "generator",
+        "icon",
+        "logo",
+        "rights",
+        "category",
+        "author",
+        "entry",
+    )
+}
+ATOM_ENTRY = {
+    f"{ATOM}{name}"
+    for name in (
+        "title",
+        "link",
+        "id",
+        "published",
+        "updated",
+        "author",
+        "summary",
+        "content",
+        "category",
+    )
+}
 ATOM_PERSON = {f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri"}
 ATOM_LINK_RELS = {"alternate", "self", "related", "replies", "edit"}
 ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "guid": ("isPermaLink",), "category": ("domain",), f"{ATOM}category": (
-        "term", "scheme", "label"),
+    "guid": ("isPermaLink",),
+    "category": ("domain",),
+    f"{ATOM}category": ("term", "scheme", "label"),
     f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
-    f"{ATOM}title": ("type",), f"{ATOM}summary": ("type",), f"{ATOM}content": ("type",),
-    f"{ATOM}subtitle": ("type",), f"{ATOM}rights": ("type",),
+    f"{ATOM}title": ("type",),
+    f"{ATOM}summary": ("type",),
+    f"{ATOM}content": ("type",),
+    f"{ATOM}subtitle": ("type",),
+    f"{ATOM}rights": ("type",),
     f"{ATOM}generator": ("uri", "version"),
 }
 
@@ -89,8 +145,9 @@ class FastFeed:
 
 def parse(document: bytes, content_location: str | None) -> FastFeed | None:
     """The feed as feedparser would see it, or None when feedparser has to read it."""
-    parser = etree.XMLParser(encoding="utf-8", resolve_entities=False, no_network=True,
-                             load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(
+        encoding="utf-8", resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         root = etree.fromstring(document, parser)
     except etree.XMLSyntaxError:
@@ -110,8 +167,11 @@ def parse(document: bytes, content_location: str | None) -> FastFeed | None:
 
 def _base_uri(content_location: str) -> str:
     """The base URI feedparser resolves links against (feedparser.api.parse, no href)."""
-    return make_safe_absolute_uri("", content_location) or \
-        make_safe_absolute_uri(content_location) or ""
+    return (
+        make_safe_absolute_uri("", content_location)
+        or make_safe_absolute_uri(content_location)
+        or ""
+    )
 
 
 def _children(element: etree._Element, allowed: set[str]) -> Iterator[etree._Element]:
@@ -125,11 +185,12 @@ def _children(element: etree._Element, allowed: set[str]) -> Iterator[etree._Ele
             continue  # a comment or processing instruction between elements
         if child.tag not in allowed:
             raise Declined
-        if any(name not in (XML_LANG,) and name not in ALLOWED_ATTRIBUTES.get(child.tag, ())
-               for name in child.attrib):
+        if any(
+            name not in (XML_LANG,) and name not in ALLOWED_ATTRIBUTES.get(child.tag, ())
+            for name in child.attrib
+        ):
             raise Declined
         yield child
-
 
 
 def _text(element: etree._Element) -> str:
@@ -314,8 +375,11 @@ class _Reader:
     def title(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         content_type = _content_type(element, default)
         output = _text(element)
-        if not self.version.startswith("atom") and content_type == "text/plain" and \
-                FeedParserMixin.looks_like_html(output):
+        if (
+            not self.version.startswith("atom")
+            and content_type == "text/plain"
+            and FeedParserMixin.looks_like_html(output)
+        ):
             content_type = "text/html"
         output = _fixed(output)
         context["title"] = output
@@ -355,4 +419,3 @@ def _once(seen: set[str], tag: str) -> None:
     if tag in seen:
         raise Declined
     seen.add(tag)
-

@@ -1,0 +1,7 @@
+"""The digest: stored entries in, the HTML page, fragment, Atom, JSON Feed and OPML out.
+
+_render.py       selection of what is shown, and the Jinja templates (templates/)
+_syndication.py  Atom and JSON Feed, built with lxml and json
+_opml.py         OPML, read (import-opml) and written (export)
+_outputs.py      every configured output written atomically, only when it changed
+"""

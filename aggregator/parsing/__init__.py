@@ -1,0 +1,9 @@
+"""Parsing: a feed document's bytes in, a `ParsedFeed` (or why not) out.
+
+    _parse.py      the entry point: XML safety first, then the fast path or feedparser, or JSON Feed
+    _xmlsafe.py    decoding and DOCTYPE removal before any XML parser sees the bytes
+    _fastparse.py  an lxml reader for plain RSS 2.0 and Atom 1.0
+    _excerpt.py    plain text from an entry's HTML, boilerplate removed, cut cleanly
+
+Nothing here does I/O; a parser process imports only this package.
+"""
