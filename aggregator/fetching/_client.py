@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections.abc import AsyncIterator
+from typing import Any
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -153,7 +154,7 @@ class Fetcher:
         status = response.status_code
         now = datetime.now(UTC)
         hint = server_delay(response.headers, now)
-        common = {
+        common: dict[str, Any] = {
             "source": source,
             "final_url": url,
             "status": status,
@@ -161,18 +162,18 @@ class Fetcher:
             "next_due": hint,
         }
         if status == 304:
-            return FetchResult(**common, validators=_validators(response))  # type: ignore[arg-type]
+            return FetchResult(**common, validators=_validators(response))
         if status == 410:
             return FetchResult(
                 **common,
-                retired=True,  # type: ignore[arg-type]
+                retired=True,
                 error="410 Gone: the feed was removed; it is retired "
                 "(no more requests until `aggregator enable`)",
             )
         if status >= 400:
             # The standard phrase, not the server's: its text is untrusted and unbounded.
             phrase = httpx.codes.get_reason_phrase(status)
-            return FetchResult(**common, error=f"HTTP {status} {phrase}".strip())  # type: ignore[arg-type]
+            return FetchResult(**common, error=f"HTTP {status} {phrase}".strip())
         content = await read_body(response, self.options.max_bytes)
         headers = {
             k.lower(): v
@@ -183,7 +184,7 @@ class Fetcher:
         return FetchResult(
             **common,
             content=content,
-            headers=headers,  # type: ignore[arg-type]
+            headers=headers,
             validators=_validators(response),
         )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -39,8 +39,8 @@ migrations = Migrations("aggregator")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["feeds"].create(
-        {  # type: ignore[union-attr]
+    _table(db, "feeds").create(
+        {
             "url": str,  # the URL in feeds.yaml: the feed's identity
             "fetch_url": str,  # what we actually request (discovered or moved)
             "name": str,
@@ -62,8 +62,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="url",
         defaults={"failures": 0, "retired": 0, "redirect_seen": 0},
     )
-    db["entries"].create(
-        {  # type: ignore[union-attr]
+    _table(db, "entries").create(
+        {
             "feed": str,
             "entry_id": str,
             "title": str,
@@ -82,24 +82,24 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("feed", "entry_id"),
         foreign_keys=[("feed", "feeds", "url")],
     )
-    db["entries"].create_index(["date"])  # type: ignore[union-attr]
-    db["entries"].create_index(["feed", "link_key"])  # type: ignore[union-attr]
+    _table(db, "entries").create_index(["date"])
+    _table(db, "entries").create_index(["feed", "link_key"])
 
 
 @migrations()
 def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
     """Cross-feed duplicate keys, tombstones of pruned entries, full-text search."""
-    entries = db["entries"]
-    entries.add_column("dup_key", str)  # type: ignore[union-attr]
+    entries = _table(db, "entries")
+    entries.add_column("dup_key", str)
     for rowid, title, excerpt in db.execute("select rowid, title, excerpt from entries").fetchall():
         db.execute(
             "update entries set dup_key = ? where rowid = ?",
             [fingerprint(title or "", excerpt or ""), rowid],
         )
-    entries.create_index(["link_key"])  # type: ignore[union-attr]
-    entries.create_index(["dup_key"])  # type: ignore[union-attr]
-    db["pruned"].create(
-        {  # type: ignore[union-attr]
+    entries.create_index(["link_key"])
+    entries.create_index(["dup_key"])
+    _table(db, "pruned").create(
+        {
             "feed": str,
             "entry_id": str,
             "link_key": str,
@@ -111,7 +111,7 @@ def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
     # which may renumber rowids, run db["entries"].rebuild_fts().)
     entries.enable_fts(
         ["title", "excerpt"],
-        fts_version="FTS5",  # type: ignore[union-attr]
+        fts_version="FTS5",
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
@@ -232,11 +232,11 @@ class Store:
 
     def set_retired(self, url: str, retired: bool) -> None:
         with self.db.atomic():
-            self.db["feeds"].upsert(
+            _table(self.db, "feeds").upsert(
                 {
                     "url": url,
                     "retired": int(retired),
-                    "failures": 0,  # type: ignore[union-attr]
+                    "failures": 0,
                     "next_due": None,
                 },
                 pk="url",
@@ -659,3 +659,7 @@ def _host(url: str) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(url).hostname or url
+
+
+def _table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
+    return cast(sqlite_utils.db.Table, db[name])
