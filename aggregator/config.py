@@ -15,14 +15,18 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from aggregator._urls import link_key, redact
+from aggregator.digest._filters import NO_FILTERS, FilterError, Filters, parse_filters
+from aggregator.digest._labels import LABEL_NAMES as LABEL_NAMES
+from aggregator.digest._labels import LANGUAGES as LANGUAGES
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
 DEFAULT_CONFIG = "feeds.yaml"
 OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
 CSS_MODES = ("inline", "none")
-LANGUAGES = ("fr", "en")
 LAYOUTS = ("grouped", "river")
+THUMBNAIL_MODES = ("local", "remote", "none")
+"""local: copies served from the blog; remote: the partner's image URL; none: no image."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,8 @@ class Settings:
     outputs: tuple[Output, ...] = ()
     timezone: str = "UTC"
     layout: str = "grouped"
-    thumbnails: bool = False
+    thumbnails: str = "none"
+    """One of THUMBNAIL_MODES (True and False, as before, mean "remote" and "none")."""
     target: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
@@ -66,6 +71,22 @@ class Settings:
     retention: Retention = Retention()
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    filters: Filters = NO_FILTERS
+    max_age_days: int | None = None
+    """The digest shows entries younger than this (older ones stay stored)."""
+    thumbnails_dir: Path | None = None
+    """Where `thumbnails: local` writes images; see `thumbnail_folder`."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.thumbnails, bool):  # the library's Settings(thumbnails=True)
+            object.__setattr__(self, "thumbnails", "remote" if self.thumbnails else "none")
+
+    @property
+    def thumbnail_folder(self) -> Path | None:
+        """thumbnails_dir, else `thumbs/` beside the first output; None without either."""
+        if self.thumbnails_dir is not None:
+            return self.thumbnails_dir
+        return self.outputs[0].path.parent / "thumbs" if self.outputs else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +126,16 @@ class Config:
             or (path and f.url == path)
             or (key and not f.is_local and link_key(f.url) == key)
         ]
+
+    def filters_for(self, source: FeedSource) -> Filters:
+        """settings.filters and the feed's own."""
+        if source.filters is None:
+            return self.settings.filters
+        return self.settings.filters + source.filters
+
+    def max_age_for(self, source: FeedSource) -> int | None:
+        """The feed's max_age_days, else settings.max_age_days."""
+        return source.max_age_days or self.settings.max_age_days
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -175,9 +206,6 @@ def _http_url(value: Any) -> str:
     return url
 
 
-LABEL_NAMES = ("title", "read_more", "more_from", "from", "empty")
-
-
 def _labels(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise _Invalid("expected a mapping of label names to text")
@@ -191,6 +219,12 @@ def _labels(value: Any) -> dict[str, str]:
         except _Invalid as error:
             raise _Invalid(f"{name}: {error}") from None
     return labels
+
+
+def _thumbnails(value: Any) -> str:
+    if isinstance(value, bool):  # the old boolean setting keeps its meaning
+        return "remote" if value else "none"
+    return str(_one_of(*THUMBNAIL_MODES)(value))
 
 
 def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:
@@ -246,6 +280,8 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "filters": lambda v: v,  # checked by _filters, which needs the YAML node
+    "max_age_days": _positive_int,
 }
 
 _SETTINGS_KEYS: dict[str, Converter] = {
@@ -256,7 +292,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "outputs": lambda v: v,  # checked by _outputs, which needs the YAML node
     "timezone": _timezone,
     "layout": _one_of(*LAYOUTS),
-    "thumbnails": _boolean,
+    "thumbnails": _thumbnails,
     "target": _text,
     "labels": _labels,
     "templates": _text,
@@ -267,6 +303,9 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "filters": lambda v: v,  # checked by _filters
+    "max_age_days": _positive_int,
+    "thumbnails_dir": _text,
 }
 
 _OUTPUT_KEYS: dict[str, Converter] = {
@@ -330,7 +369,33 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     values["database"] = base / values.get("database", "aggregator.db")
     if "templates" in values:
         values["templates"] = base / values["templates"]
-    return Settings(**values)
+    if "filters" in values:
+        values["filters"] = _filters(reader, node, "settings.filters")
+    if "thumbnails_dir" in values:
+        values["thumbnails_dir"] = base / values["thumbnails_dir"]
+    settings = Settings(**values)
+    if settings.thumbnails == "local" and settings.thumbnail_folder is None:
+        raise reader.fail(
+            node, "thumbnails", "settings.thumbnails", "local needs an output or thumbnails_dir"
+        )
+    return settings
+
+
+def _filters(reader: _Reader, parent: Any, dotted: str) -> Filters:
+    """`filters:` under `parent`; an error names the line of the value at fault."""
+    node = parent["filters"]
+    try:
+        return parse_filters(node)
+    except FilterError as error:
+        if error.key is None:
+            raise reader.fail(parent, "filters", dotted, error.message) from None
+        if error.index is None:
+            raise reader.fail(node, error.key, f"{dotted}.{error.key}", error.message) from None
+        where = f"{dotted}.{error.key}[{error.index}]"
+        values = node[error.key]
+        if isinstance(values, CommentedSeq):
+            raise reader.fail(values, error.index, where, error.message) from None
+        raise reader.fail(node, error.key, where, error.message) from None
 
 
 def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Output, ...]:
@@ -359,6 +424,8 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
             fields: dict[str, Any] = {"url": item.strip()}
         else:
             fields = reader.mapping(item, dotted, _FEED_KEYS, node, index)
+            if "filters" in fields:
+                fields["filters"] = _filters(reader, item, f"{dotted}.filters")
         if "url" not in fields:
             raise reader.fail(node, index, f"{dotted}.url", "missing")
         try:

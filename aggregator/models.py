@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aggregator._urls import redact
+
+if TYPE_CHECKING:
+    from aggregator.digest._filters import Filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,10 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    filters: Filters | None = None
+    """This feed's own filters, added to settings.filters."""
+    max_age_days: int | None = None
+    """Shown in the digest while younger than this (overrides settings.max_age_days)."""
 
     @property
     def is_local(self) -> bool:

@@ -17,6 +17,7 @@ from babel.dates import format_date
 
 from aggregator._urls import safe_http_url
 from aggregator.config import CSS_MODES, LAYOUTS, Config
+from aggregator.digest._labels import LABELS
 from aggregator.digest._opml import opml_document, subscriptions
 from aggregator.digest._syndication import FeedMeta, atom_feed, json_feed
 from aggregator.errors import ConfigError
@@ -26,22 +27,6 @@ from aggregator.version import __version__
 
 HTML_FORMATS = ("html", "fragment")
 FORMATS = (*HTML_FORMATS, "atom", "json", "opml")
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Plus d’articles",
-        "read_more": "Lire la suite",
-        "more_from": "Plus d’articles sur :",
-        "from": "Sur",
-        "empty": "Aucun article pour le moment.",
-    },
-    "en": {
-        "title": "More articles",
-        "read_more": "Read more",
-        "more_from": "More articles on:",
-        "from": "On",
-        "empty": "No articles yet.",
-    },
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +156,7 @@ def html_context(config: Config, digest: Digest, inline_css: bool) -> dict[str, 
         "entries": entries,
         "labels": labels_for(config),
         "language": settings.language,
-        "thumbnails": settings.thumbnails,
+        "thumbnails": settings.thumbnails == "remote",
         "target": settings.target,
         "css": inline_css,
         "generator": f"aggregator {__version__}",
