@@ -16,6 +16,7 @@ import httpx
 import pytest
 from PIL import ExifTags, Image
 
+from aggregator.config import Settings, parse_config
 from aggregator.digest._thumbnails import (
     MANIFEST,
     ThumbnailFolder,
@@ -23,6 +24,7 @@ from aggregator.digest._thumbnails import (
     make_thumbnails,
     update_thumbnails,
 )
+from aggregator.errors import ConfigError
 
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
 
@@ -255,3 +257,27 @@ def test_an_unreadable_record_starts_again(tmp_path: Path) -> None:
 def test_the_same_pixels_give_the_same_file_name() -> None:
     data = encoded(halves((400, 300)), "PNG")
     assert make_thumbnails(data) == make_thumbnails(data)
+
+
+@pytest.mark.parametrize(
+    ("written_value", "mode"),
+    [("true", "remote"), ("false", "none"), ("local", "local"), ("remote", "remote")],
+)
+def test_the_setting_keeps_its_old_meaning(tmp_path: Path, written_value: str, mode: str) -> None:
+    text = f"settings:\n  thumbnails: {written_value}\n  outputs:\n"
+    text += "    - {format: html, path: public/digest.html}\nfeeds: []\n"
+    settings = parse_config(text, tmp_path / "feeds.yaml").settings
+    assert settings.thumbnails == mode
+    assert settings.thumbnail_folder == tmp_path / "public" / "thumbs"
+
+
+def test_the_folder_can_be_chosen_and_local_needs_one(tmp_path: Path) -> None:
+    text = "settings:\n  thumbnails: local\n  thumbnails_dir: static/t\nfeeds: []\n"
+    assert parse_config(text, tmp_path / "f.yaml").settings.thumbnail_folder == (
+        tmp_path / "static" / "t"
+    )
+    with pytest.raises(ConfigError, match=r"f\.yaml:2: settings\.thumbnails: local needs an"):
+        parse_config("settings:\n  thumbnails: local\nfeeds: []\n", tmp_path / "f.yaml")
+    with pytest.raises(ConfigError, match="expected one of local, remote, none, got 'yes please'"):
+        parse_config("settings:\n  thumbnails: yes please\nfeeds: []\n", tmp_path / "f.yaml")
+    assert Settings(database=tmp_path / "db", thumbnails=True).thumbnails == "remote"  # type: ignore[arg-type]
