@@ -19,6 +19,7 @@ from PIL import ExifTags, Image
 from aggregator.config import Settings, parse_config
 from aggregator.digest._thumbnails import (
     MANIFEST,
+    LocalImage,
     ThumbnailFolder,
     ThumbnailReport,
     make_thumbnails,
@@ -281,3 +282,30 @@ def test_the_folder_can_be_chosen_and_local_needs_one(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="expected one of local, remote, none, got 'yes please'"):
         parse_config("settings:\n  thumbnails: yes please\nfeeds: []\n", tmp_path / "f.yaml")
     assert Settings(database=tmp_path / "db", thumbnails=True).thumbnails == "remote"  # type: ignore[arg-type]
+
+
+def test_outputs_refer_to_copies_relatively_or_under_their_url(
+    recording_server: RecordingServer, tmp_path: Path
+) -> None:
+    big = recording_server.route("/big.png", encoded(halves((640, 360)), "PNG"), content_type="")
+    small = recording_server.route("/small.png", encoded(halves((90, 90)), "PNG"), content_type="")
+    folder = ThumbnailFolder.open(tmp_path / "public" / "my thumbs")
+    fetch(folder, [big, small])
+    one, two = folder.get(big), folder.get(small)
+    assert one is not None and one.large is not None and two is not None
+
+    page = folder.images_for(
+        [big, small, "https://never.example/x.png"], tmp_path / "public/a.html"
+    )
+    assert page == {
+        big: LocalImage(
+            f"my%20thumbs/{one.small}", f"my%20thumbs/{one.small} 1x, my%20thumbs/{one.large} 2x"
+        ),
+        small: LocalImage(f"my%20thumbs/{two.small}"),
+    }
+    nested = folder.images_for([small], tmp_path / "public/blog/part.html")
+    assert nested[small].src == f"../my%20thumbs/{two.small}"
+    published = folder.images_for(
+        [small], tmp_path / "public/blog/part.html", "https://blog.example/blog/part.html"
+    )
+    assert published[small].src == f"https://blog.example/my%20thumbs/{two.small}"

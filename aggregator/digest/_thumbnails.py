@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import io
 import json
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urljoin
 
 import httpx
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -125,6 +127,15 @@ def file_name(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20] + ".webp"
 
 
+@dataclass(frozen=True, slots=True)
+class LocalImage:
+    """What the <img> of a local thumbnail gets: paths relative to the output's file, or
+    URLs under the output's published URL."""
+
+    src: str
+    srcset: str | None = None
+
+
 # --- the folder -------------------------------------------------------------------------------
 
 
@@ -175,6 +186,28 @@ class ThumbnailFolder:
             names.append(name)
         self.records[url] = {"files": names}
         return Thumbnail(names[0], names[1] if len(names) > 1 else None)
+
+    def images_for(
+        self, urls: Iterable[str], output: Path, published: str | None = None
+    ) -> dict[str, LocalImage]:
+        """Image URL -> how the output written at `output` (and served at `published`)
+        refers to its copy, for those of `urls` that have one."""
+        images = {}
+        for url in urls:
+            thumbnail = self.get(url)
+            if thumbnail is None:
+                continue
+            small = self._reference(thumbnail.small, output, published)
+            srcset = None
+            if thumbnail.large is not None:
+                srcset = f"{small} 1x, {self._reference(thumbnail.large, output, published)} 2x"
+            images[url] = LocalImage(small, srcset)
+        return images
+
+    def _reference(self, name: str, output: Path, published: str | None) -> str:
+        relative = os.path.relpath((self.path / name).resolve(), output.parent.resolve())
+        path = quote(Path(relative).as_posix())
+        return urljoin(published, path) if published else path
 
     def failed(self, url: str, error: str, now: datetime) -> None:
         self.records[url] = {"failed": now.isoformat(), "error": error}
