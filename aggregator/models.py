@@ -87,6 +87,8 @@ class ParsedEntry:
     thumbnail: str | None = None
     canonical_link: str | None = None
     content_hash: str = ""
+    categories: tuple[str, ...] = ()
+    """Categories and tags, as the feed names them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ class StoredEntry:
     first_seen: datetime
     author: str | None = None
     thumbnail: str | None = None
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
