@@ -7,6 +7,7 @@ Named by the way they travel:
     ParsedFeed      parse     -> store        a feed document's metadata and its entries
     StoredEntry     store     -> render/cli   a post as stored, with its source's name
     StoredFeed      store     -> render       what the last successful fetch said about a feed
+    HiddenPost      store     -> render/cli   a post the owner hid, with when and why
     FeedOutcome     pipeline  -> caller       what happened to one feed in a run
     FeedPreview     pipeline  -> cli          what a feed looks like, nothing stored (add, doctor)
     FeedHealth      store     -> cli          how a feed has been doing across runs
@@ -115,6 +116,20 @@ class StoredEntry:
     author: str | None = None
     thumbnail: str | None = None
     categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenPost:
+    """A post the owner hid (`aggregator hide`): no output shows it again. It is matched on
+    its entry id in its feed and on its link compared canonically (link_key)."""
+
+    feed_url: str
+    entry_id: str
+    link_key: str | None
+    title: str
+    link: str | None
+    hidden_at: datetime
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

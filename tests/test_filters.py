@@ -5,22 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aggregator._urls import link_key
 from aggregator.config import parse_config
 from aggregator.digest._filters import (
     NO_FILTERS,
     FilterError,
     Filters,
+    Judge,
     filtered_out,
     fold,
     parse_filters,
     too_old,
 )
 from aggregator.errors import ConfigError
+from aggregator.models import HiddenPost, StoredEntry
+
+A, B = "https://a.example/feed", "https://b.example/feed"
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -197,3 +204,51 @@ def test_any_accepted_word_matches_itself_and_none_matches_everything(word: str)
     if not (word.strip().startswith("/") and word.strip().endswith("/")):
         assert filtered_out(filters, Entry(title=f"avant {word} après")) is None
     assert filtered_out(filters, Entry(title="", excerpt="")) is not None
+
+
+def stored(feed: str = A, entry_id: str = "1", **fields: object) -> StoredEntry:
+    values: dict[str, object] = {
+        "feed_url": feed,
+        "feed_name": "Blog",
+        "site": None,
+        "entry_id": entry_id,
+        "title": "Un article",
+        "link": f"https://a.example/{entry_id}",
+        "excerpt": "Texte.",
+        "date": NOW - timedelta(days=1),
+        "first_seen": NOW,
+        **fields,
+    }
+    return StoredEntry(**values)  # type: ignore[arg-type]
+
+
+def hidden(entry_id: str, link: str | None, reason: str | None = None) -> HiddenPost:
+    key = link_key(link) if link else None
+    return HiddenPost(A, entry_id, key, "Un article", link, NOW, reason)
+
+
+def test_the_judge_gives_each_reason(tmp_path: Path) -> None:
+    text = CONFIG.replace('"/(partenariat/"', "partenariat") + "    max_age_days: 7\n"
+    config = parse_config(text.replace("https://a.example/feed", A), tmp_path / "feeds.yaml")
+    judge = Judge.of(config, NOW, [hidden("9", "https://a.example/9", "demande de l'auteur")])
+    assert judge.reason(stored()) is None
+    assert judge.reason(stored(title="Sponsorisé")) == 'excluded: "sponsorisé"'
+    assert judge.reason(stored(date=NOW - timedelta(days=8))) == "older than 7 days"
+    assert judge.reason(stored(entry_id="9")) == "hidden: demande de l'auteur"
+    assert not judge.leaves_all and Judge(now=NOW).leaves_all
+
+
+def test_a_hidden_post_stays_hidden_through_guid_churn_and_tracking_queries() -> None:
+    judge = Judge(now=NOW, **_hidden_maps([hidden("old-guid", "https://a.example/post")]))
+    churned = stored(entry_id="new-guid", link="https://a.example/post/?utm_source=rss")
+    assert judge.reason(churned) == "hidden"
+    assert judge.reason(stored(entry_id="old-guid", link=None)) == "hidden"
+    assert judge.reason(stored(entry_id="other", link="https://a.example/other")) is None
+    assert judge.reason(stored(feed=B, entry_id="old-guid", link=None)) is None
+
+
+def _hidden_maps(posts: list[HiddenPost]) -> dict[str, Any]:
+    return {
+        "hidden_ids": {(p.feed_url, p.entry_id): p for p in posts},
+        "hidden_links": {p.link_key: p for p in posts if p.link_key},
+    }

@@ -18,10 +18,16 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from aggregator._urls import link_key
+from aggregator.models import HiddenPost, StoredEntry
+
+if TYPE_CHECKING:
+    from aggregator.config import Config
 
 FILTER_KINDS = ("include", "exclude", "categories", "authors")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
@@ -188,3 +194,58 @@ def too_old(date: datetime, now: datetime, max_age_days: int | None) -> str | No
 
 def _quoted(terms: tuple[Term, ...] | list[Term]) -> str:
     return ", ".join('"' + t.written.replace('"', '\\"') + '"' for t in terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Judge:
+    """Why a stored entry is left out of the digest: hidden, filtered out, or too old."""
+
+    now: datetime
+    filters: Mapping[str, Filters] = field(default_factory=dict)
+    """Feed URL -> settings.filters and the feed's own."""
+    max_age_days: Mapping[str, int] = field(default_factory=dict)
+    hidden_ids: Mapping[tuple[str, str], HiddenPost] = field(default_factory=dict)
+    hidden_links: Mapping[str, HiddenPost] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, config: Config, now: datetime, hidden: Iterable[HiddenPost] = ()) -> Judge:
+        posts = list(hidden)
+        ages = {f.url: config.max_age_for(f) for f in config.feeds}
+        return cls(
+            now=now,
+            filters={f.url: config.filters_for(f) for f in config.feeds},
+            max_age_days={url: days for url, days in ages.items() if days is not None},
+            hidden_ids={(p.feed_url, p.entry_id): p for p in posts},
+            hidden_links={p.link_key: p for p in posts if p.link_key},
+        )
+
+    @property
+    def leaves_all(self) -> bool:
+        """Nothing is left out on judgement: the newest entries are the digest."""
+        return not (any(self.filters.values()) or self.max_age_days or self.hidden_ids)
+
+    def reason(self, entry: StoredEntry) -> str | None:
+        """`hidden: …`, a filter's reason, `older than N days`, or None: shown."""
+        post = self.hidden_post(entry)
+        if post is not None:
+            return f"hidden: {post.reason}" if post.reason else "hidden"
+        filters = self.filters.get(entry.feed_url, NO_FILTERS)
+        return filtered_out(filters, entry) or too_old(
+            entry.date, self.now, self.max_age_days.get(entry.feed_url)
+        )
+
+    def shows(self, entry: StoredEntry) -> bool:
+        return self.reason(entry) is None
+
+    def hidden_post(self, entry: StoredEntry) -> HiddenPost | None:
+        post = self.hidden_ids.get((entry.feed_url, entry.entry_id))
+        if post is None and entry.link and self.hidden_links:
+            post = self.hidden_links.get(_link_key(entry.link))
+        return post
+
+
+def _link_key(link: str) -> str:
+    try:
+        return link_key(link)
+    except ValueError:  # a stored link that no longer parses: no key, no match
+        return ""
