@@ -15,29 +15,29 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import httpx
 
 from aggregator._text import one_line
-from aggregator._urls import redact, without_credentials
+from aggregator._urls import without_credentials
 from aggregator.config import Config
+from aggregator.decide import StoreFailed, decide, waiting
 from aggregator.fetching._client import Fetcher, new_client
 from aggregator.models import (
+    NO_VALIDATORS,
     FeedOutcome,
     FeedSource,
-    FetchResult,
-    ParsedFeed,
+    Parsed,
+    SaveCounts,
     UpdateReport,
 )
 from aggregator.retrieve import FeedReader, fetch_options
-from aggregator.store._store import FeedState, Store
+from aggregator.store import Store
 
 POOL_THRESHOLD = 4
 """Below this many feeds, parsing in the event loop's process is cheaper than a pool."""
-BACKOFF_BASE = timedelta(minutes=30)
-BACKOFF_CAP = timedelta(days=1)
 
 OnOutcome = Callable[[FeedOutcome], None]
 
@@ -113,57 +113,25 @@ class _Updater:
 
     async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)
-        state = self.store.feed_state(source)
-        if state.retired:
-            return FeedOutcome(source, "skipped")
-        if not self.force and state.next_due is not None and state.next_due > now:
-            return FeedOutcome(source, "skipped", next_due=state.next_due)
-        url = state.fetch_url if state.fetch_url and not source.is_local else None
-        result, parsed, discovered = await self.reader.read(source, state.validators, url)
-        fetch_url = result.final_url if discovered else url
-        return self._record(source, state, result, parsed, fetch_url, now)
-
-    def _record(
-        self,
-        source: FeedSource,
-        state: FeedState,
-        result: FetchResult,
-        parsed: ParsedFeed | None,
-        fetch_url: str | None,
-        now: datetime,
-    ) -> FeedOutcome:
-        outcome = FeedOutcome(source, "ok", http_status=result.status, feed_url=fetch_url)
-        error = result.error
-        if error is None and parsed is not None:
+        stored = self.store.feed_state(source)
+        if self.force:  # a fresh start: whatever the stored validators were, ask for it all
+            stored = replace(stored, validators=NO_VALIDATORS)
+        waits = waiting(source, stored, now, force=self.force)
+        if waits is not None:
+            return waits
+        url = stored.fetch_url if stored.fetch_url and not source.is_local else None
+        read = await self.reader.read(
+            source, stored.validators, url, discover=not stored.established
+        )
+        saved: SaveCounts | StoreFailed | None = None
+        if isinstance(read, Parsed):
             try:
-                counts = self.store.save_feed(source, parsed, now)
-            except Exception as store_error:
-                error = f"cannot store entries: {store_error}"
-            else:
-                outcome.new, outcome.updated, outcome.unchanged = (
-                    counts.new,
-                    counts.updated,
-                    counts.unchanged,
-                )
-        if error is not None:  # servers and feeds write parts of it: one line, no secrets
-            error = one_line(without_credentials(error))
-        if result.permanent_redirect and error is None:
-            if state.redirect_to == result.permanent_redirect:
-                fetch_url = result.permanent_redirect
-            outcome.notice = (
-                f"moved permanently to {redact(result.permanent_redirect)}; "
-                "update its url in feeds.yaml"
-            )
-        next_due = result.next_due
-        if error is not None:
-            outcome.status, outcome.error = "error", error
-            delay = backoff(state.failures + 1)
-            next_due = max(filter(None, [next_due, now + delay if delay else None]), default=None)
-        elif parsed is None:
-            outcome.status = "not_modified"
-        outcome.next_due = next_due
-        self.store.record_fetch(result, now, next_due=next_due, fetch_url=fetch_url, error=error)
-        return outcome
+                saved = self.store.save_feed(source, read.feed, now)
+            except Exception as error:
+                saved = StoreFailed(str(error))
+        update = decide(stored, read, now, saved)
+        self.store.write_update(update)
+        return update.outcome
 
 
 def enable_feed(store: Store, source: FeedSource) -> bool:
@@ -175,11 +143,3 @@ def enable_feed(store: Store, source: FeedSource) -> bool:
         return False
     store.set_retired(source.url, False)
     return True
-
-
-def backoff(failures: int) -> timedelta:
-    """No delay after one failure (cron tries again next time), then doubling, capped."""
-    if failures < 2:
-        return timedelta(0)
-    delay: timedelta = BACKOFF_BASE * 2 ** min(failures - 2, 16)
-    return min(delay, BACKOFF_CAP)

@@ -10,6 +10,7 @@ from aggregator.pipeline import update_feeds
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
+from .stored import count_entries
 
 
 def conditional(body: bytes, content_type: str, etag: str, seen: list[dict[str, str]]):
@@ -51,11 +52,11 @@ def test_update_twice_then_304_and_a_failing_feed(
         assert [o.status for o in first.outcomes] == ["ok", "ok", "error"]
         assert [o.new for o in first.outcomes] == [3, 2, 0]
         assert first.outcomes[2].error == "HTTP 500 Internal Server Error"
-        assert store.count_entries() == 5
+        assert count_entries(store) == 5
 
         second = update_feeds(config, store)
         assert [o.status for o in second.outcomes] == ["not_modified", "not_modified", "error"]
-        assert store.count_entries() == 5
+        assert count_entries(store) == 5
         assert rss_requests[-1].get("If-None-Match") == '"v1"'
         assert rss_requests[-1].get("If-Modified-Since") == "Mon, 23 Nov 2026 10:00:00 GMT"
         assert rss_requests[0]["User-Agent"].startswith("aggregator/")
@@ -90,7 +91,7 @@ def test_local_feeds_and_a_process_pool(tmp_path: Path, write_config: WriteConfi
     with Store(config.settings.database) as store:
         report = update_feeds(config, store)
         assert [o.status for o in report.outcomes] == ["ok"] * 6
-        assert store.count_entries() == 14
+        assert count_entries(store) == 14
 
 
 def test_a_missing_local_file_is_one_error(tmp_path: Path, write_config: WriteConfig) -> None:

@@ -43,11 +43,11 @@ def report_fetch(report: UpdateReport, verbose: bool, quiet: bool) -> int:
     verbose, quiet = levels(verbose, quiet)
     for outcome in report.outcomes:
         label = outcome.source.label
-        if outcome.status == "error":
+        if outcome.failing:  # failing now, or still waiting to retry
             error(f"{label}: {outcome.error}")
         elif outcome.notice and not quiet:
             error(f"{label}: {outcome.notice}")
-        if verbose and outcome.status != "error":
+        if verbose and not outcome.failing:
             typer.echo(
                 f"{label}: {outcome.status.replace('_', ' ')}, {outcome.new} new, "
                 f"{outcome.updated} updated"
