@@ -8,6 +8,15 @@ report, and the Atom and JSON Feed exports (RFC 3339, which this format is).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
+
+
+@overload
+def format_utc(value: datetime) -> str: ...
+@overload
+def format_utc(value: None) -> None: ...
+@overload
+def format_utc(value: datetime | None) -> str | None: ...
 
 
 def format_utc(value: datetime | None) -> str | None:

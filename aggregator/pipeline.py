@@ -135,11 +135,11 @@ class _Updater:
 
 
 def enable_feed(store: Store, source: FeedSource) -> bool:
-    """Fetch a retired (410 Gone) feed again from the next run on, and forget its failures.
+    """A fresh start from the next run on: fetch a retired (410 Gone) feed again, forget its
+    failures, its wait and its validators (`aggregator enable`).
 
     Returns whether it was retired.
     """
-    if not store.feed_state(source).retired:
-        return False
-    store.set_retired(source.url, False)
-    return True
+    retired = store.feed_state(source).retired
+    store.forget_fetch_state(source.url)
+    return retired

@@ -447,8 +447,10 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
         "not_modified": 0,
         "skipped": 0,
         "failed": 1,
+        "retrying": 0,
         "new": 3,
         "updated": 0,
+        "unchanged": 0,
         "duplicates": 0,
     }
     essai, broken = report["feeds"]
@@ -460,10 +462,12 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
         "http_status": 200,
         "new": 3,
         "updated": 0,
+        "unchanged": 0,
         "duplicates": 0,
         "error": None,
         "notice": None,
         "next_due": None,
+        "failures": 0,
     }
     assert broken["status"] == "error" and broken["http_status"] == 500
     assert broken["error"] == "HTTP 500 Internal Server Error"

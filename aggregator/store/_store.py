@@ -129,17 +129,19 @@ class Store:
         )
 
     def set_retired(self, url: str, retired: bool) -> None:
-        """Retire a feed, or give it a fresh start: no failures, no wait, no validators."""
         with self.db.atomic():
             self._upsert_feed(
-                {
-                    "url": url,
-                    "retired": int(retired),
-                    "failures": 0,
-                    "next_due": None,
-                    "etag": None,
-                    "last_modified": None,
-                }
+                {"url": url, "retired": int(retired), "failures": 0, "next_due": None}
+            )
+
+    def forget_fetch_state(self, url: str) -> None:
+        """A fresh start (`aggregator enable`): not retired, no failures, no wait, no
+        validators. Entries and the feed's title stay."""
+        with self.db.atomic():
+            self.db.execute(
+                "update feeds set retired = 0, failures = 0, next_due = null, etag = null, "
+                "last_modified = null, redirect_to = null where url = :url",
+                {"url": url},
             )
 
     def feed_health(self, sources: Sequence[FeedSource | str] | None = None) -> list[FeedHealth]:
