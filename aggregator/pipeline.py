@@ -1,5 +1,7 @@
-"""The main library verb: update_feeds(config, store) -> UpdateReport (reading one feed is
-`retrieve.FeedReader`; this module runs them all and stores what they read).
+"""The library verbs of a run: update_feeds(config, store) -> UpdateReport (reading one
+feed is `retrieve.FeedReader`, deciding what to store `decide.decide`; this module runs
+them all and has the store write what was decided), prune(config, store) (retention),
+enable_feed(store, source).
 
 Synchronous from the outside (it runs its own event loop). Fetching is async and bounded;
 parsing and excerpting run in a process pool so both cores work while the loop keeps
@@ -143,3 +145,14 @@ def enable_feed(store: Store, source: FeedSource) -> bool:
     retired = store.feed_state(source).retired
     store.forget_fetch_state(source.url)
     return retired
+
+
+def prune(config: Config, store: Store, now: datetime | None = None) -> int:
+    """Delete what `settings.retention` no longer keeps; returns how many entries went.
+
+    Per feed: at most `max_entries` (the newest), and none dated more than `max_age_days`
+    ago. Without a retention setting nothing is deleted. Entries are never deleted because
+    they left their feed: only retention deletes. (Also `aggregator.retention.prune`.)
+    """
+    retention = config.settings.retention
+    return store.prune(retention.max_entries, retention.max_age_days, now or datetime.now(UTC))

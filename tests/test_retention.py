@@ -5,10 +5,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from aggregator import retention
 from aggregator.cli._app import app
 from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
-from aggregator.pipeline import update_feeds
-from aggregator.retention import prune
+from aggregator.pipeline import prune, update_feeds
 from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
@@ -96,3 +96,7 @@ def test_cli_prune_with_a_bad_config_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "settings.retention.max_entries" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_the_documented_library_name_still_works() -> None:
+    assert retention.prune is prune
