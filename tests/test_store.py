@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
+from aggregator.models import (
+    FeedOutcome,
+    FeedSource,
+    FeedState,
+    FeedUpdate,
+    ParsedEntry,
+    ParsedFeed,
+    Validators,
+)
 from aggregator.store import Store
 
 from .stored import count_entries
@@ -285,3 +293,39 @@ def test_migration_fills_search_and_duplicate_keys_of_an_existing_database(tmp_p
         assert [e.entry_id for e in store.search("ete")] == ["old-1"]
         [key] = store.db.execute("select dup_key from entries").fetchone()
         assert key is not None
+
+
+def test_the_store_writes_the_decided_update_as_it_is(tmp_path: Path) -> None:
+    """Every column `decide` chose, written and read back; the entries and name untouched."""
+    update = FeedUpdate(
+        url=SOURCE.url,
+        last_attempt=NOW,
+        http_status=503,
+        last_error="HTTP 503 Service Unavailable",
+        failures=3,
+        next_due=NOW + timedelta(hours=1),
+        retired=False,
+        validators=Validators('"v1"', None),
+        fetch_url="https://a.example/moved.xml",
+        redirect_to="https://a.example/moved.xml",
+        last_success=NOW - timedelta(days=2),
+        outcome=FeedOutcome(SOURCE, "error"),
+    )
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(entry(1)), NOW)
+        store.write_update(update)
+        state = store.feed_state(SOURCE)
+        [health] = store.feed_health([SOURCE])
+        assert count_entries(store) == 1
+    assert state == FeedState(
+        fetch_url=update.fetch_url,
+        validators=update.validators,
+        next_due=update.next_due,
+        failures=3,
+        retired=False,
+        redirect_to=update.redirect_to,
+        last_error=update.last_error,
+        last_success=update.last_success,
+        established=True,
+    )
+    assert (health.name, health.http_status, health.last_attempt) == ("A", 503, NOW)

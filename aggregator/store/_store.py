@@ -279,7 +279,7 @@ class Store:
     def stored_feeds(self) -> dict[str, StoredFeed]:
         """What the fetches stored about each feed (name, title, site), by configured URL."""
         rows = self.db.execute("select url, name, title, site from feeds").fetchall()
-        return {r[0]: StoredFeed(url=r[0], name=r[1], title=r[2], site=r[3]) for r in rows}
+        return {url: StoredFeed(url, name, title, site) for url, name, title, site in rows}
 
     def feed_rows(self) -> Iterator[dict[str, Any]]:
         yield from self.db["feeds"].rows
