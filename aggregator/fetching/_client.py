@@ -1,4 +1,5 @@
-"""The HTTP client: one FetchResult (Fetched | NotModified | FetchFailed) per feed; nothing here raises for one feed.
+"""The HTTP client: one FetchResult per feed (Fetched | NotModified | FetchFailed); nothing
+here raises for one feed.
 
 httpx's timeouts are per read, so a server dripping a byte a second never trips them:
 every fetch runs under a wall-clock deadline (asyncio.timeout). Redirects are followed
