@@ -32,7 +32,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from aggregator._files import replace_atomically
 from aggregator._urls import redact, safe_http_url
 from aggregator.fetching._client import Fetcher, FetchOptions, new_client
-from aggregator.models import FeedSource
+from aggregator.models import FeedSource, Fetched, FetchFailed
 
 BOX = (160, 90)
 """The width and height the templates give a thumbnail (16:9)."""
@@ -294,8 +294,10 @@ async def _fetch_one(fetcher: Fetcher, url: str, allow_private: bool) -> list[by
     if safe_http_url(url) is None:
         return ImageRefused("not an http(s) URL")
     result = await fetcher.fetch(FeedSource(url=url, allow_private=allow_private), url=url)
-    if result.error or not result.content:
-        return ImageRefused(result.error or "empty answer")
+    if isinstance(result, FetchFailed):
+        return ImageRefused(result.message)
+    if not isinstance(result, Fetched) or not result.content:
+        return ImageRefused("empty answer")
     try:
         return await asyncio.to_thread(make_thumbnails, result.content)
     except ImageRefused as refused:
