@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+import httpx
 
 from aggregator._files import replace_atomically
 from aggregator.config import Config
@@ -25,16 +28,36 @@ class WrittenOutput:
     error: str | None = None
 
 
-def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
+def write_outputs(
+    config: Config,
+    store: Store,
+    now: datetime | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> list[WrittenOutput]:
     """Render and write every `settings.outputs` entry; one failing does not stop the others.
 
     One WrittenOutput per output, in order: `changed` says whether its file was replaced.
+    With `thumbnails: local`, the shown entries' images are copied first (see
+    digest/_thumbnails.py); a thumbnails folder that cannot be written adds one more.
     """
+    now = now or datetime.now(UTC)
     written = []
+    images = failure = None
+    if config.settings.thumbnails == "local":
+        from aggregator.digest._thumbnails import copy_shown_images  # Pillow: only if asked
+
+        images, failure = copy_shown_images(config, store, now, client)
     for output in config.settings.outputs:
         try:
             content = render(
-                config, store, output.format, layout=output.layout, css=output.css, url=output.url
+                config,
+                store,
+                output.format,
+                layout=output.layout,
+                css=output.css,
+                url=output.url,
+                now=now,
+                images=images.images_for(output.path, output.url) if images else None,
             )
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:
@@ -43,6 +66,8 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
             written.append(WrittenOutput(output.path, False, f"{output.path}: database: {error}"))
         else:
             written.append(WrittenOutput(output.path, changed))
+    if images is not None and failure is not None:
+        written.append(WrittenOutput(images.folder.path, False, failure))
     return written
 
 

@@ -2,14 +2,16 @@
 
 The HTML is Jinja2 with autoescape on: everything from a feed is text. Links go through
 `safe_http_url` again here, so nothing but http(s) is ever emitted, whatever is in the
-database. Nothing depends on the clock: the same entries give the same bytes.
+database. Nothing depends on the clock but the age window (`max_age_days`): the same
+entries, hidden posts and `now` give the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -17,6 +19,7 @@ from babel.dates import format_date
 
 from aggregator._urls import safe_http_url
 from aggregator.config import CSS_MODES, LAYOUTS, Config
+from aggregator.digest._filters import Judge
 from aggregator.digest._labels import LABELS
 from aggregator.digest._opml import opml_document, subscriptions
 from aggregator.digest._syndication import FeedMeta, atom_feed, json_feed
@@ -24,6 +27,9 @@ from aggregator.errors import ConfigError
 from aggregator.models import FeedGroup, FeedSource, StoredEntry
 from aggregator.store import Store
 from aggregator.version import __version__
+
+if TYPE_CHECKING:
+    from aggregator.digest._thumbnails import LocalImage
 
 HTML_FORMATS = ("html", "fragment")
 FORMATS = (*HTML_FORMATS, "atom", "json", "opml")
@@ -38,6 +44,8 @@ class Digest:
     """grouped: per source its newest entries; sources ordered by their newest entry."""
     river: tuple[StoredEntry, ...] = ()
     """river: newest first across sources."""
+    images: Mapping[str, LocalImage] = field(default_factory=dict)
+    """thumbnails: local: an entry's image URL -> its copy beside the output."""
 
     @property
     def entries(self) -> list[StoredEntry]:
@@ -55,11 +63,16 @@ def render(
     layout: str | None = None,
     css: str = "inline",
     url: str | None = None,
+    *,
+    now: datetime | None = None,
+    images: Mapping[str, LocalImage] | None = None,
 ) -> str:
     """The output `format` (one of FORMATS) from what `store` holds.
 
     `layout` overrides settings.layout; `css` ("inline" or "none") is for html and fragment;
     `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link.
+    `now` (default: the current time) is what the age window counts from; `images` are the
+    local copies of the entries' images (`thumbnails: local`, see digest/_thumbnails.py).
     Raises ConfigError when a user template is broken.
     """
     if format not in FORMATS:
@@ -72,7 +85,7 @@ def render(
     labels = labels_for(config)
     if format == "opml":
         return opml_document(subscriptions(config, store), labels["title"])
-    digest = select_digest(config, store, layout)
+    digest = replace(select_digest(config, store, layout, now), images=images or {})
     meta = FeedMeta(
         title=labels["title"],
         language=config.settings.language,
@@ -91,20 +104,24 @@ def render(
     )
 
 
-def select_digest(config: Config, store: Store, layout: str) -> Digest:
-    """The enabled feeds' entries, named as feeds.yaml names them now.
+def select_digest(config: Config, store: Store, layout: str, now: datetime | None = None) -> Digest:
+    """The enabled feeds' entries, named as feeds.yaml names them now, without the hidden
+    posts and those the filters or the age window leave out (digest/_filters.Judge).
 
     Only what is stored counts, not how the last fetch went: a partner that is down keeps
     its place with the entries it had.
     """
     sources = {f.url: f for f in config.feeds if f.enabled}
     per_feed = config.settings.entries_per_feed
+    judge = Judge.of(config, now or datetime.now(UTC), store.hidden_posts())
+    shown = None if judge.leaves_all else judge.shows
     if layout == "river":
         # duplicates are judged among the feeds shown, not a disabled or removed one
-        river = store.latest(limit=per_feed * max(len(sources), 1), feed_urls=list(sources))
+        limit = per_feed * max(len(sources), 1)
+        river = store.latest(limit=limit, feed_urls=list(sources), shown=shown)
         return Digest(layout, river=tuple(_named(e, sources[e.feed_url]) for e in river))
-    groups = tuple(_named_group(g, sources) for g in store.groups(list(sources), per_feed))
-    return Digest(layout, groups=groups)
+    found = store.groups(list(sources), per_feed, shown)
+    return Digest(layout, groups=tuple(_named_group(g, sources) for g in found))
 
 
 def _named(entry: StoredEntry, source: FeedSource) -> StoredEntry:
@@ -157,6 +174,7 @@ def html_context(config: Config, digest: Digest, inline_css: bool) -> dict[str, 
         "labels": labels_for(config),
         "language": settings.language,
         "thumbnails": settings.thumbnails == "remote",
+        "images": digest.images,
         "target": settings.target,
         "css": inline_css,
         "generator": f"aggregator {__version__}",

@@ -31,8 +31,12 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from aggregator._files import replace_atomically
 from aggregator._urls import redact, safe_http_url
+from aggregator.config import Config
+from aggregator.digest._render import select_digest
 from aggregator.fetching._client import Fetcher, FetchOptions, new_client
 from aggregator.models import FeedSource, Fetched, FetchFailed
+from aggregator.retrieve import fetch_options
+from aggregator.store import Store
 
 BOX = (160, 90)
 """The width and height the templates give a thumbnail (16:9)."""
@@ -41,6 +45,8 @@ MAX_PIXELS = 40_000_000
 """Refused past this many pixels, before decoding: a decompression bomb is a small file."""
 RETRY_AFTER = timedelta(days=1)
 MANIFEST = ".thumbnails.json"
+PAGE_FORMATS = ("html", "fragment")
+"""The outputs that show thumbnails (Atom and JSON Feed give readers the original URL)."""
 OURS = re.compile(r"[0-9a-f]{20}\.webp")
 """The files this module writes; nothing else in the folder is ever removed."""
 Image.init()  # registers the format plugins, so that WEB_FORMATS can ask which are there
@@ -230,6 +236,52 @@ class ThumbnailFolder:
         self.path.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"images": self.records}, ensure_ascii=False, indent=1, sort_keys=True)
         replace_atomically(self.path / MANIFEST, text.encode("utf-8"), 0o644)
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShownImages:
+    """The copies of the images the digest shows, for the outputs to refer to."""
+
+    folder: ThumbnailFolder
+    urls: tuple[str, ...]
+
+    def images_for(self, output: Path, published: str | None) -> dict[str, LocalImage]:
+        return self.folder.images_for(self.urls, output, published)
+
+
+def copy_shown_images(
+    config: Config, store: Store, now: datetime, client: httpx.AsyncClient | None = None
+) -> tuple[ShownImages, str | None]:
+    """Copy the images of the entries the page and fragment outputs show (those not copied
+    yet), remove the copies none shows any more; and why the folder could not be updated
+    (one line), if it could not."""
+    wanted = shown_image_urls(config, store, now)
+    path = config.settings.thumbnail_folder or config.path.parent / "thumbs"
+    folder = ThumbnailFolder.open(path)
+    shown = ShownImages(folder, tuple(wanted))
+    try:
+        update_thumbnails(folder, wanted, now, fetch_options(config.settings), client)
+    except OSError as error:
+        return shown, f"{path}: cannot update the thumbnails: {error.strerror or error}"
+    return shown, None
+
+
+def shown_image_urls(config: Config, store: Store, now: datetime) -> dict[str, bool]:
+    """The image URL of every entry a page or fragment output shows -> whether its feed
+    allows private addresses."""
+    settings = config.settings
+    private = {f.url: f.allow_private for f in config.feeds}
+    pages = [o for o in settings.outputs if o.format in PAGE_FORMATS]
+    layouts = {o.layout or settings.layout for o in pages}
+    wanted: dict[str, bool] = {}
+    for layout in sorted(layouts):
+        for entry in select_digest(config, store, layout, now).entries:
+            if entry.thumbnail:
+                wanted[entry.thumbnail] = private.get(entry.feed_url, False)
+    return wanted
 
 
 # --- fetching ---------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ ENTRY_COLUMNS = (
     "last_seen",
     "content_hash",
     "dup_key",
+    "categories",  # added by ADDED
 )
 """The `entries` columns, in table order: the insert and update statements derive from it."""
 
@@ -88,6 +89,26 @@ create table pruned (           -- tombstones: entries retention deleted, not ta
 )"""
 
 TABLES = {"feeds": FEEDS, "entries": ENTRIES, "pruned": PRUNED}
+
+HIDDEN = """
+create table hidden (           -- posts the owner hid (aggregator hide): never shown again
+    feed text,
+    entry_id text,
+    link_key text,               -- also matched: the post under a new id or tracking query
+    title text,
+    link text,
+    hidden_at text,
+    reason text,
+    primary key (feed, entry_id)
+)"""
+
+ADDED = (
+    # a JSON list of the entry's categories and tags, or null
+    "alter table entries add column categories text",
+    HIDDEN,
+)
+"""Run after `TABLES` in a fresh database and by `m040` in an older one (after m030's
+rebuild from `TABLES`), so that both read the same."""
 
 # External-content FTS5 keyed by rowid, kept in step by triggers. (After a VACUUM, which
 # may renumber rowids, run: insert into entries_fts(entries_fts) values ('rebuild').)
@@ -134,7 +155,7 @@ def prepare(db: sqlite_utils.Database) -> None:
 
 
 def _create(db: sqlite_utils.Database) -> None:
-    for statement in (*TABLES.values(), *INDEXES):
+    for statement in (*TABLES.values(), *INDEXES, *ADDED):
         db.execute(statement)
 
 
@@ -232,6 +253,13 @@ def m030_schema_as_written(db: sqlite_utils.Database) -> None:
     for statement in INDEXES:
         db.execute(statement)
     db.execute("insert into entries_fts (entries_fts) values ('rebuild')")
+
+
+@migrations()
+def m040_categories_hidden(db: sqlite_utils.Database) -> None:
+    """`entries.categories` and the `hidden` table (issue 15)."""
+    for statement in ADDED:
+        db.execute(statement)
 
 
 def _table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
