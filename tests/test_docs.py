@@ -11,7 +11,11 @@ import typer.main
 
 from aggregator.cli._app import app
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).parent.parent
+# the README and the pages of docs/ it leads to
+README = "\n".join(
+    p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted(ROOT.glob("docs/*.md"))]
+)
 
 
 def command_paths() -> list[str]:

@@ -24,6 +24,7 @@ from aggregator.cli._app import (
     show_entries,
     with_store,
 )
+from aggregator.cli._editorial_commands import judged_entries, show_hidden, show_judged
 from aggregator.cli._views import (
     diagnosis_table,
     health_json,
@@ -52,19 +53,37 @@ def list_entries(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output (see README).")] = False,
+    everything: Annotated[
+        bool,
+        typer.Option("--all", help="Also the entries the digest leaves out, with the reason."),
+    ] = False,
+    hidden: Annotated[
+        bool, typer.Option("--hidden", help="The hidden posts instead: when, why.")
+    ] = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
 ) -> None:
-    """List the latest excerpts, newest first.
+    """List the latest excerpts the digest shows, newest first (--all: every stored one).
 
     A table on a terminal, one entry per three lines when piped, JSON with --json.
+    --all adds the entries that filters, max_age_days or `hide` leave out, with the reason;
+    --hidden lists the hidden posts.
 
     Example: aggregator list --limit 5 --feed "Atelier du Web" --since 2026-11-01 --json
     """
     with handled():
         loaded = load_config(config)
+        if hidden:
+            with_store(loaded, lambda s: show_hidden(s, loaded, as_json))
+            return
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
-        entries = with_store(loaded, lambda s: s.latest(limit=limit, feed=feed, since=start))
-    show_entries(entries, as_json, loaded.settings.timezone)
+        urls = [source.url for source in loaded.select([feed] if feed else [])]
+        judged = with_store(
+            loaded, lambda s: judged_entries(s, loaded, limit, start, urls, everything)
+        )
+    if everything:
+        show_judged(judged, as_json, loaded.settings.timezone)
+    else:
+        show_entries([entry for entry, _ in judged], as_json, loaded.settings.timezone)
 
 
 SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]

@@ -106,21 +106,31 @@ def _short(value: datetime | None) -> str:
 VERDICT_STYLES = {OK: "green", WARNING: "yellow", ERROR: "bold red", DISABLED: "dim"}
 
 
-def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
+def entries_table(
+    entries: list[StoredEntry],
+    timezone: str,
+    reasons: Sequence[str | None] | None = None,
+) -> Table:
+    """With `reasons` (`list --all`), a last column says why the digest leaves each out."""
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("Source", style="cyan", max_width=24)
     table.add_column("Date", no_wrap=True)
     table.add_column("Title", style="bold", ratio=1)
     table.add_column("Excerpt", ratio=2)
+    if reasons is not None:
+        table.add_column("Left out", style="yellow", ratio=1)
     zone = ZoneInfo(timezone)
-    for entry in entries:
+    for index, entry in enumerate(entries):
         title = Text(entry.title, style=f"link {entry.link}" if entry.link else "")
-        table.add_row(
+        cells: list[Text | str] = [
             Text(entry.feed_name),
             f"{entry.date.astimezone(zone):%Y-%m-%d}",
             title,
             Text(entry.excerpt),
-        )
+        ]
+        if reasons is not None:
+            cells.append(Text(reasons[index] or ""))
+        table.add_row(*cells)
     return table
 
 
