@@ -3,11 +3,14 @@ shape of a WordPress feed (categories in CDATA)."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from typer.testing import CliRunner
 
 from aggregator.cli._app import app
@@ -15,10 +18,18 @@ from aggregator.config import load_config
 from aggregator.doctor import diagnose
 
 from .conftest import DATA
+from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
+from .test_thumbnails import png_claiming
 
 runner = CliRunner()
 FEED = DATA / "categories" / "wordpress.xml"
 OFF_TOPIC = "https://claire.example/2026/11/rien/"
+
+
+def png(size: tuple[int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def invoke(*args: str) -> Any:
@@ -104,3 +115,38 @@ def test_doctor_says_when_filters_leave_nothing(config: str) -> None:
     )
     result = runner.invoke(app, ["doctor", "--config", config], env={"COLUMNS": "400"})
     assert result.exit_code == 1 and "its filters leave none of its 3 stored posts" in result.output
+
+
+def test_run_with_local_thumbnails_survives_hostile_images(  # 50 MB: see test_editorial
+    recording_server: RecordingServer, tmp_path: Path
+) -> None:
+    images = {
+        "good": recording_server.route("/good.png", png((640, 360)), content_type="image/png"),
+        "html": recording_server.route("/x.jpg", b"<html></html>", content_type="image/jpeg"),
+        "bomb": recording_server.route("/bomb.png", png_claiming(60_000, 60_000), content_type=""),
+        "gone": recording_server.route("/gone.jpg", b"", 404, "image/jpeg"),
+    }
+    items = "".join(
+        f"<item><title>Post {name}</title><link>https://p.example/{name}</link>"
+        f"<guid>https://p.example/{name}</guid><pubDate>Tue, 24 Nov 2026 0{n}:00:00 GMT</pubDate>"
+        f'<description>&lt;p&gt;&lt;img src="{url}"&gt;Texte {name}.&lt;/p&gt;</description></item>'
+        for n, (name, url) in enumerate(images.items())
+    )
+    feed = tmp_path / "partner.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>P</title>'
+        f"<link>https://p.example/</link>{items}</channel></rss>"
+    )
+    path = tmp_path / "feeds.yaml"
+    path.write_text(
+        "settings:\n  database: test.db\n  thumbnails: local\n  entries_per_feed: 10\n"
+        "  outputs:\n    - {format: html, path: public/page.html}\n"
+        f"feeds:\n  - url: {feed}\n    allow_private: true\n"
+    )
+    result = invoke("run", "--config", str(path))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "public/page.html").read_text()
+    assert all(f"Post {name}" in page for name in images)
+    sources = re.findall(r'<img[^>]* src="([^"]+)"', page)
+    assert len(sources) == 1 and sources[0].startswith("thumbs/") and sources[0].endswith(".webp")
+    assert len(list((tmp_path / "public/thumbs").glob("*.webp"))) == 2
