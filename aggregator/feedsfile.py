@@ -255,7 +255,7 @@ def _join(lines: Lines) -> str:
 def _replace_atomically(path: Path, text: str) -> None:
     target = path.resolve()  # through a symlink: replace what it points to
     try:
-        replace_atomically(target, text.encode("utf-8"), target.stat().st_mode & 0o7777)
+        replace_atomically(target, text.encode("utf-8"))  # keeps the file's permissions
     except OSError as error:
         raise ConfigError(f"{path}: cannot write: {error.strerror or error}") from None
 
