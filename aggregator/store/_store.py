@@ -18,6 +18,7 @@ from typing import Any, cast
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from aggregator._files import create_private
 from aggregator._text import fingerprint
 from aggregator._urls import id_key, link_key
 from aggregator.errors import StoreError
@@ -142,6 +143,7 @@ class Store:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)  # 0600: feed URLs may carry passwords
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
