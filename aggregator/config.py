@@ -246,6 +246,7 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "public_url": _http_url,
 }
 
 _SETTINGS_KEYS: dict[str, Converter] = {

@@ -29,6 +29,8 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    public_url: str | None = None
+    """The feed's URL as its owner publishes it: exported instead of `url` (OPML)."""
 
     @property
     def is_local(self) -> bool:

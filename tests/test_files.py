@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.cli._runreport import write_report
 from aggregator.digest._outputs import write_if_changed
+from aggregator.store import Store
 
 from .budget import deadline
 
@@ -85,3 +87,10 @@ def test_new_outputs_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert _mode(tmp_path / "digest.html") == 0o640
+
+
+def test_a_new_report_and_database_are_private(tmp_path: Path, umask_022: None) -> None:
+    write_report(tmp_path / "report.json", {"version": 1})
+    Store(tmp_path / "aggregator.db").close()
+    assert _mode(tmp_path / "report.json") == 0o600
+    assert _mode(tmp_path / "aggregator.db") == 0o600

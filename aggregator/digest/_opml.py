@@ -17,7 +17,7 @@ from defusedxml.ElementTree import fromstring
 from lxml import etree
 
 from aggregator._text import xml_text
-from aggregator._urls import link_key, redact, safe_http_url
+from aggregator._urls import link_key, safe_http_url, without_secrets
 from aggregator.config import Config
 from aggregator.errors import OpmlError
 from aggregator.store import Store
@@ -114,7 +114,8 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
     """The enabled http(s) feeds of `config`, named from feeds.yaml or else what was stored.
 
     Local files are left out: their paths mean nothing to another reader (and are private);
-    so are passwords in URLs (`user:password@`).
+    so are passwords in URLs (`user:password@`) and query parameters named like secrets
+    (`?token=`), unless the feed has a `public_url`: its owner's published URL, exported as is.
     """
     stored = store.stored_feeds()
     feeds = []
@@ -125,7 +126,8 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
         known = stored.get(source.url)
         title = source.name or (known.title or known.name if known else None)
         site = safe_http_url(source.site or (known.site if known else None))
-        feeds.append(OpmlFeed(url=redact(url), title=title, site=site))
+        shown = source.public_url or without_secrets(url)
+        feeds.append(OpmlFeed(url=shown, title=title, site=site))
     return feeds
 
 
