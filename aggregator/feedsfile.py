@@ -7,22 +7,25 @@ last key, so appending or removing through its tree moves comments to the wrong 
 the layout is too unusual for a line edit (a flow-style list `[a, b]`), the edit goes
 through ruamel's tree instead. Either way the new text must parse (config.parse_config) and
 hold exactly the expected feeds and the same settings before it atomically replaces the
-file: a bad edit never lands.
+file: a bad edit never lands. Every edit holds the file's edit lock from reading it to
+replacing it, so two at once (two `aggregator add`) never lose one.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aggregator._files import replace_atomically
+from aggregator._lock import edit_lock
 from aggregator._urls import link_key, redact
 from aggregator.config import Config, load_config, parse_config
 from aggregator.errors import ConfigError
@@ -75,6 +78,23 @@ class Imported:
     """Each feed left out, with why (a duplicate, not an http(s) URL)."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _under_edit_lock(
+    edit: Callable[Concatenate[str | Path, P], R],
+) -> Callable[Concatenate[str | Path, P], R]:
+    """Run the whole read-modify-check-replace of `edit` holding feeds.yaml's edit lock."""
+
+    @functools.wraps(edit)
+    def locked(path: str | Path, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with edit_lock(path):
+            return edit(path, *args, **kwargs)
+
+    return locked
+
+
 def create_config(path: str | Path) -> Config:
     """Write the commented starter feeds.yaml; refuses to overwrite an existing file."""
     path = Path(path)
@@ -89,6 +109,7 @@ def create_config(path: str | Path) -> Config:
     return load_config(path)
 
 
+@_under_edit_lock
 def add_feed(path: str | Path, feed: NewFeed) -> FeedSource:
     """Append one feed. Refuses a URL or name already there (URLs compared canonically)."""
     config = load_config(path)
@@ -99,6 +120,7 @@ def add_feed(path: str | Path, feed: NewFeed) -> FeedSource:
     return feed.as_source()
 
 
+@_under_edit_lock
 def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
     """Append every feed that is new, in one edit; duplicates and non-http(s) URLs are skipped.
 
@@ -124,6 +146,7 @@ def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
     return Imported(tuple(added), tuple(skipped))
 
 
+@_under_edit_lock
 def remove_feed(path: str | Path, name_or_url: str) -> FeedSource:
     """Remove the feed with this name or URL; returns it as it was configured."""
     config = load_config(path)
@@ -138,6 +161,7 @@ def remove_feed(path: str | Path, name_or_url: str) -> FeedSource:
     return config.feeds[index]
 
 
+@_under_edit_lock
 def set_enabled(path: str | Path, name_or_url: str, enabled: bool) -> FeedSource:
     """Write `enabled: false` on a feed, or take it away again. Returns the updated feed."""
     config = load_config(path)
