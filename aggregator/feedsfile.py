@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -124,23 +124,28 @@ def add_feed(path: str | Path, feed: NewFeed) -> FeedSource:
 def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
     """Append every feed that is new, in one edit; duplicates and non-http(s) URLs are skipped.
 
-    A name already taken is left out (the digest then shows the feed's own title)."""
+    A name already taken is left out (the digest then shows the feed's own title). Known
+    feeds are indexed by canonical URL and name: the work grows with the number of feeds,
+    not with its square."""
     config = load_config(path)
-    known = list(config.feeds)
+    by_key = {_key(f.url): f for f in reversed(config.feeds)}  # the first one wins
+    names = {f.name for f in config.feeds if f.name}
     added: list[NewFeed] = []
     skipped: list[tuple[NewFeed, str]] = []
     for feed in feeds:
         if not feed.url.startswith(("http://", "https://")):
             skipped.append((feed, "not an http(s) URL"))
             continue
-        same = duplicate_of(known, feed.url)
+        same = by_key.get(_key(feed.url))
         if same is not None:
             skipped.append((feed, f"already there ({_label(same)})"))
             continue
-        if feed.name and any(f.name == feed.name for f in known):
+        if feed.name in names:
             feed = replace(feed, name=None)  # two blogs may share a title: keep both
         added.append(feed)
-        known.append(feed.as_source())
+        by_key[_key(feed.url)] = feed.as_source()
+        if feed.name:
+            names.add(feed.name)
     if added:
         _append(config, added)
     return Imported(tuple(added), tuple(skipped))
@@ -199,6 +204,11 @@ def duplicate_of(feeds: Sequence[FeedSource], url: str) -> FeedSource | None:
     return next((f for f in feeds if not f.is_local and link_key(f.url) == key), None)
 
 
+def _key(url: str) -> str:
+    """How duplicate_of compares: canonically for http(s) URLs, as written for local paths."""
+    return link_key(url) if url.startswith(("http://", "https://")) else url
+
+
 def _conflict(feeds: Sequence[FeedSource], feed: NewFeed) -> str | None:
     same = duplicate_of(feeds, feed.url)
     if same is not None:
@@ -234,11 +244,8 @@ def _edit(
 ) -> None:
     path = config.path
     text = _read(path)
-    document = _yaml().load(text)
-    candidates = [_join(edited) for edited in [by_lines(_split(text), document)] if edited]
-    candidates.append(_tree_edit(text, by_tree))
     invalid: ConfigError | None = None
-    for candidate in candidates:
+    for candidate in _candidates(text, by_lines, by_tree):
         try:
             result = parse_config(candidate, path)
         except ConfigError as error:
@@ -252,6 +259,14 @@ def _edit(
     raise ConfigError(
         f"{path}: cannot edit this file's layout safely; left unchanged (edit it by hand)"
     )
+
+
+def _candidates(text: str, by_lines: LineEdit, by_tree: TreeEdit) -> Iterator[str]:
+    """The line edit, then (only if that one is refused) the tree edit."""
+    edited = by_lines(_split(text), _yaml().load(text))
+    if edited:
+        yield _join(edited)
+    yield _tree_edit(text, by_tree)
 
 
 def _read(path: Path) -> str:
