@@ -72,6 +72,8 @@ class Settings:
     """`retention: none` keeps everything; a mapping sets exactly the limits it names."""
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    clean_links: bool = True
+    """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ _FEED_KEYS: dict[str, Converter] = {
     "allow_private": _boolean,
     "enabled": _boolean,
     "public_url": _http_url,
+    "clean_links": _boolean,
 }
 
 _SETTINGS_KEYS: dict[str, Converter] = {
@@ -274,6 +277,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "clean_links": _boolean,
 }
 
 _OUTPUT_KEYS: dict[str, Converter] = {

@@ -32,6 +32,7 @@ from aggregator.cli._views import (
     summary_line,
 )
 from aggregator.config import DEFAULT_CONFIG, load_config
+from aggregator.digest._links import listed
 from aggregator.doctor import diagnose
 
 
@@ -64,7 +65,7 @@ def list_entries(
         loaded = load_config(config)
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
         entries = with_store(loaded, lambda s: s.latest(limit=limit, feed=feed, since=start))
-    show_entries(entries, as_json, loaded.settings.timezone)
+    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
 
 
 SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -90,7 +91,7 @@ def search_entries(
     with handled():
         loaded = load_config(config)
         entries = with_store(loaded, lambda s: s.search(query, limit=limit))
-    show_entries(entries, as_json, loaded.settings.timezone)
+    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
 
 
 @app.command("feeds")
