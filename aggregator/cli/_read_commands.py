@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.text import Text
 
+from aggregator._query import bounded_query
 from aggregator.cli._app import (
     EXIT_FEEDS_FAILED,
     EXIT_OK,
@@ -81,7 +82,8 @@ def search_entries(
     """Find stored entries by words of their title or excerpt, best match first.
 
     Every word must appear; case and accents do not matter ("ete" finds "été");
-    "word*" matches words starting with "word". Exit 0 even when nothing matches.
+    "word*" matches words starting with "word" (two letters at least). The first 16 words
+    count. Exit 0 even when nothing matches.
 
     Example: aggregator search "ete mode" --json
     """
@@ -90,7 +92,7 @@ def search_entries(
         raise typer.Exit(EXIT_USAGE)
     with handled():
         loaded = load_config(config)
-        entries = with_store(loaded, lambda s: s.search(query, limit=limit))
+        entries = with_store(loaded, lambda s: s.search(bounded_query(query), limit=limit))
     show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
 
 
