@@ -12,6 +12,7 @@ from aggregator.retention import prune
 from aggregator.store import Store
 
 from .conftest import WriteConfig
+from .stored import count_entries
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 HUGE = "https://hostile.example/" + "x" * 3000
@@ -66,7 +67,7 @@ def test_retention_by_default_keeps_the_newest_thousand_per_feed(
     with Store(config.settings.database) as store:
         store.save_feed(config.feeds[0], _posts(config.feeds[0], 1005), NOW)
         assert prune(config, store, now=NOW) == 5
-        assert store.count_entries() == 1000
+        assert count_entries(store) == 1000
 
 
 def test_retention_none_keeps_everything(write_config: WriteConfig) -> None:
