@@ -245,3 +245,19 @@ def without_secrets(url: str) -> str:
         if p and not _SECRET_NAME.search(unquote_plus(p.split("=", 1)[0]).lower())
     ]
     return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
+
+
+_URL_IN_TEXT = re.compile(r"(?i)\bhttps?://[^\s\"'<>]{1,2048}")
+
+
+def text_without_secrets(message: str | None) -> str | None:
+    """Every http(s) URL in a message passed through `without_secrets` (linear: a URL is
+    read at most 2,048 characters far, and matches do not overlap)."""
+    if message is None:
+        return None
+    return _URL_IN_TEXT.sub(_url_in_text_without_secrets, message)
+
+
+def _url_in_text_without_secrets(match: re.Match[str]) -> str:
+    url = match.group().rstrip(".,;:!?)]}")  # the sentence's punctuation, not the URL's
+    return without_secrets(url) + match.group()[len(url) :]

@@ -41,8 +41,17 @@ def test_the_opml_export_drops_query_secrets(write_config: WriteConfig) -> None:
 
 def test_the_run_report_drops_query_secrets() -> None:
     source = FeedSource(SECRET_FEED, name="Partner")
-    outcome = FeedOutcome(source, "ok", http_status=200, feed_url=SECRET_FEED + "&sig=S1G")
+    outcome = FeedOutcome(
+        source,
+        "ok",
+        http_status=200,
+        feed_url=SECRET_FEED + "&sig=S1G",
+        notice=f"moved permanently to {SECRET_FEED}; feeds.yaml can be updated",
+    )
     content = run_report(UpdateReport(outcomes=[outcome], started=NOW, finished=NOW), [], 0)
+    assert content["feeds"][0]["notice"] == (
+        "moved permanently to https://partner.example/feed?feed=rss2; feeds.yaml can be updated"
+    )
     assert content["feeds"][0]["url"] == "https://partner.example/feed?feed=rss2"
     assert content["feeds"][0]["feed_url"] == "https://partner.example/feed?feed=rss2"
     assert "S3CRET" not in str(content) and "S1G" not in str(content)

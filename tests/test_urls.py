@@ -7,6 +7,7 @@ from aggregator._urls import (
     link_key,
     public_link,
     safe_http_url,
+    text_without_secrets,
     without_credentials,
     without_secrets,
 )
@@ -137,6 +138,14 @@ def test_public_link_refuses_private_hosts_in_any_spelling(link: str) -> None:
 )
 def test_public_link_keeps_public_hosts(link: str) -> None:
     assert public_link(link) == link
+
+
+def test_text_without_secrets_is_linear_and_cleans_every_url() -> None:
+    hostile = "http://http://?token=" * 20_000
+    with cpu_budget(2):
+        cleaned = text_without_secrets(hostile + " then https://a.example/f?key=K&p=1 end")
+    assert cleaned is not None and cleaned.endswith(" then https://a.example/f?p=1 end")
+    assert "K&" not in cleaned
 
 
 def test_without_secrets_keeps_the_feed_and_drops_the_secrets() -> None:

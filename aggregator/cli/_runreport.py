@@ -31,7 +31,7 @@ from typing import Any
 
 from aggregator._files import PRIVATE
 from aggregator._time import format_utc
-from aggregator._urls import without_secrets
+from aggregator._urls import text_without_secrets, without_secrets
 from aggregator.digest._outputs import WrittenOutput, write_if_changed
 from aggregator.models import FeedOutcome, UpdateReport
 
@@ -83,8 +83,8 @@ def _feed(outcome: FeedOutcome) -> dict[str, Any]:
         "updated": outcome.updated,
         "unchanged": outcome.unchanged,
         "duplicates": outcome.unchanged,
-        "error": outcome.error,
-        "notice": outcome.notice,
+        "error": text_without_secrets(outcome.error),
+        "notice": text_without_secrets(outcome.notice),
         "next_due": format_utc(outcome.next_due),
         "failures": outcome.failures,
     }
