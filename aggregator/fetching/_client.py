@@ -174,7 +174,12 @@ class Fetcher:
         )
         try:
             response = await self.client.send(request, stream=True)
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+            if "in location header" in str(error):
+                # httpx parses every redirect's Location, even unfollowed; asking again
+                # would only get the same answer.
+                detail = str(error).partition(": ")[2].rstrip(".")
+                raise FetchFailure(f"redirect to an invalid URL: {detail}"[:200]) from None
             # A kept-alive connection can be spoiled by the answer before it (bytes past its
             # Content-Length) or closed by the server meanwhile; that connection is dropped
             # now, and a GET may be sent again on another.
