@@ -10,16 +10,16 @@ Every feed's outcome is a value: one feed failing never stops the others.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from aggregator._parser_pool import parser_pool
 from aggregator._text import one_line
 from aggregator._urls import redact, without_credentials
 from aggregator.config import Config
@@ -79,7 +79,7 @@ class _Updater:
             # Feeds between their request and their commit: fetching outruns parsing, and
             # without a bound every body would wait in memory for a free worker.
             self._in_flight = asyncio.Semaphore(settings.concurrency + (os.cpu_count() or 1))
-            with self._executor(len(sources)) as executor:
+            with self._executor(len(sources), report.notices.append) as executor:
                 self.reader = FeedReader(settings, Fetcher(http, options), executor)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
                     outcome = await done
@@ -94,14 +94,13 @@ class _Updater:
         report.finished = datetime.now(UTC)
         return report
 
-    def _executor(self, feeds: int) -> AbstractContextManager[Executor | None]:
+    def _executor(
+        self, feeds: int, on_notice: Callable[[str], None]
+    ) -> AbstractContextManager[Executor | None]:
         workers = self.config.settings.workers or os.cpu_count() or 1
         if workers < 2 or feeds < POOL_THRESHOLD:
             return nullcontext(None)
-        # forkserver: children never inherit the event loop's or a test server's threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["aggregator.parsing._parse"])
-        return ProcessPoolExecutor(max_workers=min(workers, feeds), mp_context=context)
+        return parser_pool(min(workers, feeds), on_notice)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
         async with self._in_flight:
