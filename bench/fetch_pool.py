@@ -2,6 +2,7 @@
 names, to see what one request costs the client as the number of hosts grows.
 
     python -m bench.fetch_pool --feeds 500 --hosts 1 50 --latency 0 0.05 --repeat 3
+    PYTHONPATH=/path/to/other/checkout python bench/fetch_pool.py …   (the same, another version)
 
 The server runs in its own process (its CPU is not counted) and listens on 127.0.0.1 …
 127.0.0.H (all loopback on Linux). Each measured run uses a fresh client, like a cron run.
@@ -16,6 +17,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from aggregator.fetching._client import Fetcher, FetchOptions, new_client
 from aggregator.models import FeedSource, Validators
@@ -77,7 +79,7 @@ async def fetch_all(feeds: int, hosts: int, port: int, concurrency: int) -> int:
 def measure(feeds: int, hosts: int, latency: float, concurrency: int, repeat: int) -> None:
     port = 18000 + hosts
     server = subprocess.Popen(
-        [sys.executable, "-m", "bench.fetch_pool", "--serve", str(hosts), str(port), str(latency)],
+        [sys.executable, __file__, "--serve", str(hosts), str(port), str(latency)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -102,6 +104,8 @@ def measure(feeds: int, hosts: int, latency: float, concurrency: int, repeat: in
 
 
 def main() -> None:
+    import aggregator
+
     if sys.argv[1:2] == ["--serve"]:
         hosts, port, latency = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
         asyncio.run(serve(hosts, port, latency))
@@ -113,6 +117,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(f"aggregator from {Path(aggregator.__file__).parent}", flush=True)
     for latency in args.latency:
         for hosts in args.hosts:
             for concurrency in args.concurrency:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
+import ssl
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,7 +57,11 @@ class FetchOptions:
     user_agent: str = USER_AGENT
 
 
-def new_client(options: FetchOptions, resolver: Resolver = system_resolver) -> httpx.AsyncClient:
+def new_client(
+    options: FetchOptions,
+    resolver: Resolver = system_resolver,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.AsyncClient:
     """One client per run: keep-alive across feeds, redirects followed by us, not httpx, one
     small pool per origin dialling checked addresses only, and no cookies: feeds need none,
     and httpx's jar, without a public-suffix list, would send one partner's to another."""
@@ -71,6 +76,7 @@ def new_client(options: FetchOptions, resolver: Resolver = system_resolver) -> h
             per_origin=options.per_host,
             max_pools=max(options.concurrency, MIN_KEPT_POOLS),
             resolver=resolver,
+            ssl_context=ssl_context,
         ),
         cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,

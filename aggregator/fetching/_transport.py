@@ -83,12 +83,18 @@ class _Origin:
 class OriginPools(httpx.AsyncBaseTransport):
     """Routes each request to its origin's own small pool (see the module's docstring)."""
 
-    def __init__(self, per_origin: int, max_pools: int, resolver: Resolver) -> None:
+    def __init__(
+        self,
+        per_origin: int,
+        max_pools: int,
+        resolver: Resolver,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.per_origin = per_origin
         self.max_pools = max_pools
         self.resolver = resolver
         self._origins: OrderedDict[OriginKey, _Origin] = OrderedDict()
-        self._ssl_context: ssl.SSLContext | None = None
+        self._ssl_context = ssl_context
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
