@@ -9,8 +9,11 @@ what the test says); every connection stays on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +30,7 @@ from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fi
 RSS = (DATA / "rss2-fr.xml").read_bytes()
 PUBLIC = ipaddress.ip_address("93.184.215.14")
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
+FDS = Path("/proc/self/fd")
 
 
 class Answers:
@@ -186,3 +190,35 @@ def test_an_invalid_advertised_feed_fails_only_that_candidate(
         [outcome] = update_feeds(config, store).outcomes
     assert (outcome.status, outcome.new, outcome.error) == ("ok", 3, None)
     assert recording_server.paths() == ["/blog", "/feed"]
+
+
+def open_sockets() -> int:
+    count = 0
+    for fd in FDS.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # closed meanwhile (the listing's own)
+            count += os.readlink(fd).startswith("socket:")
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_idle_pools_are_closed_past_the_limit() -> None:
+    """100 origins, kept alive by the server: idle pools beyond max(concurrency, 64) are
+    closed as new ones open, instead of holding 100 sockets until the end of the run."""
+    with fault_server() as server:
+        names = [f"blog-{i}.test" for i in range(100)]
+        port = server.base.rsplit(":", 1)[1]
+        sources = [FeedSource(f"http://{n}:{port}/ok/feed", allow_private=True) for n in names]
+
+        async def fetch_one_by_one() -> tuple[list[FetchResult], int]:
+            options = FetchOptions(timeout=5, concurrency=16)
+            resolver = Answers()
+            async with new_client(options, resolver=resolver) as client:
+                fetcher = Fetcher(client, options, resolver=resolver)
+                before = open_sockets()
+                results = [await fetcher.fetch(source) for source in sources]
+                return results, open_sockets() - before
+
+        results, opened = asyncio.run(fetch_one_by_one())
+    assert [r.error for r in results] == [None] * 100
+    # Both ends of each kept-alive connection are in this process (the server is a thread).
+    assert opened <= 2 * 64 + 4, opened
