@@ -19,6 +19,7 @@ import pytest
 
 from aggregator.fetching._addresses import IPAddress
 from aggregator.fetching._client import Fetcher, FetchOptions, new_client
+from aggregator.fetching._transport import first_connected
 from aggregator.models import FeedSource, FetchResult
 from aggregator.pipeline import update_feeds
 from aggregator.store import Store
@@ -34,18 +35,20 @@ FDS = Path("/proc/self/fd")
 
 
 class Answers:
-    """A resolver giving each name its listed answers in turn (the last one then on)."""
+    """A resolver giving each name its listed answers in turn (the last one then on); an
+    answer is one address or several separated by commas. Other names: 127.0.0.1."""
 
     def __init__(self, **answers: list[str]) -> None:
         self.answers = {
-            name: [ipaddress.ip_address(a) for a in seq] for name, seq in answers.items()
+            name: [[ipaddress.ip_address(a) for a in answer.split(",")] for answer in sequence]
+            for name, sequence in answers.items()
         }
         self.asked: list[str] = []
 
     async def __call__(self, host: str, port: int) -> list[IPAddress]:
         self.asked.append(host)
-        sequence = self.answers.get(host, [LOOPBACK])
-        return [sequence.pop(0) if len(sequence) > 1 else sequence[0]]
+        sequence = self.answers.get(host, [[LOOPBACK]])
+        return sequence.pop(0) if len(sequence) > 1 else sequence[0]
 
 
 def fetch_all(
@@ -222,3 +225,37 @@ def test_idle_pools_are_closed_past_the_limit() -> None:
     assert [r.error for r in results] == [None] * 100
     # Both ends of each kept-alive connection are in this process (the server is a thread).
     assert opened <= 2 * 64 + 4, opened
+
+
+def test_an_address_that_refuses_gives_way_to_the_next(recording_server: RecordingServer) -> None:
+    """The server listens on 127.0.0.1 only: ::1 (first, as many resolvers answer) refuses."""
+    recording_server.route("/feed", RSS)
+    resolver = Answers(**{"dual.test": ["::1,127.0.0.1"]})
+    source = FeedSource(f"http://dual.test:{recording_server.port}/feed", allow_private=True)
+    [result] = fetch_all([source], resolver)
+    assert (result.error, result.content) == (None, RSS)
+
+
+def test_an_address_that_hangs_gives_way_to_the_next_after_a_moment() -> None:
+    """Happy Eyeballs: a silent first address (a broken IPv6 route) does not hold the feed
+    until its deadline; the next one is tried meanwhile and wins."""
+
+    async def race() -> tuple[str, bool]:
+        silent = asyncio.Event()
+        cancelled = []
+
+        async def hangs() -> str:
+            try:
+                await silent.wait()
+            except asyncio.CancelledError:
+                cancelled.append(True)
+                raise
+            return "first"
+
+        async def answers() -> str:
+            return "second"
+
+        winner = await first_connected([hangs, answers])  # type: ignore[list-item]
+        return winner, bool(cancelled)  # type: ignore[return-value]
+
+    assert asyncio.run(race()) == ("second", True)

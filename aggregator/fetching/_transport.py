@@ -13,19 +13,24 @@ names the host: httpcore passes the origin's host as SNI, and Host is the URL's)
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import itertools
 import ssl
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import httpcore
 import httpx
 
-from aggregator.fetching._addresses import Resolver, check_addresses, resolve
+from aggregator.fetching._addresses import IPAddress, Resolver, check_addresses, resolve
 
 ALLOW_PRIVATE = "aggregator.allow_private"
 """Request extension: the feed allows loopback and private addresses."""
 KEEPALIVE_EXPIRY = 5.0
+NEXT_ATTEMPT_DELAY = 0.25
+"""Happy Eyeballs (RFC 8305): the next address is tried if the last has not connected by then."""
 
 OriginKey = tuple[bytes, bytes, int | None, bool]
 
@@ -48,16 +53,13 @@ class CheckedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         addresses = await resolve(host, port, self.resolver)
         check_addresses(host, addresses, self.allow_private)  # raises FetchFailure
-        last_error: Exception | None = None
-        for address in addresses:
-            try:
-                return await self.inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
-                last_error = error
-        assert last_error is not None
-        raise last_error
+        attempts = [
+            functools.partial(
+                self.inner.connect_tcp, str(address), port, timeout, local_address, socket_options
+            )
+            for address in interleaved(addresses)
+        ]
+        return await first_connected(attempts)
 
     async def connect_unix_socket(
         self,
@@ -69,6 +71,47 @@ class CheckedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
+
+
+def interleaved(addresses: list[IPAddress]) -> list[IPAddress]:
+    """The resolver's order, alternating families (IPv6, IPv4, IPv6, …, as the first is)."""
+    first = [a for a in addresses if a.version == addresses[0].version]
+    other = [a for a in addresses if a.version != addresses[0].version]
+    pairs = itertools.zip_longest(first, other)
+    return [a for pair in pairs for a in pair if a is not None]
+
+
+async def first_connected(
+    attempts: Sequence[Callable[[], Awaitable[httpcore.AsyncNetworkStream]]],
+) -> httpcore.AsyncNetworkStream:
+    """Start each attempt when the one before fails or has not connected within
+    NEXT_ATTEMPT_DELAY; the first connection wins, the others are cancelled or closed (a
+    host with a broken IPv6 route still answers over IPv4, as with httpx's own dialling)."""
+    waiting = list(attempts)
+    pending: set[asyncio.Task[httpcore.AsyncNetworkStream]] = set()
+    errors: list[BaseException] = []
+    try:
+        while waiting or pending:
+            if waiting:
+                pending.add(asyncio.ensure_future(waiting.pop(0)()))
+            done, pending = await asyncio.wait(
+                pending,
+                timeout=NEXT_ATTEMPT_DELAY if waiting else None,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            connected = [task.result() for task in done if task.exception() is None]
+            errors.extend(error for task in done if (error := task.exception()) is not None)
+            for extra in connected[1:]:
+                await extra.aclose()
+            if connected:
+                return connected[0]
+        raise errors[-1]
+    finally:
+        for task in pending:
+            task.cancel()
+        for late in await asyncio.gather(*pending, return_exceptions=True):
+            if isinstance(late, httpcore.AsyncNetworkStream):  # connected before it heard
+                await late.aclose()
 
 
 @dataclass
