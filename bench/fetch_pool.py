@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from aggregator.fetching._client import Fetcher, FetchOptions, new_client
-from aggregator.models import FeedSource, Validators
+from aggregator.models import FeedSource, FetchFailed, NotModified, Validators
 
 ETAG = '"v1"'
 
@@ -70,10 +70,10 @@ async def fetch_all(feeds: int, hosts: int, port: int, concurrency: int) -> int:
         results = await asyncio.gather(*(fetcher.fetch(s, validators) for s in sources))
     finally:
         await client.aclose()
-    failed = [r.error for r in results if r.error]
+    failed = [r.message for r in results if isinstance(r, FetchFailed)]
     if failed:
         raise SystemExit(f"{len(failed)} failed, e.g. {failed[0]}")
-    return sum(r.status == 304 for r in results)
+    return sum(isinstance(r, NotModified) for r in results)
 
 
 def measure(feeds: int, hosts: int, latency: float, concurrency: int, repeat: int) -> None:

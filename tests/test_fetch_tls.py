@@ -19,7 +19,7 @@ import pytest
 
 from aggregator.fetching._addresses import IPAddress
 from aggregator.fetching._client import Fetcher, FetchOptions, new_client
-from aggregator.models import FeedSource, FetchResult
+from aggregator.models import FeedSource, Fetched, FetchFailed, FetchResult
 
 RSS = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
 
@@ -97,7 +97,8 @@ def test_tls_names_the_host_while_dialling_the_checked_address(tls_server: TLSSe
     good, wrong_name = fetch(
         tls_server, [f"https://blog.test:{port}/feed", f"https://other.test:{port}/feed"]
     )
-    assert (good.error, good.content) == (None, RSS)
-    assert "certificate verify failed" in (wrong_name.error or ""), wrong_name.error
+    assert isinstance(good, Fetched) and good.content == RSS, good
+    assert isinstance(wrong_name, FetchFailed)
+    assert "certificate verify failed" in wrong_name.message, wrong_name.message
     assert tls_server.hosts == [f"blog.test:{port}"]
     assert tls_server.server_names == ["blog.test", "other.test"]

@@ -1,4 +1,5 @@
-"""The HTTP client: one FetchResult per feed; nothing here raises for one feed.
+"""The HTTP client: one FetchResult per feed (Fetched | NotModified | FetchFailed); nothing
+here raises for one feed.
 
 httpx's timeouts are per read, so a server dripping a byte a second never trips them:
 every fetch runs under a wall-clock deadline (asyncio.timeout), which starts when the feed
@@ -17,7 +18,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -34,7 +34,15 @@ from aggregator.fetching._body import drain, read_body
 from aggregator.fetching._hints import server_delay
 from aggregator.fetching._local import read_local
 from aggregator.fetching._transport import ALLOW_PRIVATE, OriginPools
-from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, Validators
+from aggregator.models import (
+    NO_VALIDATORS,
+    FeedSource,
+    Fetched,
+    FetchFailed,
+    FetchResult,
+    NotModified,
+    Validators,
+)
 from aggregator.version import USER_AGENT
 
 MAX_REDIRECTS = 5
@@ -45,6 +53,7 @@ ACCEPT = (
 MIN_KEPT_POOLS = 64
 """Origins whose idle connections stay open for the run (more when `concurrency` is higher)."""
 PERMANENT = (301, 308)
+GONE = "410 Gone: the feed was removed; it is retired (no more requests until `aggregator enable`)"
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
@@ -124,6 +133,8 @@ class Fetcher:
             if not turn.started:
                 message += f" (queued behind other requests to {turn.host[:80]})"
             return _failed(source, message)
+        except _ValidatorsRefused as refused:
+            return FetchFailed(source, str(refused), validators_refused=True)
         except (FetchFailure, httpx.HTTPError, httpx.InvalidURL, zlib.error, ValueError) as error:
             return _failed(source, *_describe(error))
 
@@ -157,7 +168,7 @@ class Fetcher:
                     permanent_target = next_url if all_permanent else None
                     url = next_url
                     continue
-                return await self._result(source, url, response, permanent_target)
+                return await self._result(source, url, response, permanent_target, validators)
         raise FetchFailure(f"more than {MAX_REDIRECTS} redirects")
 
     async def _resolve(self, host: str, port: int) -> list[IPAddress]:
@@ -175,9 +186,12 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        request = self.client.build_request(
-            "GET", url, headers=headers, extensions={ALLOW_PRIVATE: allow_private}
-        )
+        try:
+            request = self.client.build_request(
+                "GET", url, headers=headers, extensions={ALLOW_PRIVATE: allow_private}
+            )
+        except UnicodeEncodeError as error:  # stored before validators were checked
+            raise _ValidatorsRefused(f"cannot send the stored validators: {error}") from None
         try:
             response = await self.client.send(request, stream=True)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
@@ -197,31 +211,23 @@ class Fetcher:
             await response.aclose()
 
     async def _result(
-        self, source: FeedSource, url: str, response: httpx.Response, moved_to: str | None
+        self,
+        source: FeedSource,
+        url: str,
+        response: httpx.Response,
+        moved_to: str | None,
+        sent: Validators,
     ) -> FetchResult:
         status = response.status_code
-        now = datetime.now(UTC)
-        hint = server_delay(response.headers, now)
-        common: dict[str, Any] = {
-            "source": source,
-            "final_url": url,
-            "status": status,
-            "permanent_redirect": moved_to,
-            "next_due": hint,
-        }
+        hint = server_delay(response.headers, datetime.now(UTC))
         if status == 304:
-            return FetchResult(**common, validators=_validators(response))
+            return NotModified(source, sent, _validators(response), moved_to, hint)
         if status == 410:
-            return FetchResult(
-                **common,
-                retired=True,
-                error="410 Gone: the feed was removed; it is retired "
-                "(no more requests until `aggregator enable`)",
-            )
+            return FetchFailed(source, GONE, status, retired=True, next_due=hint)
         if status >= 400:
             # The standard phrase, not the server's: its text is untrusted and unbounded.
             phrase = httpx.codes.get_reason_phrase(status)
-            return FetchResult(**common, error=f"HTTP {status} {phrase}".strip())
+            return FetchFailed(source, f"HTTP {status} {phrase}".strip(), status, next_due=hint)
         content = await read_body(response, self.options.max_bytes)
         headers = {
             k.lower(): v
@@ -229,11 +235,15 @@ class Fetcher:
             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
         }
         headers["content-location"] = url
-        return FetchResult(
-            **common,
-            content=content,
-            headers=headers,
+        return Fetched(
+            source,
+            content,
+            headers,
+            final_url=url,
+            status=status,
             validators=_validators(response),
+            permanent_redirect=moved_to,
+            next_due=hint,
         )
 
 
@@ -265,7 +275,11 @@ def _validators(response: httpx.Response) -> Validators:
 
 
 def _failed(source: FeedSource, message: str, status: int | None = None) -> FetchResult:
-    return FetchResult(source=source, error=message, status=status)
+    return FetchFailed(source, message, status)
+
+
+class _ValidatorsRefused(Exception):
+    """The stored ETag or Last-Modified cannot be sent (not ASCII)."""
 
 
 def _describe(error: Exception) -> tuple[str, int | None]:
