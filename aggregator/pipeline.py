@@ -78,9 +78,9 @@ class _Updater:
         options = fetch_options(settings)
         http = client or new_client(options)
         try:
-            # Feeds between their request and their commit: fetching outruns parsing, and
-            # without a bound every body would wait in memory for a free worker.
-            self._in_flight = asyncio.Semaphore(settings.concurrency + (os.cpu_count() or 1))
+            # Feeds between their host's turn and their commit are bounded by the fetcher's
+            # run slots (`concurrency`), held by each update_one task until it ends: bodies
+            # waiting for a parser stay bounded, feeds queued for a host hold up no other.
             with self._executor(len(sources), report.notices.append) as executor:
                 self.reader = FeedReader(settings, Fetcher(http, options), executor)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
@@ -105,12 +105,11 @@ class _Updater:
         return parser_pool(min(workers, feeds), on_notice)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
-        async with self._in_flight:
-            try:
-                return await self._update_one(source)
-            except Exception as error:  # a bug or a broken database: this feed fails, not the run
-                message = one_line(without_credentials(f"{type(error).__name__}: {error}"))
-                return FeedOutcome(source, "error", error=message)
+        try:
+            return await self._update_one(source)
+        except Exception as error:  # a bug or a broken database: this feed fails, not the run
+            message = one_line(without_credentials(f"{type(error).__name__}: {error}"))
+            return FeedOutcome(source, "error", error=message)
 
     async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)

@@ -267,3 +267,23 @@ def test_an_address_that_hangs_gives_way_to_the_next_after_a_moment() -> None:
         return winner, bool(cancelled)  # type: ignore[return-value]
 
     assert asyncio.run(race()) == ("second", True)
+
+
+def test_feeds_queued_for_a_stalled_host_hold_up_no_other_host(write_config: WriteConfig) -> None:
+    """With `concurrency: 4`, 20 feeds of a stalled host listed first: they wait for their
+    host's turn without a run slot, so the other host's feeds go through meanwhile and the
+    stalled host is asked twice (its turn holders), not once per wave of 4 feeds."""
+    with fault_server() as server:
+        server.broken = True
+        port = server.base.rsplit(":", 1)[1]
+        stalled = [
+            {"url": server.url(f"/silent?feed={i}"), "allow_private": True} for i in range(20)
+        ]
+        good = [{"url": f"http://localhost:{port}/ok/{i}", "allow_private": True} for i in range(4)]
+        config = write_config(stalled + good, timeout=1, per_host=2, concurrency=4)
+        with Store(config.settings.database) as store:
+            outcomes = update_feeds(config, store).outcomes
+        asked = server.paths_requested().count("/silent")
+    assert [o.status for o in outcomes[20:]] == ["ok"] * 4, [o.error for o in outcomes[20:]]
+    assert all("no complete answer within 1 s" in (o.error or "") for o in outcomes[:20])
+    assert asked <= 4, asked

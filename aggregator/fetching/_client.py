@@ -33,6 +33,7 @@ from aggregator.fetching._addresses import (
 from aggregator.fetching._body import drain, read_body
 from aggregator.fetching._hints import server_delay
 from aggregator.fetching._local import read_local
+from aggregator.fetching._slots import RunSlots
 from aggregator.fetching._transport import ALLOW_PRIVATE, OriginPools
 from aggregator.models import (
     NO_VALIDATORS,
@@ -102,7 +103,7 @@ class Fetcher:
         self.client = client
         self.options = options
         self.resolver = resolver
-        self._all = asyncio.Semaphore(options.concurrency)
+        self._slots = RunSlots(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._resolved: dict[tuple[str, int], list[IPAddress]] = {}
 
@@ -116,11 +117,13 @@ class Fetcher:
         """Fetch `url` (default: the source's URL) for `source`, never raising.
 
         The request must be over within `timeout` seconds of asking for its host's turn
-        (time spent waiting for a run-wide slot is not counted), or by `deadline` (event
-        loop time) when given.
+        (time spent waiting for a run slot is not counted), or by `deadline` (event loop
+        time) when given. The calling task holds a run slot from its host's turn until it
+        ends (see `_slots`).
         """
         target = url or source.url
         if source.is_local and url is None:
+            await self._slots.take()
             return await asyncio.to_thread(read_local, source, self.options.max_bytes)
         loop = asyncio.get_running_loop()
         turn = _Turn()
@@ -141,18 +144,19 @@ class Fetcher:
     @asynccontextmanager
     async def _turn(self, url: str, scope: asyncio.Timeout, turn: _Turn) -> AsyncIterator[None]:
         """The host's turn, whose wait counts against the deadline (a stalled server's queued
-        feeds fail with it), then a run-wide slot, whose wait does not (it is the run's)."""
+        feeds fail with it), then a run slot, whose wait does not (it is the run's)."""
         turn.host = urlsplit(url).hostname or ""
         host_limit = self._hosts.setdefault(turn.host, asyncio.Semaphore(self.options.per_host))
+        self._slots.give_back()  # a second request of this task (discovery) queues like a first
         async with host_limit:
             loop = asyncio.get_running_loop()
             queued = loop.time()
-            async with self._all:
-                when = scope.when()
-                if when is not None:
-                    scope.reschedule(when + loop.time() - queued)
-                turn.started = True
-                yield
+            await self._slots.take()
+            when = scope.when()
+            if when is not None:
+                scope.reschedule(when + loop.time() - queued)
+            turn.started = True
+            yield
 
     async def _fetch_following_redirects(
         self, source: FeedSource, url: str, validators: Validators
