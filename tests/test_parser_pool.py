@@ -13,7 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
+
+from aggregator.cli._app import global_options
+from aggregator.cli._update_commands import report_fetch
+from aggregator.models import UpdateReport
 
 from .conftest import DATA
 
@@ -69,3 +74,19 @@ def test_without_any_start_method_parsing_stays_in_the_main_process(tmp_path: Pa
         "(forkserver: OSError: AF_UNIX path too long)",
         "None",
     ], done.stderr
+
+
+def test_a_run_notice_is_said_once_with_verbose_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(global_options, "verbose", False)  # whatever a CLI test left there
+    monkeypatch.setattr(global_options, "quiet", False)
+    report = UpdateReport(
+        notices=["parsing in the main process: the parser processes could not start (x)"]
+    )
+    assert report_fetch(report, verbose=False, quiet=False) == 0
+    assert capsys.readouterr().err == ""
+    report_fetch(report, verbose=True, quiet=False)
+    assert capsys.readouterr().err == (
+        "aggregator: parsing in the main process: the parser processes could not start (x)\n"
+    )
