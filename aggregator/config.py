@@ -49,6 +49,11 @@ class Retention:
     """Keep entries younger than this."""
 
 
+KEEP_EVERYTHING = Retention()
+DEFAULT_RETENTION = Retention(max_entries=1000)
+"""Without `settings.retention`: a feed that churns cannot grow the database without end."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database: Path
@@ -63,12 +68,15 @@ class Settings:
     target: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
-    concurrency: int = 16
+    concurrency: int = 64
+    """Requests in flight at once (waiting on the network is cheap; parsing is bounded by
+    `workers`)."""
     per_host: int = 2
     timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
     max_entries_per_fetch: int = 200
-    retention: Retention = Retention()
+    retention: Retention = DEFAULT_RETENTION
+    """`retention: none` keeps everything; a mapping sets exactly the limits it names."""
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
     filters: Filters = NO_FILTERS
@@ -76,6 +84,8 @@ class Settings:
     """The digest shows entries younger than this (older ones stay stored)."""
     thumbnails_dir: Path | None = None
     """Where `thumbnails: local` writes images; see `thumbnail_folder`."""
+    clean_links: bool = True
+    """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
 
     def __post_init__(self) -> None:
         if isinstance(self.thumbnails, bool):  # the library's Settings(thumbnails=True)
@@ -282,6 +292,8 @@ _FEED_KEYS: dict[str, Converter] = {
     "enabled": _boolean,
     "filters": lambda v: v,  # checked by _filters, which needs the YAML node
     "max_age_days": _positive_int,
+    "public_url": _http_url,
+    "clean_links": _boolean,
 }
 
 _SETTINGS_KEYS: dict[str, Converter] = {
@@ -306,6 +318,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "filters": lambda v: v,  # checked by _filters
     "max_age_days": _positive_int,
     "thumbnails_dir": _text,
+    "clean_links": _boolean,
 }
 
 _OUTPUT_KEYS: dict[str, Converter] = {
@@ -362,10 +375,7 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     if "outputs" in values:
         values["outputs"] = _outputs(reader, node["outputs"], node, base)
     if "retention" in values:
-        fields = reader.mapping(
-            node["retention"], "settings.retention", _RETENTION_KEYS, node, "retention"
-        )
-        values["retention"] = Retention(**fields)
+        values["retention"] = _retention(reader, node)
     values["database"] = base / values.get("database", "aggregator.db")
     if "templates" in values:
         values["templates"] = base / values["templates"]
@@ -396,6 +406,14 @@ def _filters(reader: _Reader, parent: Any, dotted: str) -> Filters:
         if isinstance(values, CommentedSeq):
             raise reader.fail(values, error.index, where, error.message) from None
         raise reader.fail(node, error.key, where, error.message) from None
+
+
+def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
+    node = settings["retention"]
+    if node is None or (isinstance(node, str) and node.strip().lower() == "none"):
+        return KEEP_EVERYTHING
+    fields = reader.mapping(node, "settings.retention", _RETENTION_KEYS, settings, "retention")
+    return Retention(**fields)
 
 
 def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Output, ...]:

@@ -41,6 +41,10 @@ class FeedSource:
     """This feed's own filters, added to settings.filters."""
     max_age_days: int | None = None
     """Shown in the digest while younger than this (overrides settings.max_age_days)."""
+    public_url: str | None = None
+    """The feed's URL as its owner publishes it: exported instead of `url` (OPML)."""
+    clean_links: bool | None = None
+    """Overrides settings.clean_links for this feed's entries."""
 
     @property
     def is_local(self) -> bool:
@@ -299,6 +303,8 @@ class UpdateReport:
     outcomes: list[FeedOutcome] = field(default_factory=list)
     started: datetime | None = None
     finished: datetime | None = None
+    notices: list[str] = field(default_factory=list)
+    """About the run, not one feed (e.g. parsing fell back to the main process); shown with -v."""
 
     @property
     def failed(self) -> list[FeedOutcome]:
