@@ -11,6 +11,10 @@ matches « Accessibilité », « web » does not match « webinaire »); include
 at the title, the excerpt, the categories and the author; categories and authors compare
 whole names. A value written `/…/` is a regular expression, searched case-insensitively in
 the text as the feed wrote it (accents included). Nothing here reads the clock or a file.
+
+The feed writes the text a regular expression is searched in: the `regex` module runs it
+(it avoids most of the backtracking blow-ups `re` has) under a time limit, and a search
+that runs out of time counts as a match, so that a feed cannot stall a run.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+import regex
+
 from aggregator._urls import link_key
 from aggregator.models import HiddenPost, StoredEntry
 
@@ -30,6 +36,8 @@ if TYPE_CHECKING:
     from aggregator.config import Config
 
 FILTER_KINDS = ("include", "exclude", "categories", "authors")
+REGEX_SECONDS = 0.1
+"""The longest one regular expression may search one text."""
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 
 
@@ -56,19 +64,27 @@ class Term:
 
     written: str
     """As the owner wrote it: what a reason quotes."""
-    pattern: re.Pattern[str]
+    pattern: Any
+    """A `re` pattern for words (linear: literal words between look-arounds), a `regex` one
+    for regular expressions."""
     is_regex: bool
 
     def found_in(self, text: str) -> bool:
         """The term occurs in `text` (as whole words, unless it is a regular expression)."""
-        return bool(self.pattern.search(text if self.is_regex else fold(text)))
+        return self._search(text) if self.is_regex else bool(self.pattern.search(fold(text)))
 
     def names(self, name: str) -> bool:
         """`name` (a category, an author) is this term: the whole of it, or the expression
         occurs in it."""
         if self.is_regex:
-            return bool(self.pattern.search(name))
+            return self._search(name)
         return bool(self.pattern.fullmatch(fold(name).strip()))
+
+    def _search(self, text: str) -> bool:
+        try:
+            return bool(self.pattern.search(text, timeout=REGEX_SECONDS))
+        except TimeoutError:
+            return True
 
 
 def compile_term(value: Any) -> Term:
@@ -84,10 +100,10 @@ def compile_term(value: Any) -> Term:
     return Term(written, re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"), is_regex=False)
 
 
-def _regex(source: str) -> re.Pattern[str]:
+def _regex(source: str) -> Any:
     try:
-        pattern = re.compile(source, re.IGNORECASE)
-    except re.error as error:
+        pattern = regex.compile(source, regex.IGNORECASE | regex.V0)
+    except regex.error as error:
         raise FilterError(f"invalid regular expression /{source}/: {error}") from None
     if pattern.search(""):
         raise FilterError(f"the regular expression /{source}/ matches empty text, so every entry")
