@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregator._urls import link_key
 from aggregator.models import (
     FeedOutcome,
     FeedSource,
@@ -15,6 +16,7 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import Store
+from aggregator.store._matching import link_hash
 
 from .stored import count_entries
 
@@ -329,3 +331,68 @@ def test_the_store_writes_the_decided_update_as_it_is(tmp_path: Path) -> None:
         established=True,
     )
     assert (health.name, health.http_status, health.last_attempt) == ("A", 503, NOW)
+
+
+# --- issue 13: a link's key is indexed as an 8-byte hash -------------------------------------
+
+
+def used_bytes(store: Store) -> int:
+    pages, free, size = (
+        store.db.execute(f"pragma {name}").fetchone()[0]
+        for name in ("page_count", "freelist_count", "page_size")
+    )
+    return int((pages - free) * size)
+
+
+def test_long_links_grow_the_database_by_little_more_than_the_links(tmp_path: Path) -> None:
+    """200 new posts a run with 1.9 KB links, five runs: each link is stored once and indexed
+    as a hash (with its full key stored and indexed twice, the same runs took 14 MB)."""
+    long_query = "?q=" + "x" * 1900
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(), NOW)
+        before = used_bytes(store)
+        for run in range(5):
+            posts = (
+                entry(i, entry_id=f"{run}-{i}", link=f"https://a.example/{run}/{i}{long_query}")
+                for i in range(200)
+            )
+            store.save_feed(SOURCE, feed(*posts), NOW + timedelta(hours=run))
+        growth = used_bytes(store) - before
+        assert count_entries(store) == 1000
+    assert growth < 3 * 1000 * len(long_query)
+
+
+def test_an_equal_hash_is_not_an_equal_link(tmp_path: Path) -> None:
+    """Links whose hashes collide (forced here) are neither one entry of a feed nor one
+    article in two feeds: the full keys are compared."""
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(entry(8, link="https://a.example/old")), NOW)
+        b_feed = ParsedFeed("Feed B", "https://b.example/", (entry(9, link="https://b.example/9"),))
+        store.save_feed(OTHER, b_feed, NOW)
+        forged = link_hash(link_key("https://a.example/1"))
+        store.db.execute("update entries set link_hash = ?", [forged])
+        assert store.save_feed(SOURCE, feed(entry(1)), NOW).new == 1
+        assert [e.title for e in store.latest()] == ["Post 1", "Post 8", "Post 9"]
+
+
+def test_a_pruned_entry_is_not_taken_back_under_a_new_guid(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(*(entry(n) for n in range(1, 6))), NOW)
+        assert store.prune(max_entries=2, max_age_days=None, now=NOW) == 3
+        renamed = feed(*(entry(n, entry_id=f"new-{n}") for n in range(1, 6)))
+        assert store.save_feed(SOURCE, renamed, NOW + timedelta(hours=1)).new == 0
+        assert count_entries(store) == 2
+
+
+def test_at_the_same_date_the_link_on_its_own_site_is_shown(tmp_path: Path) -> None:
+    """Whichever feed was stored first: a partner's repost (same date, the publisher's link
+    with tracking) gives way to the publisher's own entry."""
+    repost = entry(7, link="http://a.example/1?utm_source=b&fbclid=x#comments", published=NOW)
+    b_feed = ParsedFeed("Feed B", "https://b.example/", (repost,))
+    original = entry(1, published=NOW)
+    for order in ((OTHER, SOURCE), (SOURCE, OTHER)):
+        with Store(tmp_path / f"{order[0].name}.sqlite") as store:
+            for source in order:
+                store.save_feed(source, b_feed if source is OTHER else feed(original), NOW)
+            [shown] = store.latest()
+            assert (shown.feed_name, shown.link) == ("A", "https://a.example/1")
