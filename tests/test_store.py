@@ -16,7 +16,7 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import Store
-from aggregator.store._matching import link_hash
+from aggregator.store._matching import link_hash, on_own_site
 
 from .stored import count_entries
 
@@ -396,3 +396,20 @@ def test_at_the_same_date_the_link_on_its_own_site_is_shown(tmp_path: Path) -> N
                 store.save_feed(source, b_feed if source is OTHER else feed(original), NOW)
             [shown] = store.latest()
             assert (shown.feed_name, shown.link) == ("A", "https://a.example/1")
+
+
+@pytest.mark.parametrize(
+    ("link", "sites", "own"),
+    [
+        ("https://a.example/1", ("https://a.example/feed",), True),
+        ("https://www.a.example/1", (None, "https://a.example/"), True),
+        ("https://blog.a.example/1", ("https://127.0.0.1:8080/f", "https://a.example"), True),
+        ("https://a.example/1", ("https://blog.a.example/",), True),
+        ("https://a.example/1", ("https://b.example/feed", "https://feeds.b.example/"), False),
+        ("https://a.example/1", ("http://com/", "http://example/"), False),
+        ("http://[::1/1", ("https://a.example/",), False),
+        (None, ("https://a.example/",), False),
+    ],
+)
+def test_a_link_on_its_own_site(link: str | None, sites: tuple[str | None, ...], own: bool) -> None:
+    assert on_own_site(link, *sites) is own

@@ -3,6 +3,7 @@ in another feed (`link_hash`, `fingerprint`)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 import unicodedata
@@ -140,6 +141,7 @@ def _sql_link_hash(link: str | None) -> int | None:
     return link_hash(key) if key is not None else None
 
 
+@functools.lru_cache(maxsize=1024)  # a query asks for the same feeds' hosts row after row
 def _host(url: str | None) -> str | None:
     try:
         host = urlsplit(url).hostname if url else None

@@ -117,7 +117,7 @@ def not_a_later_duplicate(among: str | None) -> str:
         f"where {same} and o.feed != e.feed{restrict} and {first})"
         for same in (
             # the hash finds the candidates, the key (rarely computed) makes it exact
-            "o.link_hash = e.link_hash and link_key(o.link) = link_key(e.link)",
+            "o.link_hash = e.link_hash and (o.link = e.link or link_key(o.link) = link_key(e.link))",
             "o.dup_key = e.dup_key",
         )
     ]
