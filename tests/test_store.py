@@ -333,33 +333,7 @@ def test_the_store_writes_the_decided_update_as_it_is(tmp_path: Path) -> None:
     assert (health.name, health.http_status, health.last_attempt) == ("A", 503, NOW)
 
 
-# --- issue 13: a link's key is indexed as an 8-byte hash -------------------------------------
-
-
-def used_bytes(store: Store) -> int:
-    pages, free, size = (
-        store.db.execute(f"pragma {name}").fetchone()[0]
-        for name in ("page_count", "freelist_count", "page_size")
-    )
-    return int((pages - free) * size)
-
-
-def test_long_links_grow_the_database_by_little_more_than_the_links(tmp_path: Path) -> None:
-    """200 new posts a run with 1.9 KB links, five runs: each link is stored once and indexed
-    as a hash (with its full key stored and indexed twice, the same runs took 14 MB)."""
-    long_query = "?q=" + "x" * 1900
-    with Store(tmp_path / "db.sqlite") as store:
-        store.save_feed(SOURCE, feed(), NOW)
-        before = used_bytes(store)
-        for run in range(5):
-            posts = (
-                entry(i, entry_id=f"{run}-{i}", link=f"https://a.example/{run}/{i}{long_query}")
-                for i in range(200)
-            )
-            store.save_feed(SOURCE, feed(*posts), NOW + timedelta(hours=run))
-        growth = used_bytes(store) - before
-        assert count_entries(store) == 1000
-    assert growth < 3 * 1000 * len(long_query)
+# --- issue 13: a link's key is indexed as an 8-byte hash (growth: test_growth.py) ---------
 
 
 def test_an_equal_hash_is_not_an_equal_link(tmp_path: Path) -> None:
