@@ -78,9 +78,8 @@ def list_entries(
             with_store(loaded, lambda s: show_hidden(s, loaded, as_json))
             return
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
-        urls = [source.url for source in loaded.select([feed] if feed else [])]
         judged = with_store(
-            loaded, lambda s: judged_entries(s, loaded, limit, start, urls, everything)
+            loaded, lambda s: judged_entries(s, loaded, limit, start, feed, everything)
         )
     entries = listed([entry for entry, _ in judged], loaded)
     if everything:

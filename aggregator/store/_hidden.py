@@ -14,6 +14,7 @@ import sqlite_utils
 from aggregator._time import format_utc, parse_utc
 from aggregator._urls import link_key
 from aggregator.models import HiddenPost
+from aggregator.store._matching import link_hash
 
 _COLUMNS = "feed, entry_id, link_key, title, link, hidden_at, reason"
 
@@ -23,20 +24,25 @@ def hide(
 ) -> list[HiddenPost]:
     """Hide every stored entry whose id, link or canonical link is `url_or_id`; the posts
     hidden (none: nothing stored matches)."""
-    params = {"value": url_or_id, "key": _key(url_or_id), "now": format_utc(now), "why": reason}
+    key = _key(url_or_id)
+    params = {"value": url_or_id, "key": key, "hash": link_hash(key) if key else None}
+    # link_hash narrows the search (it is indexed); link_key(link) decides (hashes collide)
+    found = db.execute(
+        "select feed, entry_id, link_key(link), title, link from entries "
+        "where entry_id = :value or link = :value "
+        "or (link_hash = :hash and link_key(link) = :key)",
+        params,
+    ).fetchall()
+    posts = [HiddenPost(f, i, k, t or "", link, now, reason) for f, i, k, t, link in found]
     with db.atomic():
-        db.execute(
-            f"insert or replace into hidden ({_COLUMNS}) "
-            "select feed, entry_id, link_key, title, link, :now, :why from entries "
-            "where entry_id = :value or link = :value or link_key = :key",
-            params,
+        db.conn.executemany(
+            f"insert or replace into hidden ({_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (p.feed_url, p.entry_id, p.link_key, p.title, p.link, format_utc(now), reason)
+                for p in posts
+            ],
         )
-        rows = db.execute(
-            f"select {_COLUMNS} from hidden where hidden_at = :now and "
-            "(entry_id = :value or link = :value or link_key = :key)",
-            params,
-        ).fetchall()
-    return [_post(row) for row in rows]
+    return posts
 
 
 def unhide(db: sqlite_utils.Database, url_or_id: str) -> int:
