@@ -88,6 +88,8 @@ class ParsedFeed:
     entries: tuple[ParsedEntry, ...]
     format: str | None = None
     """"RSS 2.0", "Atom 1.0", "JSON Feed 1.1"..."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (what was kept, and why)."""
 
 
 @dataclass(frozen=True, slots=True)

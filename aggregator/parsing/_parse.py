@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
-from xml.sax import SAXParseException
 
 import feedparser
 from feedparser.api import SUPPORTED_VERSIONS
@@ -28,6 +27,13 @@ from aggregator._text import without_controls
 from aggregator._urls import canonical_url, safe_http_url
 from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
+from aggregator.parsing._salvage import (
+    complete_entries,
+    cut_warning,
+    ends_early,
+    ill_formed,
+    lenient_warning,
+)
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype, root_closed
 
 T = TypeVar("T")
@@ -93,50 +99,62 @@ def _parse_xml_feed(
     base = headers.get("content-location")
     fast = fastparse.parse(document, base) if fast_path and fastparse is not None else None
     if fast is not None:
-        version, feed, all_entries = fast.version, fast.feed, fast.entries
+        read = _Read(fast.version, fast.feed, fast.entries)
     else:
-        version, feed, all_entries = _feedparser(document, feed_headers)
-    link = safe_http_url(feed.get("link"), base)
-    title = _feed_text(feed, "title", NAME_LENGTH)
-    chosen = newest(all_entries, options.max_entries, _feedparser_time)
+        read = _feedparser(document, feed_headers)
+    link = safe_http_url(read.feed.get("link"), base)
+    title = _feed_text(read.feed, "title", NAME_LENGTH)
+    if not (title or link or read.entries):
+        raise NotAFeed("not a feed: no title, link or entries")
+    chosen = newest_entries(read.entries, options.max_entries, _feedparser_time)
     entries = _unique(_entry(e, base=link or base, options=options) for e in chosen)
     return ParsedFeed(
         title=title or None,
         link=link,
         entries=tuple(entries),
-        format=SUPPORTED_VERSIONS.get(version, version) or None,
+        format=SUPPORTED_VERSIONS.get(read.version, read.version) or None,
+        warning=read.warning,
     )
 
 
-def _feedparser(document: bytes, headers: Mapping[str, str]) -> tuple[str, Any, list[Any]]:
-    """feedparser's reading: the version, the feed's fields and the entries."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What the fast path or feedparser read: feedparser's dictionaries."""
+
+    version: str
+    feed: Any
+    entries: list[Any]
+    warning: str | None = None
+
+
+def _feedparser(document: bytes, headers: Mapping[str, str]) -> _Read:
+    """feedparser's reading; for an ill-formed document, what can be kept and a warning."""
     parsed = feedparser.parse(
         document,
         response_headers=headers,
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    if _ends_early(parsed.get("bozo_exception")) or (
-        parsed.get("bozo") and not root_closed(document)
-    ):
-        # feedparser's lenient fallback would still return the entries before the cut.
-        raise NotAFeed("truncated document (it ends in the middle of an element)")
-    if not parsed.get("version") and not parsed.entries:
+    entries, problem = parsed.entries, ill_formed(parsed.get("bozo_exception"))
+    warning = None
+    if problem is not None and ends_early(problem, root_closed(document)):
+        # The lenient parser returns the entry the document stops in, half read: never kept.
+        entries = entries[: complete_entries(document)]
+        warning = cut_warning(problem, len(entries))
+    elif problem is not None:
+        warning = lenient_warning(problem)
+    if not parsed.get("version") and not entries:
         reason = parsed.get("bozo_exception")
         detail = str(reason).splitlines()[0][:120] if reason else "unrecognised format"
         raise NotAFeed(f"not a feed ({detail})")
-    return str(parsed.get("version") or ""), parsed.feed, parsed.entries
+    if problem is not None and not entries:
+        raise NotAFeed(str(problem))
+    return _Read(str(parsed.get("version") or ""), parsed.feed, entries, warning)
 
 
-def _ends_early(error: object) -> bool:
-    """The XML parser reached the end of the bytes with elements still open."""
-    return isinstance(error, SAXParseException) and error.getMessage() in (
-        "no element found",
-        "unclosed token",
-    )
-
-
-def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]) -> list[T]:
+def newest_entries(
+    entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]
+) -> list[T]:
     """The `limit` newest entries, in document order. Undated ones count as the oldest.
 
     Feeds usually list the newest first, but not all: a feed of 10,000 entries listed
@@ -268,12 +286,14 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
         raise NotAFeed("invalid JSON Feed (no items list)")
     link = safe_http_url(_str(document.get("home_page_url")), base)
     title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
-    items = newest(
+    items = newest_entries(
         [i for i in document.get("items", []) if isinstance(i, dict)],
         options.max_entries,
         _json_time,
     )
     entries = _unique(_json_entry(item, link or base, options) for item in items)
+    if not (title or link or entries):
+        raise NotAFeed("not a feed: a JSON Feed with no title, home page or items")
     version = _str(document.get("version")).rstrip("/").rpartition("/version/")[2]
     return ParsedFeed(
         title=title or None,
@@ -350,7 +370,7 @@ def _record(
     entry_id = (
         without_controls(guid)
         or canonical
-        or "hash:" + _digest(title, date.isoformat() if date else "")
+        or "hash:" + _sha1(title, date.isoformat() if date else "")
     )
     return ParsedEntry(
         entry_id=entry_id[:1000],
@@ -362,11 +382,11 @@ def _record(
         author=author,
         thumbnail=thumbnail,
         canonical_link=canonical,
-        content_hash=_digest(title, canonical or "", excerpt, *bodies),
+        content_hash=_sha1(title, canonical or "", excerpt, *bodies),
     )
 
 
-def _digest(*parts: str) -> str:
+def _sha1(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
@@ -390,6 +410,6 @@ def _unique(entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:
                 or (by_link in kept and kept[by_link].title != entry.title)
                 or previous.canonical_link == entry.canonical_link
             ):
-                by_link = f"{entry.entry_id}#{_digest(entry.title)[:12]}"
+                by_link = f"{entry.entry_id}#{_sha1(entry.title)[:12]}"
             kept.setdefault(by_link, replace(entry, entry_id=by_link))
     return list(kept.values())
