@@ -65,8 +65,6 @@ TRAILERS = [
     ),
 ]
 TRAILER_ZONE = 1200
-EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
-"""What is left of "(Read more…)" once the link is gone."""
 SHORTCODES = re.compile(
     r"\[caption\b[^\]]{0,300}\].{0,500}?\[/caption\]|"
     r"\[embed\b[^\]]{0,300}\].{0,500}?\[/embed\]|"
@@ -76,8 +74,47 @@ SHORTCODES = re.compile(
 # Stripped from the end of a cut before "…": spaces, dangling separators and openers.
 STRIP_BEFORE_ELLIPSIS = frozenset(TRIM + ".,;:!?¿¡…·-–—‐‑‒―/\\|([{«‹“‘„‚*•")
 SENTENCE_END = re.compile(r"[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
+# What a "." ends without ending a sentence: initials ("J. R. R."), ordinals and list numbers
+# ("1.", "12."), and the usual abbreviations of French and English prose.
+ABBREVIATIONS = (
+    "M|MM|Mme|Mmes|Mlle|Mlles|Mr|Mrs|Ms|Dr|Drs|Pr|Prof|St|Ste|Sr|Jr|Me|Mgr|vs|cf|Cf|ex|env|"
+    "p|pp|vol|Vol|vols|No|Nos|no|nos|n°|N°|nº|etc|fig|Fig|figs|ch|chap|Ch|art|al|éd|ed|eds|"
+    "op|cit|ibid|approx|av|apr|J\\.-C|e\\.g|i\\.e|ca|min|max|tél|Tél|Inc|Ltd|Co|Corp|Mt|Ave|"
+    "Jan|Feb|Febr|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|janv|févr|avr|juil|sept|oct|nov|déc"
+)
 NOT_A_SENTENCE_END = re.compile(
-    r"(?:^|[\s(])(?:\w|M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|St|Ste|vs|cf|ex|env|pp|n°)\.$"
+    rf"(?:^|[\s(\[«“‘\"'/–—-])(?:\w|\d{{1,3}}|{ABBREVIATIONS})\.$|\b(?:e\.g|i\.e)\.?$"
+)
+LEAD_SEPARATORS = " \u00a0|·•–—:-"
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|janvier|février|fevrier|mars|avril|mai|"
+    "juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|janv|févr|avr|juil|"
+    "oct|nov|déc"
+)
+DAYS = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun|"
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+)
+DATE = (
+    rf"(?:(?:{DAYS}),?\s+)?(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+    r"\d{1,2}/\d{1,2}/\d{2,4})(?:,?\s+(?:at|à)\s+\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?)?"
+)
+NAME = r"[\w.@'’-]+(?:\s+[\w.@'’-]+){0,2}"
+SEPARATORS = r"[\s,|·•–—:-]*"
+BY_NAME = rf"(?:by|par)\s+{NAME}"
+BYLINE_DATE = (
+    rf"{SEPARATORS}(?:(?:posted|published|publié|écrit|mis en ligne)\s+(?:on|le)\s+)?"
+    rf"(?:(?:by|par)\s+)?(?:{NAME})?{SEPARATORS}(?:on|le)?\s*{DATE}"
+)
+# Inside the text, after the title: "jimmy_thang November 27, 2024", "by Jane on 2024-11-27".
+BYLINE_IN_TEXT = re.compile(BYLINE_DATE, re.I)
+# A whole block after a title heading: the same, or "Publié le 27 novembre 2024 par Marie",
+# "By Jane Doe | 2024-11-27", "Par Marie".
+BYLINE_BLOCK = re.compile(
+    rf"(?:{BYLINE_DATE}|{SEPARATORS}{BY_NAME}){SEPARATORS}(?:{BY_NAME})?{SEPARATORS}(?:{DATE})?",
+    re.I,
 )
 PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 
@@ -90,7 +127,6 @@ def remove_boilerplate(text: str, normalized: bool = False) -> tuple[str, bool]:
     """
     original = text
     text = SHORTCODES.sub("", text) if "[" in text else text
-    text = EMPTY_BRACKETS.sub("", text) if "()" in text or "[]" in text or "( " in text else text
     # Trailers are short and at the end: only the tail is searched, however long the text.
     head, tail = text[:-TRAILER_ZONE], text[-TRAILER_ZONE:]
     truncated = False
@@ -171,15 +207,14 @@ def _ends_a_sentence(head: str) -> bool:
 # --- what the pipeline calls ----------------------------------------------------------------
 
 
-def excerpt_of(
-    bodies: str | Sequence[str], limit: int, fallback: str = ""
-) -> tuple[str, Extracted]:
+def excerpt_of(bodies: str | Sequence[str], limit: int, title: str = "") -> tuple[str, Extracted]:
     """The excerpt readers see, and what extraction found (for the thumbnail).
 
     Of several bodies (content:encoded and description, say: often a full post and a teaser)
     the one with the most text wins. HTML is never shorter than its text, so a body whose
-    markup is shorter than the best text so far is not even parsed. No text at all: the
-    images' alt text, else `fallback` (the title).
+    markup is shorter than the best text so far is not even parsed. A body that opens with
+    the entry's `title` (and a byline or a date) loses that lead. No text at all: the
+    images' alt text, else nothing: the entry's title is shown already, never twice.
     """
     candidates = [bodies] if isinstance(bodies, str) else list(dict.fromkeys(bodies))
     best_text, truncated = "", False
@@ -191,16 +226,33 @@ def excerpt_of(
         extracted = extract(body, want_chars=limit)
         found.append(extracted)
         text, cut_by_source = remove_boilerplate(extracted.text, normalized=True)
+        text = without_title_lead(text, extracted.leads, title)
         if len(text) > len(best_text):
             best_text, chosen = text, extracted
             truncated = cut_by_source or extracted.truncated
     if not best_text:
-        best_text = normalize(" ".join(dict.fromkeys(a for e in found for a in e.alts)))
-    if not best_text:
-        best_text, truncated = plain_text(fallback, is_html=False), False
+        alts = normalize(" ".join(dict.fromkeys(a for e in found for a in e.alts)))
+        best_text = without_title_lead(alts, [alts], title)
     first = [chosen] if chosen is not None else []
     image = next((e.first_image for e in first + found if e.first_image), None)
     return cut(best_text, limit, truncated), Extracted(best_text, image, ())
+
+
+def without_title_lead(text: str, leads: Sequence[str], title: str) -> str:
+    """`text` without the entry's title at its start, when it stands there as a heading (the
+    whole first block, maybe followed by a byline block) or followed by a byline and/or a
+    date ("Title jane_doe November 27, 2024 Text…"); the same words opening a sentence of
+    the post stay."""
+    if not title or not text.startswith(title):
+        return text
+    rest = text[len(title) :]
+    heading = bool(leads) and leads[0] == title
+    if heading and len(leads) > 1 and BYLINE_BLOCK.fullmatch(leads[1]):
+        return rest.lstrip(LEAD_SEPARATORS)[len(leads[1]) :].lstrip(LEAD_SEPARATORS)
+    byline = BYLINE_IN_TEXT.match(rest)
+    if byline is not None:
+        return rest[byline.end() :].lstrip(LEAD_SEPARATORS)
+    return rest.lstrip(LEAD_SEPARATORS) if heading else text
 
 
 def plain_text(value: str, limit: int | None = None, is_html: bool = True) -> str:

@@ -7,6 +7,7 @@ Pure functions. libxml2's HTML parser calls back as it reads; no tree is built.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -20,6 +21,13 @@ HTML_PREFIXES = (8_000, 32_000)
 MAX_HTML = 2_000_000
 BLOCK = "\x1e"
 """Marks a block boundary between extraction and normalization (a control: never text)."""
+REMOVED = "\x1f"
+"""Marks where extraction dropped something (an image, a link, a script): brackets around
+nothing but such marks were emptied by us and go; any other "()" is the author's."""
+EMPTIED_BRACKETS = re.compile(
+    f"(?:\\([\\s{REMOVED}]*{REMOVED}[\\s{REMOVED}]*\\)|"
+    f"\\[[\\s{REMOVED}]*{REMOVED}[\\s{REMOVED}]*\\])"
+)
 
 # Markup whose content is never prose.
 DROPPED = frozenset(
@@ -103,12 +111,19 @@ BLOCKS = frozenset(
 NOT_OWN_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
 # What an open element does to the text inside it.
 SKIP, BLOCK_START, LINK, SKIPPED_LINK, KEEP = "skip", "block", "link", "skipped link", "keep"
+SPACE_BEFORE_EMPTIED = re.compile(f"\\s*{REMOVED}[\\s{REMOVED}]*(?=[)\\]])")
+"""'(see <img>)' reads '(see)'."""
+SPACED = "spaced"
+"""Inline, but shown apart by the page's style: a byline, a date, a tag after a title."""
+SPACED_ELEMENTS = frozenset({"time"})
+SPACED_CLASS = re.compile(r"byline|author|date|time|meta|title|tags?\b|categor|label", re.I)
 CLASS_NAME = re.compile(r"\S+")
 # Elements (by class or id) that hold share buttons, related posts, captions, "read more".
 BOILERPLATE_CLASS = re.compile(
     r"share|sharedaddy|social|jp-relatedposts|related-posts|jp-post-flair|addtoany|a2a_|"
     r"feedflare|blogger-post-footer|screen-reader|sr-only|visually-hidden|"
-    r"subscri(?:be|ption)|button-wrapper|kg-bookmark|"
+    r"subscri(?:be|ption)|button-wrapper|kg-bookmark|byline|entry-meta|post-meta|posted-on|"
+    r"post-date|entry-date|dateline|"
     r"(?:^|[\s_-])(?:caption-text|credits?|tr-caption|image-caption|photo-caption)(?:$|\s)",
     re.I,
 )
@@ -144,6 +159,8 @@ class Extracted:
     """Alt text of the images, for an entry that has nothing else."""
     truncated: bool = False
     """A "Read more" link was dropped: the post goes on elsewhere."""
+    leads: tuple[str, ...] = ()
+    """The text of the first two blocks (a heading that repeats the title, a byline)."""
 
 
 # --- extraction -----------------------------------------------------------------------------
@@ -167,19 +184,21 @@ def _extract(html: str) -> Extracted:
     parser, collector = _html_parser()
     collector.reset()
     try:
-        parser.feed(html.replace(BLOCK, " ").replace("\x00", "").removeprefix("\ufeff"))
+        parser.feed(_without_marks(html))
         parser.close()
     except etree.Error:  # nothing that makes a document (empty, only a comment)
         _parsers.pair = None  # never reuse a parser an error left mid-document
     except BaseException:
         _parsers.pair = None
         raise
-    return Extracted(
-        _text_of_blocks("".join(collector.parts)),
-        collector.image,
-        tuple(collector.alts),
-        collector.truncated,
-    )
+    text, leads = _text_of_blocks("".join(collector.parts))
+    return Extracted(text, collector.image, tuple(collector.alts), collector.truncated, leads)
+
+
+def _without_marks(html: str) -> str:
+    if BLOCK in html or REMOVED in html:
+        html = html.replace(BLOCK, " ").replace(REMOVED, " ")
+    return html.replace("\x00", "").removeprefix("\ufeff")
 
 
 _parsers = threading.local()
@@ -254,6 +273,8 @@ class _TextCollector:
             )
         if role == BLOCK_START:
             self.parts.append(BLOCK)
+        elif role == SPACED:
+            self.parts.append(" ")
         self.open.append(role)
 
     def _role(self, name: str, attrs: dict[str, str]) -> str:
@@ -270,7 +291,11 @@ class _TextCollector:
         if name == "img":
             self._image(attrs)
             return SKIP
-        return BLOCK_START if name in BLOCKS else KEEP
+        if name in BLOCKS:
+            return BLOCK_START
+        if name in SPACED_ELEMENTS or (attrs and SPACED_CLASS.search(_classes(attrs))):
+            return SPACED
+        return KEEP
 
     def _image(self, attrs: dict[str, str]) -> None:
         alt = _attr(attrs, "alt")
@@ -286,8 +311,12 @@ class _TextCollector:
         self.hidden -= name in NOT_OWN_TEXT
         if role in (SKIP, SKIPPED_LINK):
             self.skipping -= 1
+            if not self.skipping:
+                self.parts.append(REMOVED)
         if role == BLOCK_START:
             self.parts.append(BLOCK)
+        elif role == SPACED:
+            self.parts.append(" ")
         if role in (LINK, SKIPPED_LINK):
             self._end_link(self.links.pop())
             if not self.links:
@@ -301,6 +330,7 @@ class _TextCollector:
         if READ_MORE_LINK.fullmatch(text) is not None:
             self.truncated = True
             del self.parts[link.start :]
+            self.parts.append(REMOVED)
             del self.alts[link.alts :]
             self.image = link.image
 
@@ -315,10 +345,13 @@ class _TextCollector:
         pass
 
 
-def _text_of_blocks(raw: str) -> str:
-    """Join the blocks into one line, without a leading photo caption or credit."""
+def _text_of_blocks(raw: str) -> tuple[str, tuple[str, ...]]:
+    """The blocks joined into one line, without a leading photo caption or credit, and the
+    first two blocks' text."""
     if "&" in raw:
         raw = decode_leftover_entities(raw)
+    if REMOVED in raw:
+        raw = SPACE_BEFORE_EMPTIED.sub("", EMPTIED_BRACKETS.sub(REMOVED, raw))
     blocks = raw.split(BLOCK)
     for index, block in enumerate(blocks):
         if not block or block.isspace():
@@ -333,7 +366,8 @@ def _text_of_blocks(raw: str) -> str:
         ):
             blocks = blocks[index + 1 :]
         break
-    return normalize(" ".join(blocks))
+    leads = tuple(itertools.islice((text for text in map(normalize, blocks) if text), 2))
+    return normalize(" ".join(blocks)), leads
 
 
 def _attr(attrs: dict[str, str], name: str) -> str | None:

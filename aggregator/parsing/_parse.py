@@ -191,7 +191,7 @@ def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) ->
     title = _feed_text(entry, "title", TITLE_LENGTH)
     link = safe_http_url(entry.get("link"), base)
     bodies = _bodies(entry)
-    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
+    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, title=title)
     guid = str(entry.get("id") or "").strip()
     return _record(
         guid=guid,
@@ -311,7 +311,7 @@ def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions
         _escape_text(_str(item.get("content_text"))),
         _escape_text(_str(item.get("summary"))),
     ]
-    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
+    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, title=title)
     authors = item.get("authors") or (
         [item["author"]] if isinstance(item.get("author"), dict) else []
     )
