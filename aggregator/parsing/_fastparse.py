@@ -8,7 +8,8 @@ lxml (libxml2) parses the same document in under a millisecond. Most feeds are p
 What it gives: the same dictionaries feedparser would (only the keys `parse.py` reads:
 title and title_detail, link, id, content, summary and summary_detail, published, updated
 and their _parsed dates, author), so `parse.py` builds exactly the same ParsedFeed from
-either. Dates go through feedparser's own date parser; links through its URL joining.
+either. Dates go through feedparser's own date parser; links through its URL joining
+(`_feedparser_rules`).
 tests/test_fastparse.py checks it against feedparser on every feed file of the project.
 
 When it steps aside (returns None, and feedparser reads the document): anything it does
@@ -31,11 +32,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from feedparser.datetimes import _parse_date
-from feedparser.html import _cp1252
-from feedparser.mixin import _FeedParserMixin as FeedParserMixin
-from feedparser.urls import _urljoin, make_safe_absolute_uri
+from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
+
+from aggregator.parsing._feedparser_rules import (
+    WINDOWS_1252_C1,
+    looks_like_html,
+    map_content_type,
+    parse_date,
+    urljoin,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -205,11 +211,11 @@ def _fixed(output: str) -> str:
     UTF-8 read as Latin-1 is repaired, C1 controls become their windows-1252 characters."""
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
-    return output.translate(_cp1252) if C1_CONTROLS.search(output) else output
+    return output.translate(WINDOWS_1252_C1) if C1_CONTROLS.search(output) else output
 
 
 def _content_type(element: etree._Element, default: str) -> str:
-    content_type = FeedParserMixin.map_content_type(element.get("type", default))
+    content_type = map_content_type(element.get("type", default))
     if content_type not in TEXT_TYPES:
         raise Declined  # xhtml (markup inside), base64, other media types
     return str(content_type)
@@ -221,7 +227,7 @@ class _Reader:
         self.version = ""
 
     def resolve(self, uri: str) -> str:
-        return str(_urljoin(self.base, uri))
+        return urljoin(self.base, uri)
 
     # --- RSS 2.0 ----------------------------------------------------------------------------
 
@@ -344,7 +350,7 @@ class _Reader:
         if rel not in ATOM_LINK_RELS or not href:
             raise Declined  # enclosures make thumbnails; a link without href has text
         content_type = link.get("type", "application/atom+xml" if rel == "self" else "text/html")
-        if rel == "alternate" and FeedParserMixin.map_content_type(content_type) in HTML_TYPES:
+        if rel == "alternate" and map_content_type(content_type) in HTML_TYPES:
             context["link"] = self.resolve(href)
 
     def atom_author(self, context: dict[str, Any], author: etree._Element) -> None:
@@ -378,7 +384,7 @@ class _Reader:
         if (
             not self.version.startswith("atom")
             and content_type == "text/plain"
-            and FeedParserMixin.looks_like_html(output)
+            and looks_like_html(output)
         ):
             content_type = "text/html"
         output = _fixed(output)
@@ -397,7 +403,7 @@ class _Reader:
     def date(self, context: dict[str, Any], element: etree._Element, key: str) -> None:
         value = _fixed(_text(element))
         context[key] = value
-        context[f"{key}_parsed"] = _parse_date(value)
+        context[f"{key}_parsed"] = parse_date(value)
 
     def summary(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         content_type = _content_type(element, default)

@@ -1,0 +1,65 @@
+"""The few rules of feedparser the fast path must apply exactly as feedparser does.
+
+The small ones are written out here (feedparser 6.0's code, re-typed); the two that are
+not small come from feedparser's private names, imported here and nowhere else. feedparser
+is pinned to 6.0.x (pyproject.toml), and tests/test_feedparser_rules.py checks each rule
+against feedparser's own: a feedparser that changes one fails that test, not a run.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+import time
+import urllib.parse
+
+from feedparser.datetimes import _parse_date
+from feedparser.sanitizer import _HTMLSanitizer
+
+HTML_ELEMENTS: frozenset[str] = frozenset(_HTMLSanitizer.acceptable_elements)
+"""What feedparser takes for HTML in a text element that does not say its type."""
+WINDOWS_1252_C1 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # not in windows-1252
+}
+"""C1 controls as the windows-1252 characters they stand for."""
+_URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+_ENTITY = re.compile(r"&#?\w+;")
+_TAG_NAME = re.compile(r"</?(\w+)")
+_NAMED_ENTITY = re.compile(r"&(\w+);")
+
+
+def parse_date(value: str) -> time.struct_time | None:
+    """feedparser's date reading (RFC 822, W3C-DTF, ISO 8601 and a dozen local forms)."""
+    parsed: time.struct_time | None = _parse_date(value)
+    return parsed
+
+
+def map_content_type(content_type: str) -> str:
+    content_type = content_type.lower()
+    if content_type in ("text", "plain"):
+        return "text/plain"
+    if content_type == "html":
+        return "text/html"
+    if content_type == "xhtml":
+        return "application/xhtml+xml"
+    return content_type
+
+
+def looks_like_html(text: str) -> bool:
+    """A close tag or an entity, and only known HTML elements and entities."""
+    if not (_CLOSE_TAG.search(text) or _ENTITY.search(text)):
+        return False
+    if any(t.lower() not in HTML_ELEMENTS for t in _TAG_NAME.findall(text)):
+        return False
+    return all(e in html.entities.entitydefs for e in _NAMED_ENTITY.findall(text))
+
+
+def urljoin(base: str, uri: str) -> str:
+    uri = _URI_FIXER.sub(r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
