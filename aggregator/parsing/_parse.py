@@ -6,14 +6,12 @@ off: we never emit feed HTML, we extract text from the raw markup and escape it 
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import feedparser
@@ -21,11 +19,12 @@ from feedparser.api import SUPPORTED_VERSIONS
 
 try:
     from aggregator.parsing import _fastparse as fastparse
-except ImportError:  # it borrows feedparser internals: a feedparser without them reads alone
+except ImportError:  # it borrows two feedparser internals: a feedparser without them reads alone
     fastparse = None  # type: ignore[assignment]
 from aggregator._text import without_controls
 from aggregator._urls import canonical_url, safe_http_url
 from aggregator.models import ParsedEntry, ParsedFeed
+from aggregator.parsing import _dates as dates
 from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
 from aggregator.parsing._salvage import (
     complete_entries,
@@ -40,7 +39,6 @@ T = TypeVar("T")
 TITLE_LENGTH = 300
 NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
-ISO_DATE = re.compile(r"\s*(\d{4,})-(\d{1,2})-(\d{1,2})")
 
 
 class NotAFeed(Exception):
@@ -169,12 +167,12 @@ def newest_entries(
 
 def _feedparser_time(entry: dict[str, Any]) -> float | None:
     value = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
-    date = _datetime(value)
+    date = dates.from_struct_time(value)
     return date.timestamp() if date else None
 
 
 def _json_time(item: Mapping[str, Any]) -> float | None:
-    date = _iso_datetime(item.get("date_published")) or _iso_datetime(item.get("date_modified"))
+    date = dates.from_iso(item.get("date_published")) or dates.from_iso(item.get("date_modified"))
     return date.timestamp() if date else None
 
 
@@ -247,31 +245,9 @@ def _entry_date(entry: Mapping[str, Any], key: str) -> datetime | None:
     fields = cast(dict[str, Any], entry)
     parsed = dict.get(fields, f"{key}_parsed")
     raw = dict.get(fields, key)
-    if parsed is None or (isinstance(raw, str) and not _plausible_date(raw)):
+    if parsed is None or (isinstance(raw, str) and not dates.plausible(raw)):
         return None
-    return _datetime(parsed)
-
-
-def _plausible_date(raw: str) -> bool:
-    """feedparser turns an ISO "2026-02-30" into March 2, "10000-01-01" into 2010-11-01 and
-    keeps year 0: refuse those."""
-    match = ISO_DATE.match(raw)
-    if match is None:
-        return True
-    try:
-        date(*map(int, match.groups()))
-    except ValueError:
-        return False
-    return True
-
-
-def _datetime(value: time.struct_time | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), UTC)
-    except (OverflowError, ValueError, OSError, TypeError):
-        return None
+    return dates.from_struct_time(parsed)
 
 
 # --- JSON Feed ------------------------------------------------------------------------------
@@ -322,8 +298,8 @@ def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions
         title=title,
         link=link,
         excerpt=excerpt,
-        published=_iso_datetime(item.get("date_published")),
-        updated=_iso_datetime(item.get("date_modified")),
+        published=dates.from_iso(item.get("date_published")),
+        updated=dates.from_iso(item.get("date_modified")),
         author=plain_text(author, NAME_LENGTH, is_html=False) or None,
         thumbnail=image or safe_http_url(extracted.first_image, link or base),
         bodies=bodies,
@@ -336,16 +312,6 @@ def _str(value: Any) -> str:
 
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _iso_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 # --- identity -------------------------------------------------------------------------------
