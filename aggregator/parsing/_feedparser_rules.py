@@ -14,7 +14,23 @@ import time
 import urllib.parse
 
 from feedparser.datetimes import _parse_date
+from feedparser.mixin import _FeedParserMixin
 from feedparser.sanitizer import _HTMLSanitizer
+from feedparser.urls import make_safe_absolute_uri
+from lxml import etree
+
+__all__ = [
+    "HANDLED",
+    "PREFIXES",
+    "WINDOWS_1252_C1",
+    "element_name",
+    "is_inert",
+    "looks_like_html",
+    "make_safe_absolute_uri",
+    "map_content_type",
+    "parse_date",
+    "urljoin",
+]
 
 HTML_ELEMENTS: frozenset[str] = frozenset(_HTMLSanitizer.acceptable_elements)
 """What feedparser takes for HTML in a text element that does not say its type."""
@@ -24,6 +40,12 @@ WINDOWS_1252_C1 = {
     if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # not in windows-1252
 }
 """C1 controls as the windows-1252 characters they stand for."""
+HANDLED: frozenset[str] = frozenset(
+    name.split("_", 2)[2] for name in dir(_FeedParserMixin) if name.startswith(("_start_", "_end_"))
+)
+"""The elements feedparser does something with, by its own names ("dc_date", "title")."""
+PREFIXES: dict[str, str] = {uri.lower(): p for uri, p in _FeedParserMixin.namespaces.items()}
+"""The namespaces feedparser knows, and the prefix it reads their elements under."""
 _URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _CLOSE_TAG = re.compile(r"</(\w+)>")
 _ENTITY = re.compile(r"&#?\w+;")
@@ -63,3 +85,24 @@ def urljoin(base: str, uri: str) -> str:
         return urllib.parse.urljoin(base, uri)
     except ValueError:
         return ""
+
+
+def element_name(element: etree._Element) -> str:
+    """The name feedparser reads an element under: its known prefix for a namespace it
+    knows, else the document's own prefix (none for a default namespace), lowercased."""
+    qname = etree.QName(element)
+    local = qname.localname.lower()
+    prefix = PREFIXES.get((qname.namespace or "").lower())
+    if prefix is None:
+        prefix = element.prefix or ""
+    return f"{prefix.lower()}_{local}" if prefix else local
+
+
+def is_inert(element: etree._Element, read: frozenset[str]) -> bool:
+    """feedparser keeps the element (and all inside it) under names of its own and nothing
+    else: it has no rule for any of them, and none is a name in `read`."""
+    return all(
+        not isinstance(e.tag, str) or (name not in HANDLED and name not in read)
+        for e in element.iter()
+        for name in [element_name(e) if isinstance(e.tag, str) else ""]
+    )

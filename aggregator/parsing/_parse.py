@@ -187,7 +187,10 @@ def _feed_text(node: Mapping[str, Any], key: str, limit: int) -> str:
 
 def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
     title = _feed_text(entry, "title", TITLE_LENGTH)
-    link = safe_http_url(entry.get("link"), base)
+    # FeedBurner's origLink is the post's own address; its <link> goes through a redirector
+    link = safe_http_url(entry.get("feedburner_origlink"), base) or safe_http_url(
+        entry.get("link"), base
+    )
     bodies = _bodies(entry)
     excerpt, extracted = excerpt_of(bodies, options.excerpt_length, title=title)
     guid = str(entry.get("id") or "").strip()

@@ -1,0 +1,269 @@
+"""What the fast path's RSS and Atom readers share: the elements both read as feedparser
+does (titles, ids, dates, bodies, Media RSS, enclosures), xml:base, and the rule that
+decides which unknown elements change nothing (`_fastparse` has the readers)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from aggregator.parsing._feedparser_rules import (
+    WINDOWS_1252_C1,
+    element_name,
+    is_inert,
+    looks_like_html,
+    make_safe_absolute_uri,
+    map_content_type,
+    parse_date,
+    urljoin,
+)
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain", "text/html")
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+READ = frozenset(
+    {
+        "title",
+        "link",
+        "id",
+        "guid",
+        "author",
+        "summary",
+        "description",
+        "content",
+        "published",
+        "updated",
+        "date",
+        "issued",
+        "modified",
+        "created",
+        "media_content",
+        "media_thumbnail",
+        "enclosures",
+        "links",
+        "feedburner_origlink",
+        "url",
+        "channel",
+        "items",
+        "entries",
+    }
+)
+"""Names (feedparser's) of what `_parse` reads, or feedparser maps onto it."""
+ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "guid": ("isPermaLink",),
+    "category": ("domain",),
+    "enclosure": ("url", "type", "length"),
+    f"{ATOM}category": ("term", "scheme", "label"),
+    f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
+    f"{ATOM}title": ("type",),
+    f"{ATOM}summary": ("type",),
+    f"{ATOM}content": ("type",),
+    f"{ATOM}subtitle": ("type",),
+    f"{ATOM}rights": ("type",),
+    f"{ATOM}generator": ("uri", "version"),
+    f"{MEDIA}title": ("type",),
+    f"{MEDIA}description": ("type",),
+}
+ANY_ATTRIBUTES = frozenset({f"{MEDIA}content", f"{MEDIA}thumbnail"})
+"""Elements whose attributes feedparser keeps as they are (Media RSS)."""
+
+
+class Declined(Exception):
+    """The document has something the fast path does not read exactly as feedparser."""
+
+
+@dataclass(frozen=True, slots=True)
+class FastFeed:
+    version: str
+    feed: dict[str, Any]
+    entries: list[dict[str, Any]]
+
+
+def children(
+    element: etree._Element, allowed: set[str], harmless: frozenset[str] = frozenset()
+) -> Iterator[etree._Element]:
+    """The element's child elements that matter, all allowed ones: comments between them
+    are nothing, and so are elements feedparser keeps apart from everything read here
+    (unknown extensions, or `harmless` ones, by feedparser's names)."""
+    if element.text and element.text.strip():
+        raise Declined
+    for child in element:
+        if child.tail and child.tail.strip():
+            raise Declined
+        if not isinstance(child.tag, str):
+            continue  # a comment or processing instruction between elements
+        if child.tag not in allowed:
+            if _ignorable(child, harmless):
+                continue
+            raise Declined
+        if child.tag not in ANY_ATTRIBUTES and any(
+            not name.startswith("{") and name not in ALLOWED_ATTRIBUTES.get(child.tag, ())
+            for name in child.attrib
+        ):  # namespaced ones (xml:lang, xml:base, rdf:about, thr:count) feedparser keeps apart
+            raise Declined
+        yield child
+
+
+def _ignorable(element: etree._Element, harmless: frozenset[str]) -> bool:
+    if element.get("base") is not None or any(e.get(XML_BASE) for e in element.iter("*")):
+        return False  # feedparser would move its base URI
+    if element_name(element) in harmless:
+        inside = element.iterdescendants("*")
+        return all(element_name(e) in harmless or is_inert(e, READ) for e in inside)
+    return is_inert(element, READ)
+
+
+def text_of(element: etree._Element) -> str:
+    """The element's text as feedparser joins it: no markup in it, white space stripped."""
+    if len(element):
+        raise Declined  # child elements, comments: feedparser rebuilds or splits them
+    return (element.text or "").strip()
+
+
+def fixed(output: str) -> str:
+    """What feedparser's pop() does last to every text it keeps, for a UTF-8 document:
+    UTF-8 read as Latin-1 is repaired, C1 controls become their windows-1252 characters."""
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        output = output.encode("iso-8859-1").decode("utf-8")
+    return output.translate(WINDOWS_1252_C1) if C1_CONTROLS.search(output) else output
+
+
+def content_type(element: etree._Element, default: str) -> str:
+    found = map_content_type(element.get("type", default))
+    if found not in TEXT_TYPES:
+        raise Declined  # xhtml (markup inside), base64, other media types
+    return str(found)
+
+
+def once(seen: set[str], tag: str) -> None:
+    if tag in seen:
+        raise Declined
+    seen.add(tag)
+
+
+class BaseReader:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.bases: list[str] = []
+        self.version = ""
+
+    def resolve(self, uri: str) -> str:
+        return urljoin(self.base, uri)
+
+    @contextlib.contextmanager
+    def inside(self, element: etree._Element) -> Iterator[None]:
+        """xml:base as feedparser follows it: an element's own base for it and all inside;
+        on leaving, the parent's back, unless the parent had none (feedparser keeps the
+        inner one then, for the elements that follow too)."""
+        given = element.get(XML_BASE) or self.base
+        if self.base:
+            self.base = make_safe_absolute_uri(self.base, given) or self.base
+        else:
+            self.base = urljoin(self.base, given)
+        self.bases.append(self.base)
+        yield
+        self.bases.pop()
+        if self.bases and self.bases[-1]:
+            self.base = self.bases[-1]
+
+    def resolved_text(self, element: etree._Element) -> str:
+        with self.inside(element):
+            text = text_of(element)
+            return fixed(self.resolve(text) if text else text)
+
+    def title(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
+        found = content_type(element, default)
+        output = text_of(element)
+        if (
+            not self.version.startswith("atom")
+            and found == "text/plain"
+            and looks_like_html(output)
+        ):
+            found = "text/html"
+        output = fixed(output)
+        context["title"] = output
+        context["title_detail"] = {"type": found, "value": output}
+
+    def guid(self, context: dict[str, Any], element: etree._Element, is_link: bool) -> None:
+        with self.inside(element):
+            output = text_of(element)
+            if output and is_link:
+                output = self.resolve(output)
+        output = fixed(output)
+        context["id"] = output
+        if is_link:
+            context.setdefault("link", output)
+
+    def date(self, context: dict[str, Any], element: etree._Element, key: str) -> None:
+        value = fixed(text_of(element))
+        context[key] = value
+        context[f"{key}_parsed"] = parse_date(value)
+
+    def summary(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
+        found = content_type(element, default)
+        output = fixed(text_of(element))
+        context["summary"] = output
+        context["summary_detail"] = {"type": found, "value": output}
+
+    def content(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
+        found = content_type(element, default)
+        output = fixed(text_of(element))
+        context.setdefault("content", []).append({"type": found, "value": output})
+        context.setdefault("summary", output)
+
+    def ignored(self, element: etree._Element) -> None:
+        text_of(element)  # markup inside: feedparser would read it in ways not checked here
+
+    # --- Media RSS, enclosures ----------------------------------------------------------
+
+    def media(self, entry: dict[str, Any], element: etree._Element, seen: set[str]) -> None:
+        """media:content, media:thumbnail, media:group around them; media:title and
+        media:description as feedparser has them: a title when there is none yet (else
+        nothing), a summary when there is none yet."""
+        tag = element.tag
+        if tag == f"{MEDIA}group":
+            for child in children(element, MEDIA_ELEMENTS, MEDIA_HARMLESS):
+                self.media(entry, child, seen)
+        elif tag == f"{MEDIA}content":
+            entry.setdefault("media_content", []).append(dict(element.attrib))
+            for child in children(element, MEDIA_ELEMENTS - {f"{MEDIA}content"}, MEDIA_HARMLESS):
+                self.media(entry, child, seen)
+        elif tag == f"{MEDIA}thumbnail":
+            attributes = dict(element.attrib)
+            url = fixed(text_of(element))
+            if url and "url" not in attributes:
+                attributes["url"] = url
+            entry.setdefault("media_thumbnail", []).append(attributes)
+        elif tag == f"{MEDIA}title":
+            if "title" not in seen:
+                raise Declined  # it would be the entry's title, by depth rules not copied
+            text_of(element)
+        elif tag == f"{MEDIA}description":
+            once(seen, "media_description")
+            self.summary(entry, element, "text/html")
+
+    def enclosure(self, entry: dict[str, Any], element: etree._Element) -> None:
+        text_of(element)
+        href = element.get("url")
+        if not href:
+            raise Declined
+        enclosure = {"href": href, "rel": "enclosure"}
+        enclosure.update({k: v for k, v in element.attrib.items() if k in ("type", "length")})
+        entry.setdefault("enclosures", []).append(enclosure)
+
+
+MEDIA_ELEMENTS = {
+    f"{MEDIA}{name}" for name in ("content", "thumbnail", "title", "description", "group")
+}
+MEDIA_HARMLESS = frozenset(
+    {"media_community", "media_starrating", "media_statistics", "media_rating", "media_credit"}
+)
