@@ -3,15 +3,20 @@ feedparser's own, so a feedparser that changes one fails this test, not a run.""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
+import re
 
 import pytest
 from feedparser.datetimes import _parse_date
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.parsing import _feedparser_rules as rules
+from aggregator.parsing._fastbase import could_need_fixing, fixed
 
 
 def test_the_pinned_feedparser_is_the_one_installed() -> None:
@@ -74,3 +79,24 @@ def test_url_joining(base: str, uri: str) -> None:
 )
 def test_dates(value: str) -> None:
     assert rules.parse_date(value) == _parse_date(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF)) | st.text())
+def test_the_ascii_shortcut_changes_nothing(text: str) -> None:
+    """fixed() returns ASCII text at once: the same result as the whole rule."""
+    repaired = text
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        repaired = text.encode("iso-8859-1").decode("utf-8")
+    expected = repaired.translate(_cp1252) if re.search("[\x80-\x9f]", repaired) else repaired
+    assert fixed(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF)), st.booleans())
+def test_a_document_that_needs_no_fixing_has_no_text_to_fix(text: str, as_refs: bool) -> None:
+    """The fast path skips fixed() for a whole document when could_need_fixing says no:
+    never when a text of it would change, as UTF-8 bytes or as numeric references."""
+    written = "".join(f"&#{ord(c)};" if as_refs and ord(c) > 127 else c for c in text)
+    if fixed(text) != text:
+        assert could_need_fixing(written.encode("utf-8"))

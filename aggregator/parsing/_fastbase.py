@@ -30,6 +30,10 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain", "text/html")
 C1_CONTROLS = re.compile("[\x80-\x9f]")
+C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
+MOJIBAKE_BYTES = re.compile(rb"\xc3[\x82-\xb4]\xc2[\x80-\xbf]")
+HIGH_REFERENCE = re.compile(rb"&#(?:[xX]0*[89a-fA-F][0-9a-fA-F]|0*1[2-9][0-9]|0*2[0-4][0-9]);")
+"""A numeric reference to a character from U+0078 to U+00FF (a little wider than needed)."""
 READ = frozenset(
     {
         "title",
@@ -132,9 +136,22 @@ def text_of(element: etree._Element) -> str:
 def fixed(output: str) -> str:
     """What feedparser's pop() does last to every text it keeps, for a UTF-8 document:
     UTF-8 read as Latin-1 is repaired, C1 controls become their windows-1252 characters."""
+    if output.isascii():
+        return output
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
     return output.translate(WINDOWS_1252_C1) if C1_CONTROLS.search(output) else output
+
+
+def could_need_fixing(document: bytes) -> bool:
+    """Whether any text of the UTF-8 `document` could be changed by `fixed`: it needs a C1
+    control or a UTF-8 lead-then-continuation pair read as Latin-1 (U+00C2..U+00F4 then
+    U+0080..U+00BF), as UTF-8 bytes or as a numeric character reference. One scan per
+    document, where `fixed` would scan every long body twice."""
+    return (
+        b"\xc2" in document
+        and (C1_BYTES.search(document) is not None or MOJIBAKE_BYTES.search(document) is not None)
+    ) or (b"&#" in document and HIGH_REFERENCE.search(document) is not None)
 
 
 def content_type(element: etree._Element, default: str) -> str:
@@ -151,10 +168,14 @@ def once(seen: set[str], tag: str) -> None:
 
 
 class BaseReader:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, document: bytes = b"") -> None:
         self.base = base
         self.bases: list[str] = []
         self.version = ""
+        self.plain = not could_need_fixing(document)
+
+    def fix(self, text: str) -> str:
+        return text if self.plain else fixed(text)
 
     def resolve(self, uri: str) -> str:
         return urljoin(self.base, uri)
@@ -178,7 +199,7 @@ class BaseReader:
     def resolved_text(self, element: etree._Element) -> str:
         with self.inside(element):
             text = text_of(element)
-            return fixed(self.resolve(text) if text else text)
+            return self.fix(self.resolve(text) if text else text)
 
     def title(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         found = content_type(element, default)
@@ -189,7 +210,7 @@ class BaseReader:
             and looks_like_html(output)
         ):
             found = "text/html"
-        output = fixed(output)
+        output = self.fix(output)
         context["title"] = output
         context["title_detail"] = {"type": found, "value": output}
 
@@ -198,25 +219,25 @@ class BaseReader:
             output = text_of(element)
             if output and is_link:
                 output = self.resolve(output)
-        output = fixed(output)
+        output = self.fix(output)
         context["id"] = output
         if is_link:
             context.setdefault("link", output)
 
     def date(self, context: dict[str, Any], element: etree._Element, key: str) -> None:
-        value = fixed(text_of(element))
+        value = self.fix(text_of(element))
         context[key] = value
         context[f"{key}_parsed"] = parse_date(value)
 
     def summary(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         found = content_type(element, default)
-        output = fixed(text_of(element))
+        output = self.fix(text_of(element))
         context["summary"] = output
         context["summary_detail"] = {"type": found, "value": output}
 
     def content(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         found = content_type(element, default)
-        output = fixed(text_of(element))
+        output = self.fix(text_of(element))
         context.setdefault("content", []).append({"type": found, "value": output})
         context.setdefault("summary", output)
 
@@ -239,7 +260,7 @@ class BaseReader:
                 self.media(entry, child, seen)
         elif tag == f"{MEDIA}thumbnail":
             attributes = dict(element.attrib)
-            url = fixed(text_of(element))
+            url = self.fix(text_of(element))
             if url and "url" not in attributes:
                 attributes["url"] = url
             entry.setdefault("media_thumbnail", []).append(attributes)

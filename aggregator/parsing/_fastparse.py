@@ -50,7 +50,6 @@ from aggregator.parsing._fastbase import (
     Declined,
     FastFeed,
     children,
-    fixed,
     once,
     text_of,
 )
@@ -192,7 +191,7 @@ def parse(document: bytes, content_location: str | None) -> FastFeed | None:
         return None
     if len(parser.error_log) or root.getroottree().docinfo.doctype:
         return None
-    reader = _Reader(_base_uri(content_location or ""))
+    reader = _Reader(_base_uri(content_location or ""), document)
     try:
         with reader.inside(root):
             if root.tag == "rss" and set(root.attrib) - {XML_BASE} == {"version"}:
@@ -322,13 +321,13 @@ class _Reader(BaseReader):
         elif tag == "author":
             if child.attrib:
                 raise Declined
-            entry["author"] = fixed(text_of(child))
+            entry["author"] = self.fix(text_of(child))
         elif tag == "comments":
-            fixed(self.resolved_text(child))
+            self.fix(self.resolved_text(child))
         elif tag == "enclosure":
             self.enclosure(entry, child)
         elif tag == f"{FEEDBURNER}origLink":
-            entry["feedburner_origlink"] = fixed(text_of(child))
+            entry["feedburner_origlink"] = self.fix(text_of(child))
         elif tag.startswith(MEDIA):
             self.media(entry, child, seen)
         else:
@@ -415,4 +414,4 @@ class _Reader(BaseReader):
         elif email:
             context["author"] = email
         else:
-            context["author"] = fixed(own_text.strip())
+            context["author"] = self.fix(own_text.strip())
