@@ -119,6 +119,7 @@ def _success(
         next_due=fetched.next_due,
         feed_url=fetch_url if not source.is_local else None,
         notice=_moved_notice(moved_to),
+        warning=read.feed.warning if isinstance(read, Parsed) else None,
     )
     return FeedUpdate(
         url=source.url,

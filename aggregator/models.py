@@ -199,6 +199,8 @@ class FeedOutcome:
     """Something the user should act on although the fetch worked (a permanent redirect)."""
     failures: int = 0
     """Consecutive failed fetches, this one included."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (`ParsedFeed.warning`)."""
 
     @property
     def failing(self) -> bool:
@@ -301,4 +303,6 @@ class FeedPreview:
     permanent_redirect: str | None = None
     private_address: bool = False
     """The host resolves to a loopback or private address (allowed by `allow_private`)."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (`ParsedFeed.warning`)."""
     error: str | None = None

@@ -21,6 +21,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from aggregator.cli._app import app
+from aggregator.cli._runreport import run_report
 from aggregator.parsing._parse import NotAFeed, ParseOptions, parse_feed
 from aggregator.pipeline import update_feeds
 from aggregator.store import Store
@@ -139,11 +140,28 @@ def test_a_cut_document_served_whole_is_read_and_the_run_succeeds(
     with Store(config.settings.database) as store:
         update_feeds(config, store)
     recording_server.route("/feed", (BROKEN / "cut-in-cdata.xml").read_bytes())
-    result = CliRunner().invoke(app, ["fetch", "--config", str(config.path)])
+    result = CliRunner().invoke(app, ["fetch", "-v", "--config", str(config.path)])
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # a warning is for -v and reports, not for cron's mail
+    assert result.stdout.strip() == (
+        "Atelier: ok, 3 new, 0 updated (warning: ill-formed XML at line 45: unclosed CDATA "
+        "section; the document stops early: kept the 3 complete entries)"
+    )
     with Store(config.settings.database) as store:
         titles = {row[0] for row in store.db.execute("select title from entries")}
     assert titles == set(POSTS[:3])
+
+
+def test_the_run_report_carries_the_warning(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
+    url = recording_server.route("/feed", (BROKEN / "stray-ampersand.xml").read_bytes())
+    config = write_config([{"url": url, "name": "Atelier", "allow_private": True}])
+    with Store(config.settings.database) as store:
+        report = update_feeds(config, store)
+    [feed] = run_report(report, [], exit_code=0)["feeds"]
+    assert (feed["status"], feed["new"], feed["error"]) == ("ok", 4, None)
+    assert feed["warning"].startswith("ill-formed XML at line 30: not well-formed")
 
 
 def test_a_transport_truncation_still_fails_with_nothing_stored(
@@ -175,3 +193,10 @@ def test_a_body_shorter_than_the_document_is_salvaged(write_config: WriteConfig)
     assert outcome.status == "ok"
     assert 10 < len(titles) < 40
     assert titles == [f"/too-short post {i}" for i in range(len(titles))]
+
+
+def test_doctor_shows_the_warning(write_config: WriteConfig) -> None:
+    config = write_config([{"url": str(BROKEN / "cut-in-cdata.xml"), "name": "Atelier"}])
+    result = CliRunner().invoke(app, ["doctor", "--config", str(config.path)])
+    assert "warning" in result.stdout
+    assert "unclosed CDATA section" in " ".join(result.stdout.split())
