@@ -66,6 +66,8 @@ class Settings:
     retention: Retention = Retention()
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    page_summary: bool = False
+    """An entry without text of its own gets its page's description (one request each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +248,7 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "page_summary": _boolean,
 }
 
 _SETTINGS_KEYS: dict[str, Converter] = {
@@ -267,6 +270,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "page_summary": _boolean,
 }
 
 _OUTPUT_KEYS: dict[str, Converter] = {

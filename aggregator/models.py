@@ -32,6 +32,8 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    page_summary: bool | None = None
+    """None: as `settings.page_summary` says."""
 
     @property
     def is_local(self) -> bool:

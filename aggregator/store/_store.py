@@ -172,6 +172,18 @@ class Store:
 
     # --- entries --------------------------------------------------------------------------
 
+    def new_entries(self, source: FeedSource, feed: ParsedFeed) -> list[ParsedEntry]:
+        """The entries of `feed` that `save_feed` would insert (none stored, none pruned)."""
+        known = KnownEntries(self._known_entries(source.url), feed)
+        pruned = KnownEntries(self._pruned_entries(source.url), feed)
+        found = []
+        for entry in feed.entries:
+            key = link_key(entry.link) if entry.link else None
+            if known.find(entry, key) is None and pruned.find(entry, key) is None:
+                found.append(entry)
+                known.add(Known(entry.entry_id, key, entry.content_hash))
+        return found
+
     def save_feed(self, source: FeedSource, feed: ParsedFeed, now: datetime) -> SaveCounts:
         """Insert new entries, refresh changed ones; all or nothing for this feed.
 
