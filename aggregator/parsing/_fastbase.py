@@ -98,23 +98,32 @@ def children(
     """The element's child elements that matter, all allowed ones: comments between them
     are nothing, and so are elements feedparser keeps apart from everything read here
     (unknown extensions, or `harmless` ones, by feedparser's names)."""
-    if element.text and element.text.strip():
+    text = element.text
+    if text and not text.isspace():
         raise Declined
     for child in element:
-        if child.tail and child.tail.strip():
+        tail = child.tail
+        if tail and not tail.isspace():
             raise Declined
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if tag.__class__ is not str:
             continue  # a comment or processing instruction between elements
-        if child.tag not in allowed:
+        if tag not in allowed:
             if _ignorable(child, harmless):
                 continue
             raise Declined
-        if child.tag not in ANY_ATTRIBUTES and any(
-            not name.startswith("{") and name not in ALLOWED_ATTRIBUTES.get(child.tag, ())
-            for name in child.attrib
-        ):  # namespaced ones (xml:lang, xml:base, rdf:about, thr:count) feedparser keeps apart
-            raise Declined
+        names = child.keys()
+        if names and tag not in ANY_ATTRIBUTES:
+            _check_attributes(tag, names)
         yield child
+
+
+def _check_attributes(tag: str, names: list[str]) -> None:
+    # namespaced ones (xml:lang, xml:base, rdf:about, thr:count) feedparser keeps apart
+    allowed = ALLOWED_ATTRIBUTES.get(tag, ())
+    for name in names:
+        if not name.startswith("{") and name not in allowed:
+            raise Declined
 
 
 def _ignorable(element: etree._Element, harmless: frozenset[str]) -> bool:
@@ -167,6 +176,9 @@ def once(seen: set[str], tag: str) -> None:
     seen.add(tag)
 
 
+NOTHING = contextlib.nullcontext()
+
+
 class BaseReader:
     def __init__(self, base: str, document: bytes = b"") -> None:
         self.base = base
@@ -196,8 +208,15 @@ class BaseReader:
         if self.bases and self.bases[-1]:
             self.base = self.bases[-1]
 
+    def based(self, element: etree._Element) -> contextlib.AbstractContextManager[None]:
+        """`inside(element)` for an element that may have an xml:base; for a leaf without one
+        (what feedparser does then leaves the base as it is), nothing to do."""
+        if len(element) or element.get(XML_BASE) is not None:
+            return self.inside(element)
+        return NOTHING
+
     def resolved_text(self, element: etree._Element) -> str:
-        with self.inside(element):
+        with self.based(element):
             text = text_of(element)
             return self.fix(self.resolve(text) if text else text)
 
@@ -215,7 +234,7 @@ class BaseReader:
         context["title_detail"] = {"type": found, "value": output}
 
     def guid(self, context: dict[str, Any], element: etree._Element, is_link: bool) -> None:
-        with self.inside(element):
+        with self.based(element):
             output = text_of(element)
             if output and is_link:
                 output = self.resolve(output)

@@ -363,7 +363,7 @@ class _Reader(BaseReader):
             elif tag == "summary":
                 self.summary(entry, child, "text/plain")
             elif tag == "content":
-                with self.inside(child):
+                with self.based(child):
                     self.content(entry, child, "text/plain")
             elif tag.startswith(MEDIA):
                 self.media(entry, child, seen)
@@ -377,7 +377,7 @@ class _Reader(BaseReader):
         if tag == f"{ATOM}title":
             self.title(context, child, "text/plain")
         elif tag == f"{ATOM}link":
-            with self.inside(child):
+            with self.based(child):
                 self.atom_link(context, child)
         elif tag == f"{ATOM}id":
             self.guid(context, child, True)
