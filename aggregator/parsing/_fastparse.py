@@ -24,8 +24,8 @@ their own), unless feedparser would read one of them as something `_parse` reads
 When it steps aside (returns None, and feedparser reads the document): a document lxml
 finds anything wrong with (even a warning), a DOCTYPE, another root (RSS 0.9x, Atom 0.3),
 an element feedparser reads in ways not copied here (xhtml or base64 content, markup
-nested in a text element, an RSS author with children, Atom enclosures), or one element
-twice where feedparser's order rules would matter.
+nested in a text element, Atom enclosures), or one element twice where feedparser's order
+rules would matter.
 
 Safety: the bytes are those feedparser would get (after xmlsafe.as_utf8 and
 neutralize_doctype); the parser resolves no entity, loads no DTD, never uses the network
@@ -175,7 +175,7 @@ ATOM_ENTRY = {
         "category",
     )
 } | MEDIA_ELEMENTS
-ATOM_PERSON = {f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri"}
+ATOM_PERSON: tuple[str, str, str] = (f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri")
 BODIES = {"description", "summary", "content"}
 """What a media:description must be alone with to be read as the entry's summary."""
 
@@ -321,7 +321,10 @@ class _Reader(BaseReader):
         elif tag == "author":
             if child.attrib:
                 raise Declined
-            entry["author"] = self.fix(text_of(child))
+            if len(child):  # <author><name>…</name><email>…</email></author>, as in Atom
+                self.person(entry, child, ("name", "email", "uri"))
+            else:
+                entry["author"] = self.fix(text_of(child))
         elif tag == "comments":
             self.fix(self.resolved_text(child))
         elif tag == "enclosure":
@@ -384,7 +387,7 @@ class _Reader(BaseReader):
         elif tag == f"{ATOM}updated":
             self.date(context, child, "updated")
         elif tag == f"{ATOM}author":
-            self.atom_author(context, child)
+            self.person(context, child, ATOM_PERSON)
         else:
             self.ignored(child)
 
@@ -399,14 +402,18 @@ class _Reader(BaseReader):
         if rel == "alternate" and map_content_type(content_type) in HTML_TYPES:
             context["link"] = self.resolve(href)
 
-    def atom_author(self, context: dict[str, Any], author: etree._Element) -> None:
+    def person(
+        self, context: dict[str, Any], author: etree._Element, names: tuple[str, str, str]
+    ) -> None:
+        """An author with name, email and uri children (`names`: their tags), as
+        feedparser joins them: "name (email)", the name, the email, else the text."""
         own_text = (author.text or "") + "".join(child.tail or "" for child in author)
         person: dict[str, str] = {}
-        for child in children(author, ATOM_PERSON) if len(author) else ():
+        for child in children(author, set(names)) if len(author) else ():
             if child.tag in person or child.attrib:
                 raise Declined
             person[child.tag] = text_of(child)
-        name, email = person.get(f"{ATOM}name"), person.get(f"{ATOM}email")
+        name, email = person.get(names[0]), person.get(names[1])
         if name and email:
             context["author"] = f"{name} ({email})"
         elif name:
