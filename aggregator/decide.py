@@ -134,6 +134,7 @@ def _success(
         redirect_to=moved_to,
         last_success=now,
         outcome=outcome,
+        last_warning=read.feed.warning if isinstance(read, Parsed) else stored.last_warning,
     )
 
 
@@ -168,6 +169,7 @@ def _failure(stored: FeedState, read: FetchFailed, now: datetime) -> FeedUpdate:
         redirect_to=stored.redirect_to,
         last_success=stored.last_success,
         outcome=outcome,
+        last_warning=stored.last_warning,
     )
 
 

@@ -228,6 +228,7 @@ class FeedState:
     """Where the last fetch was permanently redirected: a second time moves `fetch_url`."""
     last_error: str | None = None
     last_success: datetime | None = None
+    last_warning: str | None = None
     established: bool = False
     """The URL has given a feed before (a success or stored entries): no more discovery."""
 
@@ -257,6 +258,8 @@ class FeedUpdate:
     redirect_to: str | None
     last_success: datetime | None
     outcome: FeedOutcome
+    last_warning: str | None = None
+    """The last document read was ill-formed (kept through 304s and failures)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,7 @@ class FeedHealth:
     last_attempt: datetime | None = None
     last_success: datetime | None = None
     http_status: int | None = None
+    last_warning: str | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
     next_due: datetime | None = None

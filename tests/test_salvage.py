@@ -200,3 +200,27 @@ def test_doctor_shows_the_warning(write_config: WriteConfig) -> None:
     result = CliRunner().invoke(app, ["doctor", "--config", str(config.path)])
     assert "warning" in result.stdout
     assert "unclosed CDATA section" in " ".join(result.stdout.split())
+
+
+def test_feeds_shows_the_warning_until_a_clean_read(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
+    url = recording_server.route("/feed", (BROKEN / "cut-in-cdata.xml").read_bytes())
+    config = write_config([{"url": url, "name": "Atelier", "allow_private": True}])
+
+    def last_column() -> str:
+        result = CliRunner().invoke(app, ["feeds", "--config", str(config.path)])
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()[1].split("\t")[-1]
+
+    with Store(config.settings.database) as store:
+        update_feeds(config, store)
+    assert last_column() == (
+        "warning: ill-formed XML at line 45: unclosed CDATA section; the document stops "
+        "early: kept the 3 complete entries"
+    )
+    whole = (BROKEN / "cut-between-items.xml").read_bytes() + b"</channel></rss>"
+    recording_server.route("/feed", whole)
+    with Store(config.settings.database) as store:
+        update_feeds(config, store, force=True)
+    assert last_column() == ""

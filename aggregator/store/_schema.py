@@ -36,7 +36,8 @@ create table feeds (
     failures integer default 0,  -- consecutive failed fetches
     next_due text,               -- not fetched before this time (backoff, server's hint)
     retired integer default 0,   -- 410 Gone: not fetched until `aggregator enable`
-    redirect_to text             -- last run's permanent redirect: a second one moves fetch_url
+    redirect_to text,            -- last run's permanent redirect: a second one moves fetch_url
+    last_warning text            -- the last document read was ill-formed, and read all the same
 )"""
 
 ENTRY_COLUMNS = (
@@ -218,6 +219,17 @@ def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
 def m030_schema_as_written(db: sqlite_utils.Database) -> None:
     """Every table rebuilt from `TABLES` (rows and rowids kept): the schema reads as written
     here, and `feeds.redirect_seen`, a counter nothing read, is gone."""
+    _rebuild_from_tables(db)
+
+
+@migrations()
+def m040_feed_warning(db: sqlite_utils.Database) -> None:
+    """`feeds.last_warning`: a feed read from an ill-formed document says so in `feeds`.
+    Every table is rebuilt from `TABLES` as in m030 (not altered: it reads as written)."""
+    _rebuild_from_tables(db)
+
+
+def _rebuild_from_tables(db: sqlite_utils.Database) -> None:
     for trigger in ("entries_ai", "entries_ad", "entries_au"):
         db.execute(f"drop trigger if exists {trigger}")
     db.execute("drop table if exists entries_fts")
@@ -225,13 +237,21 @@ def m030_schema_as_written(db: sqlite_utils.Database) -> None:
         db.execute(f"alter table {name} rename to _old_{name}")
     for name, statement in TABLES.items():
         db.execute(statement)
-        columns = ", ".join(["rowid", *(c.name for c in _table(db, name).columns)])
-        db.execute(f"insert into {name} ({columns}) select {columns} from _old_{name}")
+        _copy_rows(db, f"_old_{name}", name)
     for name in ("entries", "pruned", "feeds"):  # children before the table they refer to
         db.execute(f"drop table _old_{name}")
     for statement in INDEXES:
         db.execute(statement)
     db.execute("insert into entries_fts (entries_fts) values ('rebuild')")
+
+
+def _copy_rows(db: sqlite_utils.Database, old: str, new: str) -> None:
+    """Rows and rowids from `old` to `new`, in the columns both have (a column a later
+    migration adds is empty)."""
+    kept = {c.name for c in _table(db, old).columns}
+    names = [c.name for c in _table(db, new).columns if c.name in kept]
+    columns = ", ".join(["rowid", *names])
+    db.execute(f"insert into {new} ({columns}) select {columns} from {old}")
 
 
 def _table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:

@@ -98,6 +98,7 @@ class Store:
             redirect_to=row["redirect_to"],
             last_error=row["last_error"],
             last_success=parse_utc(row["last_success"]),
+            last_warning=row["last_warning"],
             established=bool(row["last_success"] or row["has_entries"]),
         )
 
@@ -116,6 +117,7 @@ class Store:
             "next_due": format_utc(update.next_due),
             "retired": int(update.retired),
             "redirect_to": update.redirect_to,
+            "last_warning": update.last_warning,
         }
         with self.db.atomic():
             self._upsert_feed(values)
@@ -164,6 +166,7 @@ class Store:
                     last_success=parse_utc(row.get("last_success")),
                     http_status=row.get("http_status"),
                     last_error=row.get("last_error"),
+                    last_warning=row.get("last_warning"),
                     consecutive_failures=row.get("failures") or 0,
                     next_due=parse_utc(row.get("next_due")),
                     retired=bool(row.get("retired")),
