@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 
@@ -28,6 +29,8 @@ MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+XHTML = "http://www.w3.org/1999/xhtml"
+XHTML_TYPE = "application/xhtml+xml"
 TEXT_TYPES = ("text/plain", "text/html")
 C1_CONTROLS = re.compile("[\x80-\x9f]")
 C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
@@ -163,11 +166,63 @@ def could_need_fixing(document: bytes) -> bool:
     ) or (b"&#" in document and HIGH_REFERENCE.search(document) is not None)
 
 
-def content_type(element: etree._Element, default: str) -> str:
+def content_type(element: etree._Element, default: str, atom: bool = False) -> str:
     found = map_content_type(element.get("type", default))
-    if found not in TEXT_TYPES:
-        raise Declined  # xhtml (markup inside), base64, other media types
+    if found not in TEXT_TYPES and not (atom and found == XHTML_TYPE):
+        raise Declined  # base64, other media types; xhtml outside Atom
     return str(found)
+
+
+def xhtml_markup(element: etree._Element) -> str:
+    """An Atom `type="xhtml"` construct's markup as feedparser rebuilds it: elements by
+    their local names, attributes double-quoted, text escaped, `<br/>` as `<br></br>`, the
+    wrapping `<div>` taken off when everything is inside it. Anything else inside (another
+    namespace, a namespaced attribute, SVG or MathML): Declined."""
+    pieces = _xhtml_pieces(element)
+    while len(pieces) > 1 and not pieces[-1].strip():
+        del pieces[-1]
+    while len(pieces) > 1 and not pieces[0].strip():
+        del pieces[0]
+    if (
+        pieces
+        and (pieces[0] == "<div>" or pieces[0].startswith("<div "))
+        and pieces[-1] == "</div>"
+    ):
+        depth = 0
+        for piece in pieces[:-1]:
+            if piece.startswith("</"):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif piece.startswith("<") and not piece.endswith("/>"):
+                depth += 1
+        else:
+            pieces = pieces[1:-1]
+    return "".join(pieces).strip()
+
+
+def _xhtml_pieces(element: etree._Element) -> list[str]:
+    pieces = [xml_escape(element.text)] if element.text else []
+    for child in element:
+        if not isinstance(child.tag, str):
+            raise Declined  # a comment or processing instruction: expat reports them apart
+        qname = etree.QName(child)
+        if qname.namespace != XHTML or qname.localname.lower() in ("svg", "math"):
+            raise Declined
+        name = qname.localname.lower()
+        attributes = ""
+        for key, value in child.items():
+            if key.startswith("{"):
+                raise Declined
+            key = key.lower()
+            value = value.lower() if key in ("rel", "type") else value
+            attributes += f' {key}="{xml_escape(value, {chr(34): "&quot;"})}"'
+        pieces.append(f"<{name}{attributes}>")
+        pieces += _xhtml_pieces(child)
+        pieces.append(f"</{name}>")
+        if child.tail:
+            pieces.append(xml_escape(child.tail))
+    return pieces
 
 
 def once(seen: set[str], tag: str) -> None:
@@ -220,9 +275,15 @@ class BaseReader:
             text = text_of(element)
             return self.fix(self.resolve(text) if text else text)
 
+    def text_or_markup(self, element: etree._Element, default: str) -> tuple[str, str]:
+        """(type, value) of a text construct: its text, or an Atom xhtml one's markup."""
+        found = content_type(element, default, atom=self.version.startswith("atom"))
+        if found == XHTML_TYPE:
+            return found, xhtml_markup(element)
+        return found, text_of(element)
+
     def title(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
-        found = content_type(element, default)
-        output = text_of(element)
+        found, output = self.text_or_markup(element, default)
         if (
             not self.version.startswith("atom")
             and found == "text/plain"
@@ -249,14 +310,14 @@ class BaseReader:
         context[f"{key}_parsed"] = parse_date(value)
 
     def summary(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
-        found = content_type(element, default)
-        output = self.fix(text_of(element))
+        found, output = self.text_or_markup(element, default)
+        output = self.fix(output)
         context["summary"] = output
         context["summary_detail"] = {"type": found, "value": output}
 
     def content(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
-        found = content_type(element, default)
-        output = self.fix(text_of(element))
+        found, output = self.text_or_markup(element, default)
+        output = self.fix(output)
         context.setdefault("content", []).append({"type": found, "value": output})
         context.setdefault("summary", output)
 

@@ -23,9 +23,9 @@ their own), unless feedparser would read one of them as something `_parse` reads
 
 When it steps aside (returns None, and feedparser reads the document): a document lxml
 finds anything wrong with (even a warning), a DOCTYPE, another root (RSS 0.9x, Atom 0.3),
-an element feedparser reads in ways not copied here (xhtml or base64 content, markup
-nested in a text element, Atom enclosures), or one element twice where feedparser's order
-rules would matter.
+an element feedparser reads in ways not copied here (SVG or namespaced attributes in
+xhtml, base64 content, markup nested in a text element, Atom enclosures), or one element
+twice where feedparser's order rules would matter.
 
 Safety: the bytes are those feedparser would get (after xmlsafe.as_utf8 and
 neutralize_doctype); the parser resolves no entity, loads no DTD, never uses the network
