@@ -343,3 +343,40 @@ def test_atom_xhtml_text_constructs_are_read_on_the_fast_path() -> None:
     for index, entry in enumerate(ATOM_ENTRIES):
         content = ATOM.format(entry=entry, title_type="text", feed_link="/").encode()
         assert takes_fast_path(content, {}) is (index not in (9, 10)), index
+
+
+SHAPED_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:georss="http://www.georss.org/georss"
+  xmlns:cc="http://backend.userland.com/creativeCommonsRssModule"
+  xmlns:re="http://purl.org/atompub/rank/1.0">
+<title>Carte des ateliers</title><id>https://carte.example/</id>
+<link href="https://carte.example/"/><updated>2026-11-20T10:00:00Z</updated>
+<rights type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">© <a href="/cc">CC BY-SA</a>
+</div></rights>
+<cc:license>https://creativecommons.org/licenses/by-sa/2.0/</cc:license>
+<entry><title>Atelier du quai</title><id>https://carte.example/1</id>
+<link href="https://carte.example/1"/><updated>2026-11-20T10:00:00Z</updated>
+<georss:box>45.1 5.7 45.2 5.8</georss:box><re:rank scheme="https://carte.example">3</re:rank>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Reliure le jeudi.</p>
+</div></content></entry>
+</feed>"""
+RSSBOARD_MEDIA = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:media="http://www.rssboard.org/media-rss">
+<channel><title>Disques</title><link>https://disques.example/</link><description>d</description>
+<item><title>Un disque</title><link>https://disques.example/1</link><guid>1</guid>
+<description>Une pochette et des notes.</description>
+<media:content type="image/jpeg" url="https://disques.example/1.jpg" medium="image">
+<media:title type="plain">Pochette</media:title></media:content></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize("document", [SHAPED_ATOM, RSSBOARD_MEDIA], ids=["atom", "rssboard"])
+def test_more_real_world_shapes_read_the_same_on_the_fast_path(document: str) -> None:
+    content = document.encode()
+    assert takes_fast_path(content, {})
+    for headers in BASES:
+        fast, slow = both_ways(content, headers, ParseOptions())
+        assert isinstance(fast, ParsedFeed) and len(fast.entries) == 1
+        assert fast == slow
+    assert isinstance(fast, ParsedFeed)
+    assert fast.entries[0].thumbnail in (None, "https://disques.example/1.jpg")

@@ -95,6 +95,18 @@ class FastFeed:
     entries: list[dict[str, Any]]
 
 
+def canonical(element: etree._Element) -> str:
+    """The element's tag, Media RSS under its usual namespace whichever one the feed declared
+    (feedparser reads as Media RSS what it names "media_…": a namespace it knows as such, or
+    one it does not know under the prefix "media", such as rssboard.org's)."""
+    tag = str(element.tag)
+    if tag.startswith("{") and not tag.startswith(MEDIA):
+        name = element_name(element)
+        if name.startswith("media_"):
+            return f"{MEDIA}{etree.QName(element).localname}"
+    return tag
+
+
 def children(
     element: etree._Element, allowed: set[str], harmless: frozenset[str] = frozenset()
 ) -> Iterator[etree._Element]:
@@ -112,9 +124,11 @@ def children(
         if tag.__class__ is not str:
             continue  # a comment or processing instruction between elements
         if tag not in allowed:
-            if _ignorable(child, harmless):
-                continue
-            raise Declined
+            tag = canonical(child)
+            if tag not in allowed:
+                if _ignorable(child, harmless):
+                    continue
+                raise Declined
         names = child.keys()
         if names and tag not in ANY_ATTRIBUTES:
             _check_attributes(tag, names)
@@ -322,7 +336,15 @@ class BaseReader:
         context.setdefault("summary", output)
 
     def ignored(self, element: etree._Element) -> None:
-        text_of(element)  # markup inside: feedparser would read it in ways not checked here
+        """An element read for nothing: plain text, or an Atom xhtml construct (rights,
+        subtitle), inside which feedparser applies no rule to any element."""
+        if (
+            self.version.startswith("atom")
+            and map_content_type(element.get("type", "")) == XHTML_TYPE
+        ):
+            xhtml_markup(element)
+        else:
+            text_of(element)  # markup inside: feedparser would read it in ways not checked here
 
     # --- Media RSS, enclosures ----------------------------------------------------------
 
@@ -330,7 +352,7 @@ class BaseReader:
         """media:content, media:thumbnail, media:group around them; media:title and
         media:description as feedparser has them: a title when there is none yet (else
         nothing), a summary when there is none yet."""
-        tag = element.tag
+        tag = canonical(element)
         if tag == f"{MEDIA}group":
             for child in children(element, MEDIA_ELEMENTS, MEDIA_HARMLESS):
                 self.media(entry, child, seen)

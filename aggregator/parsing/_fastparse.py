@@ -49,6 +49,7 @@ from aggregator.parsing._fastbase import (
     BaseReader,
     Declined,
     FastFeed,
+    canonical,
     children,
     once,
     text_of,
@@ -90,6 +91,9 @@ CHANNEL_HARMLESS = frozenset(
         "dc_date",
         "dc_creator",
         "georss_point",
+        "georss_line",
+        "georss_polygon",
+        "georss_box",
         "creativecommons_license",
         "cc_license",
         "cloud",
@@ -113,6 +117,9 @@ ITEM_HARMLESS = frozenset(
         "dc_language",
         "dc_publisher",
         "georss_point",
+        "georss_line",
+        "georss_polygon",
+        "georss_box",
         "creativecommons_license",
         "cc_license",
         "itunes_image",
@@ -217,7 +224,7 @@ def _base_uri(content_location: str) -> str:
 
 def _rss_tag(element: etree._Element) -> str:
     """RSS 1.0's elements by their RSS 2.0 names (feedparser reads them alike)."""
-    tag = str(element.tag)
+    tag = canonical(element)
     if tag.startswith(RSS1) and tag[len(RSS1) :] in RSS1_NAMES:
         return tag[len(RSS1) :]
     return tag
@@ -343,7 +350,7 @@ class _Reader(BaseReader):
         feed: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for child in children(root, ATOM_FEED):
+        for child in children(root, ATOM_FEED, CHANNEL_HARMLESS):
             tag = child.tag
             if tag == f"{ATOM}entry":
                 with self.inside(child):
@@ -357,8 +364,8 @@ class _Reader(BaseReader):
     def atom_entry(self, element: etree._Element) -> dict[str, Any]:
         entry: dict[str, Any] = {}
         seen: set[str] = set()
-        for child in children(element, ATOM_ENTRY):
-            tag = str(child.tag).replace(ATOM, "")
+        for child in children(element, ATOM_ENTRY, ITEM_HARMLESS):
+            tag = canonical(child).replace(ATOM, "")
             if tag not in ("link", "category") and not tag.startswith(MEDIA):
                 once(seen, tag)
             if tag == "published":
