@@ -74,6 +74,8 @@ class Settings:
     """`retention: none` keeps everything; a mapping sets exactly the limits it names."""
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    page_summary: bool = False
+    """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
     """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
 
@@ -256,6 +258,7 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "page_summary": _boolean,
     "public_url": _http_url,
     "clean_links": _boolean,
 }
@@ -279,6 +282,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "page_summary": _boolean,
     "clean_links": _boolean,
 }
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import write_corpus
+from bench.shapes import write_shapes
 
 try:
     import psutil
@@ -169,6 +170,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds the server waits before each answer"
     )
+    parser.add_argument(
+        "--corpus",
+        choices=["blog", "shapes"],
+        default="blog",
+        help="blog: bench/corpus.py; shapes: the real-world shapes of bench/shapes.py",
+    )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     parser.add_argument("--runs", type=int, default=2, help="1: cold only, 2: cold and warm")
     parser.add_argument(
@@ -180,8 +187,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     arguments = parser.parse_args(argv)
 
-    corpus = arguments.workdir / f"corpus-{arguments.feeds}"
-    paths = write_corpus(arguments.feeds, corpus)
+    if arguments.corpus == "shapes":
+        corpus = arguments.workdir / f"shapes-{arguments.feeds}"
+        paths = write_shapes(arguments.feeds, corpus)
+    else:
+        corpus = arguments.workdir / f"corpus-{arguments.feeds}"
+        paths = write_corpus(arguments.feeds, corpus)
     size = sum(p.stat().st_size for p in paths)
     settings: dict[str, object] = {"per_host": 16, "timeout": 120}
     settings.update(item.split("=", 1) for item in arguments.set)
