@@ -206,42 +206,80 @@ class Options:
     """Empty: reader is not run."""
 
 
-def run_scenario(scenario: Scenario, options: Options) -> list[Measure]:
-    """Both tools on one scenario; prints their rows; returns aggregator's measures."""
+@dataclass(frozen=True)
+class Result:
+    ours: list[Measure]
+    """aggregator's runs (cold, warm); empty with --skip-aggregator."""
+    theirs: list[tuple[int, Measure]]
+    """reader's best run for each (its worker count, the measure); empty without --reader."""
+
+    def wall_ratio(self, run: int) -> float | None:
+        if len(self.ours) <= run or len(self.theirs) <= run:
+            return None
+        return self.ours[run].wall / self.theirs[run][1].wall
+
+
+def run_scenario(scenario: Scenario, options: Options) -> Result:
+    """Both tools on one scenario; prints their rows."""
     folder = options.workdir / f"{options.corpus}-{scenario.feeds}"
     corpus = CORPORA[options.corpus](scenario.feeds, folder)
-    ours: list[Measure] = []
-    theirs: list[tuple[int, Measure]] = []
+    result = Result([], [])
     with serving(corpus, scenario.hosts, scenario.latency) as urls:
         if options.aggregator:
             with tempfile.TemporaryDirectory(prefix="aggregator-bench-") as temporary:
-                ours = aggregator_runs(urls, Path(temporary), options.runs, options.settings)
+                result.ours.extend(
+                    aggregator_runs(urls, Path(temporary), options.runs, options.settings)
+                )
         if options.reader_workers:
             with tempfile.TemporaryDirectory(prefix="reader-bench-") as temporary:
-                theirs = best_reader_runs(
-                    urls, Path(temporary), options.runs, options.reader_workers
+                result.theirs.extend(
+                    best_reader_runs(urls, Path(temporary), options.runs, options.reader_workers)
                 )
     for index, run in enumerate(RUNS[: options.runs]):
-        if ours:
-            print(row(scenario, run, "aggregator", ours[index]), flush=True)
-        if theirs:
-            workers, measure_ = theirs[index]
+        if result.ours:
+            print(row(scenario, run, "aggregator", result.ours[index]), flush=True)
+        if result.theirs:
+            workers, measure_ = result.theirs[index]
             print(row(scenario, run, f"reader (w={workers})", measure_), flush=True)
-        if ours and theirs:
-            print(ratio_row(scenario, run, ours[index], theirs[index][1]), flush=True)
-    return ours
+        if result.ours and result.theirs:
+            print(ratio_row(scenario, run, result.ours[index], result.theirs[index][1]))
+    return result
 
 
-def linearity(results: dict[Scenario, list[Measure]]) -> str | None:
-    small, large = Scenario(500), Scenario(2000)
-    if not results.get(small) or not results.get(large):
-        return None
-    parts = [
-        f"{run} {b.wall / a.wall:.2f}× wall, {b.cpu / a.cpu:.2f}× CPU, "
-        f"peak {a.peak_mb:.0f} -> {b.peak_mb:.0f} MB"
-        for run, a, b in zip(RUNS, results[small], results[large], strict=False)
-    ]
-    return "aggregator, 4× the feeds (500 -> 2000, 1 host): " + "; ".join(parts)
+RATIO_TARGETS = (  # issue 14: (scenario, run index, at most this × reader's wall time)
+    (Scenario(500, 50, 0.0), 0, 0.2),
+    (Scenario(500, 50, 0.05), 0, 0.2),
+    (Scenario(500, 50, 0.0), 1, 0.5),
+    (Scenario(500, 50, 0.05), 1, 0.5),
+)
+LINEAR_AT_MOST = 4.2
+PEAK_MB_AT_MOST = 150
+
+
+def targets(results: dict[Scenario, Result]) -> list[str]:
+    """Issue 14's targets, met or not, for those the scenarios run allow to check."""
+    lines = []
+    for scenario, run, limit in RATIO_TARGETS:
+        result = results.get(scenario)
+        ratio = result.wall_ratio(run) if result else None
+        if ratio is not None:
+            verdict = "met" if ratio <= limit else "NOT met"
+            lines.append(f"{verdict}: {scenario.label}, {RUNS[run]}: {ratio:.2f}× ≤ {limit}×")
+    small, large = results.get(Scenario(500)), results.get(Scenario(2000))
+    if small and large and small.ours and large.ours:
+        for run, (a, b) in enumerate(zip(small.ours, large.ours, strict=False)):
+            growth = b.wall / a.wall
+            verdict = "met" if growth <= LINEAR_AT_MOST else "NOT met"
+            lines.append(
+                f"{verdict}: 4× the feeds (500 -> 2000, 1 host), {RUNS[run]}: {growth:.2f}× wall "
+                f"≤ {LINEAR_AT_MOST}× ({b.cpu / a.cpu:.2f}× CPU; peak {a.peak_mb:.0f} -> "
+                f"{b.peak_mb:.0f} MB)"
+            )
+    peaks = [m.peak_mb for result in results.values() for m in result.ours]
+    if peaks:
+        verdict = "met" if max(peaks) <= PEAK_MB_AT_MOST else "NOT met"
+        lines.append(f"{verdict}: peak of all processes {max(peaks):.0f} MB ≤ {PEAK_MB_AT_MOST} MB")
+    return lines
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -296,9 +334,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print(HEADER)
     results = {scenario: run_scenario(scenario, options) for scenario in scenarios}
-    summary = linearity(results)
-    if summary:
-        print(summary)
+    for line in targets(results):
+        print(line)
 
 
 if __name__ == "__main__":
