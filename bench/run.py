@@ -181,10 +181,12 @@ HEADER = f"{'scenario':<26} {'run':<5} {'tool':<15} {'wall s':>7} {'CPU s':>7} {
 
 
 def row(scenario: Scenario, run: str, tool: str, m: Measure) -> str:
+    """A run's figures, and what the tool said last (errors, reader's entry count)."""
+    said = (m.output.strip().splitlines() or [""])[-1][:70]
     return (
         f"{scenario.label:<26} {run:<5} {tool:<15} {m.wall:7.2f} {m.cpu:7.2f} "
-        f"{m.cpu_main:7.2f} {m.peak_mb:8.0f}"
-    )
+        f"{m.cpu_main:7.2f} {m.peak_mb:8.0f}  {said}"
+    ).rstrip()
 
 
 def ratio_row(scenario: Scenario, run: str, ours: Measure, theirs: Measure) -> str:
