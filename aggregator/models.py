@@ -32,6 +32,10 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    public_url: str | None = None
+    """The feed's URL as its owner publishes it: exported instead of `url` (OPML)."""
+    clean_links: bool | None = None
+    """Overrides settings.clean_links for this feed's entries."""
 
     @property
     def is_local(self) -> bool:
@@ -273,6 +277,8 @@ class UpdateReport:
     outcomes: list[FeedOutcome] = field(default_factory=list)
     started: datetime | None = None
     finished: datetime | None = None
+    notices: list[str] = field(default_factory=list)
+    """About the run, not one feed (e.g. parsing fell back to the main process); shown with -v."""
 
     @property
     def failed(self) -> list[FeedOutcome]:

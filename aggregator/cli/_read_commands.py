@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.text import Text
 
+from aggregator._query import bounded_query
 from aggregator.cli._app import (
     EXIT_FEEDS_FAILED,
     EXIT_OK,
@@ -32,6 +33,7 @@ from aggregator.cli._views import (
     summary_line,
 )
 from aggregator.config import DEFAULT_CONFIG, load_config
+from aggregator.digest._links import listed
 from aggregator.doctor import diagnose
 
 
@@ -64,7 +66,7 @@ def list_entries(
         loaded = load_config(config)
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
         entries = with_store(loaded, lambda s: s.latest(limit=limit, feed=feed, since=start))
-    show_entries(entries, as_json, loaded.settings.timezone)
+    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
 
 
 SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -80,7 +82,8 @@ def search_entries(
     """Find stored entries by words of their title or excerpt, best match first.
 
     Every word must appear; case and accents do not matter ("ete" finds "été");
-    "word*" matches words starting with "word". Exit 0 even when nothing matches.
+    "word*" matches words starting with "word" (two letters at least). The first 16 words
+    count. Exit 0 even when nothing matches.
 
     Example: aggregator search "ete mode" --json
     """
@@ -89,8 +92,8 @@ def search_entries(
         raise typer.Exit(EXIT_USAGE)
     with handled():
         loaded = load_config(config)
-        entries = with_store(loaded, lambda s: s.search(query, limit=limit))
-    show_entries(entries, as_json, loaded.settings.timezone)
+        entries = with_store(loaded, lambda s: s.search(bounded_query(query), limit=limit))
+    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
 
 
 @app.command("feeds")

@@ -41,6 +41,8 @@ from aggregator.store import Store
 def report_fetch(report: UpdateReport, verbose: bool, quiet: bool) -> int:
     """One line per failed feed on stderr; the per-feed summary on stdout with -v."""
     verbose, quiet = levels(verbose, quiet)
+    for notice in report.notices if verbose else ():
+        error(notice)
     for outcome in report.outcomes:
         label = outcome.source.label
         if outcome.failing:  # failing now, or still waiting to retry

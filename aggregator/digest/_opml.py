@@ -2,7 +2,9 @@
 
 Reading is for files users bring from elsewhere, so it is defensive: defusedxml refuses
 entity declarations (billion laughs) and external references (no local file, no network),
-only http(s) feed URLs are kept, and a feed listed twice is kept once.
+only http(s) feed URLs are kept, a feed listed twice is kept once, a list of more than
+MAX_OPML_FEEDS feeds is refused, and names lose control, bidi and zero-width characters and
+are cut at MAX_NAME_LENGTH.
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from defusedxml.ElementTree import fromstring
 from lxml import etree
 
 from aggregator._text import xml_text
-from aggregator._urls import link_key, redact, safe_http_url
+from aggregator._urls import link_key, safe_http_url, without_secrets
 from aggregator.config import Config
 from aggregator.errors import OpmlError
 from aggregator.store import Store
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
+MAX_OPML_FEEDS = 5000
+"""More is not a partner list: refused whole (split the file) rather than cut silently."""
+MAX_NAME_LENGTH = 120
 _SPACES = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0/C1 controls, zero-width characters, line/paragraph separators, bidi embeddings,
+# overrides and isolates: a name must read as it displays.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +62,10 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
         if feed is not None and link_key(feed.url) not in seen:
             seen.add(link_key(feed.url))
             feeds.append(feed)
+            if len(feeds) > MAX_OPML_FEEDS:
+                raise OpmlError(
+                    f"OPML file lists more than {MAX_OPML_FEEDS} feeds; import it in parts"
+                )
     return feeds
 
 
@@ -104,7 +115,10 @@ def _without_feed_scheme(url: str) -> str:
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip() or None
+    name = _SPACES.sub(" ", _INVISIBLE.sub(" ", text)).strip()
+    if len(name) > MAX_NAME_LENGTH:
+        name = name[: MAX_NAME_LENGTH - 1].rstrip() + "…"
+    return name or None
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -114,7 +128,8 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
     """The enabled http(s) feeds of `config`, named from feeds.yaml or else what was stored.
 
     Local files are left out: their paths mean nothing to another reader (and are private);
-    so are passwords in URLs (`user:password@`).
+    so are passwords in URLs (`user:password@`) and query parameters named like secrets
+    (`?token=`), unless the feed has a `public_url`: its owner's published URL, exported as is.
     """
     stored = store.stored_feeds()
     feeds = []
@@ -125,7 +140,8 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
         known = stored.get(source.url)
         title = source.name or (known.title or known.name if known else None)
         site = safe_http_url(source.site or (known.site if known else None))
-        feeds.append(OpmlFeed(url=redact(url), title=title, site=site))
+        shown = source.public_url or without_secrets(url)
+        feeds.append(OpmlFeed(url=shown, title=title, site=site))
     return feeds
 
 
