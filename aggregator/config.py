@@ -361,7 +361,7 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     return Settings(**values)
 
 
-def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
+def _retention(reader: _Reader, settings: Any) -> Retention:
     node = settings["retention"]
     if node is None or (isinstance(node, str) and node.strip().lower() == "none"):
         return KEEP_EVERYTHING
