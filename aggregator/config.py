@@ -10,11 +10,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from aggregator._urls import link_key, redact
+from aggregator._yaml import Doubt, load_plain
 from aggregator.digest._filters import NO_FILTERS, FilterError, Filters, parse_filters
 from aggregator.digest._labels import LABEL_NAMES as LABEL_NAMES
 from aggregator.digest._labels import LANGUAGES as LANGUAGES
@@ -84,6 +81,8 @@ class Settings:
     """The digest shows entries younger than this (older ones stay stored)."""
     thumbnails_dir: Path | None = None
     """Where `thumbnails: local` writes images; see `thumbnail_folder`."""
+    page_summary: bool = False
+    """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
     """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
 
@@ -245,7 +244,8 @@ def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:
 
 
 class _Reader:
-    """Walks the round-trip YAML tree, converting values and remembering where each came from."""
+    """Walks the YAML tree, converting values. In ruamel's round-trip tree every node knows
+    its line, which errors name; plain dicts and lists (the fast loader's) do not."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -257,19 +257,22 @@ class _Reader:
 
     @staticmethod
     def _line(node: Any, key: str | int | None) -> int | None:
+        lines = getattr(node, "lc", None)  # ruamel's line and column record
+        if lines is None:
+            return None
         try:
-            if isinstance(node, CommentedMap) and key is not None:
-                return int(node.lc.key(key)[0]) + 1
-            if isinstance(node, CommentedSeq) and isinstance(key, int):
-                return int(node.lc.item(key)[0]) + 1
-            return int(node.lc.line) + 1
+            if isinstance(node, dict) and key is not None:
+                return int(lines.key(key)[0]) + 1
+            if isinstance(node, list) and isinstance(key, int):
+                return int(lines.item(key)[0]) + 1
+            return int(lines.line) + 1
         except (AttributeError, KeyError, TypeError, IndexError):
             return None
 
     def mapping(
         self, node: Any, dotted: str, spec: Mapping[str, Converter], parent: Any, key: Any
     ) -> dict[str, Any]:
-        if not isinstance(node, CommentedMap):
+        if not isinstance(node, dict):
             raise self.fail(parent, key, dotted, "expected a mapping of keys to values")
         values: dict[str, Any] = {}
         for name, raw in node.items():
@@ -292,6 +295,7 @@ _FEED_KEYS: dict[str, Converter] = {
     "enabled": _boolean,
     "filters": lambda v: v,  # checked by _filters, which needs the YAML node
     "max_age_days": _positive_int,
+    "page_summary": _boolean,
     "public_url": _http_url,
     "clean_links": _boolean,
 }
@@ -318,6 +322,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "filters": lambda v: v,  # checked by _filters
     "max_age_days": _positive_int,
     "thumbnails_dir": _text,
+    "page_summary": _boolean,
     "clean_links": _boolean,
 }
 
@@ -347,15 +352,32 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
 
 
 def parse_config(text: str, path: Path) -> Config:
+    """Read by libyaml when it surely gives what ruamel would (see _yaml.py); otherwise, and
+    whenever the file is wrong, by ruamel, whose tree knows the line each error names."""
     try:
-        document = YAML(typ="rt").load(text)
+        return _config(load_plain(text), path)
+    except (Doubt, ConfigError):
+        return _config(_round_trip(text, path), path)
+
+
+def _round_trip(text: str, path: Path) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return YAML(typ="rt").load(text)
     except (MarkedYAMLError, YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ConfigError(f"{path}{line}: invalid YAML: {problem}") from None
+    except Exception as error:  # ruamel itself failed (IndexError on `- -_`): one line, no trace
+        raise ConfigError(f"{path}: cannot read YAML: {type(error).__name__}: {error}") from None
+
+
+def _config(document: Any, path: Path) -> Config:
     reader = _Reader(path)
-    if not isinstance(document, CommentedMap):
+    if not isinstance(document, dict):
         raise ConfigError(f"{path}: expected a mapping with a `feeds` list at the top")
     top = reader.mapping(
         document, "", {"settings": lambda v: v, "feeds": lambda v: v}, document, None
@@ -403,12 +425,12 @@ def _filters(reader: _Reader, parent: Any, dotted: str) -> Filters:
             raise reader.fail(node, error.key, f"{dotted}.{error.key}", error.message) from None
         where = f"{dotted}.{error.key}[{error.index}]"
         values = node[error.key]
-        if isinstance(values, CommentedSeq):
+        if isinstance(values, list):
             raise reader.fail(values, error.index, where, error.message) from None
         raise reader.fail(node, error.key, where, error.message) from None
 
 
-def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
+def _retention(reader: _Reader, settings: Any) -> Retention:
     node = settings["retention"]
     if node is None or (isinstance(node, str) and node.strip().lower() == "none"):
         return KEEP_EVERYTHING
@@ -417,7 +439,7 @@ def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
 
 
 def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Output, ...]:
-    if not isinstance(node, CommentedSeq):
+    if not isinstance(node, list):
         raise reader.fail(parent, "outputs", "settings.outputs", "expected a list")
     outputs = []
     for index, item in enumerate(node):
@@ -432,7 +454,7 @@ def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Outpu
 
 
 def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedSource, ...]:
-    if not isinstance(node, CommentedSeq):
+    if not isinstance(node, list):
         raise reader.fail(document, "feeds", "feeds", "expected a list of feeds")
     feeds: list[FeedSource] = []
     seen: dict[str, int] = {}
@@ -450,8 +472,8 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
             url = resolve_feed_url(fields["url"], base)
         except ValueError as error:
             raise reader.fail(
-                item if isinstance(item, CommentedMap) else node,
-                "url" if isinstance(item, CommentedMap) else index,
+                item if isinstance(item, dict) else node,
+                "url" if isinstance(item, dict) else index,
                 f"{dotted}.url",
                 str(error),
             ) from None

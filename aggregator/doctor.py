@@ -120,6 +120,8 @@ def judge(preview: FeedPreview, now: datetime, duplicate_of: FeedSource | None) 
             f"moved permanently to {redact(preview.permanent_redirect)}; "
             "update its url in feeds.yaml"
         )
+    if preview.warning:
+        problems.append(preview.warning)
     if duplicate_of is not None:
         problems.append(f"same feed as {duplicate_of.name or redact(duplicate_of.url)}")
     if preview.discovered and preview.feed_url:

@@ -41,6 +41,8 @@ class FeedSource:
     """This feed's own filters, added to settings.filters."""
     max_age_days: int | None = None
     """Shown in the digest while younger than this (overrides settings.max_age_days)."""
+    page_summary: bool | None = None
+    """None: as `settings.page_summary` says."""
     public_url: str | None = None
     """The feed's URL as its owner publishes it: exported instead of `url` (OPML)."""
     clean_links: bool | None = None
@@ -155,6 +157,8 @@ class ParsedFeed:
     entries: tuple[ParsedEntry, ...]
     format: str | None = None
     """"RSS 2.0", "Atom 1.0", "JSON Feed 1.1"..."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (what was kept, and why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +231,8 @@ class FeedOutcome:
     """Something the user should act on although the fetch worked (a permanent redirect)."""
     failures: int = 0
     """Consecutive failed fetches, this one included."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (`ParsedFeed.warning`)."""
 
     @property
     def failing(self) -> bool:
@@ -248,6 +254,7 @@ class FeedState:
     """Where the last fetch was permanently redirected: a second time moves `fetch_url`."""
     last_error: str | None = None
     last_success: datetime | None = None
+    last_warning: str | None = None
     established: bool = False
     """The URL has given a feed before (a success or stored entries): no more discovery."""
 
@@ -277,6 +284,8 @@ class FeedUpdate:
     redirect_to: str | None
     last_success: datetime | None
     outcome: FeedOutcome
+    last_warning: str | None = None
+    """The last document read was ill-formed (kept through 304s and failures)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +300,7 @@ class FeedHealth:
     last_attempt: datetime | None = None
     last_success: datetime | None = None
     http_status: int | None = None
+    last_warning: str | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
     next_due: datetime | None = None
@@ -331,4 +341,6 @@ class FeedPreview:
     permanent_redirect: str | None = None
     private_address: bool = False
     """The host resolves to a loopback or private address (allowed by `allow_private`)."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (`ParsedFeed.warning`)."""
     error: str | None = None

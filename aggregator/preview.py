@@ -89,6 +89,7 @@ async def _inspect_one(reader: FeedReader, source: FeedSource) -> FeedPreview:
         discovered=read.discovered,
         permanent_redirect=fetched.permanent_redirect,
         private_address=private,
+        warning=parsed.warning,
     )
 
 

@@ -50,9 +50,10 @@ def report_fetch(report: UpdateReport, verbose: bool, quiet: bool) -> int:
         elif outcome.notice and not quiet:
             error(f"{label}: {outcome.notice}")
         if verbose and not outcome.failing:
+            warning = f" (warning: {outcome.warning})" if outcome.warning else ""
             typer.echo(
                 f"{label}: {outcome.status.replace('_', ' ')}, {outcome.new} new, "
-                f"{outcome.updated} updated"
+                f"{outcome.updated} updated{warning}"
             )
     return EXIT_FEEDS_FAILED if report.failed else EXIT_OK
 

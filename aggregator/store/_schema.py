@@ -38,7 +38,8 @@ create table feeds (
     failures integer default 0,  -- consecutive failed fetches
     next_due text,               -- not fetched before this time (backoff, server's hint)
     retired integer default 0,   -- 410 Gone: not fetched until `aggregator enable`
-    redirect_to text             -- last run's permanent redirect: a second one moves fetch_url
+    redirect_to text,            -- last run's permanent redirect: a second one moves fetch_url
+    last_warning text            -- the last document read was ill-formed, and read all the same
 )"""
 
 ENTRY_COLUMNS = (
@@ -250,7 +251,13 @@ def m040_link_hash(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m050_categories_hidden(db: sqlite_utils.Database) -> None:
+def m050_feed_warning(db: sqlite_utils.Database) -> None:
+    """`feeds.last_warning`: a feed read from an ill-formed document says so in `feeds`."""
+    _rebuild_as_written(db)
+
+
+@migrations()
+def m060_categories_hidden(db: sqlite_utils.Database) -> None:
     """`entries.categories` and the `hidden` table (issue 15)."""
     _rebuild_as_written(db)
 
