@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from aggregator._urls import redact
+from aggregator._urls import is_http_url, redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class FeedSource:
 
     @property
     def is_local(self) -> bool:
-        return not self.url.lower().startswith(("http://", "https://"))
+        return not is_http_url(self.url)
 
     @property
     def label(self) -> str:
