@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from aggregator._urls import redact
+from aggregator._urls import is_http_url, redact
 
 if TYPE_CHECKING:
     from aggregator.digest._filters import Filters
@@ -50,7 +50,7 @@ class FeedSource:
 
     @property
     def is_local(self) -> bool:
-        return not self.url.lower().startswith(("http://", "https://"))
+        return not is_http_url(self.url)
 
     @property
     def label(self) -> str:
