@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator._urls import is_http_url, link_key, redact
 from aggregator._yaml import Doubt, load_plain
-from aggregator.digest._filters import NO_FILTERS, FilterError, Filters, parse_filters
-from aggregator.digest._labels import LABEL_NAMES as LABEL_NAMES
+from aggregator.digest._filters import NO_FILTERS, Filters, read_filters
 from aggregator.digest._labels import LANGUAGES as LANGUAGES
+from aggregator.digest._labels import check_labels
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
@@ -22,8 +22,7 @@ DEFAULT_CONFIG = "feeds.yaml"
 OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
 CSS_MODES = ("inline", "none")
 LAYOUTS = ("grouped", "river")
-THUMBNAIL_MODES = ("local", "remote", "none")
-"""local: copies served from the blog; remote: the partner's image URL; none: no image."""
+THUMBNAIL_MODES = ("local", "remote", "none")  # copies on the blog, the partner's URL, none
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class Settings:
     max_age_days: int | None = None
     """The digest shows entries younger than this (older ones stay stored)."""
     thumbnails_dir: Path | None = None
-    """Where `thumbnails: local` writes images; see `thumbnail_folder`."""
+    """thumbnails: local: where the copies go (default: `thumbs/` beside the first output)."""
     page_summary: bool = False
     """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
@@ -89,13 +88,6 @@ class Settings:
     def __post_init__(self) -> None:
         if isinstance(self.thumbnails, bool):  # the library's Settings(thumbnails=True)
             object.__setattr__(self, "thumbnails", "remote" if self.thumbnails else "none")
-
-    @property
-    def thumbnail_folder(self) -> Path | None:
-        """thumbnails_dir, else `thumbs/` beside the first output; None without either."""
-        if self.thumbnails_dir is not None:
-            return self.thumbnails_dir
-        return self.outputs[0].path.parent / "thumbs" if self.outputs else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +127,6 @@ class Config:
             or (path and f.url == path)
             or (key and not f.is_local and link_key(f.url) == key)
         ]
-
-    def filters_for(self, source: FeedSource) -> Filters:
-        """settings.filters and the feed's own."""
-        if source.filters is None:
-            return self.settings.filters
-        return self.settings.filters + source.filters
-
-    def max_age_for(self, source: FeedSource) -> int | None:
-        """The feed's max_age_days, else settings.max_age_days."""
-        return source.max_age_days or self.settings.max_age_days
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -215,27 +197,6 @@ def _http_url(value: Any) -> str:
     return url
 
 
-def _labels(value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _Invalid("expected a mapping of label names to text")
-    unknown = sorted(str(k) for k in value if k not in LABEL_NAMES)
-    if unknown:
-        raise _Invalid(f"unknown label {unknown[0]!r} (known labels: {', '.join(LABEL_NAMES)})")
-    labels = {}
-    for name, text in value.items():
-        try:
-            labels[str(name)] = _text(text)
-        except _Invalid as error:
-            raise _Invalid(f"{name}: {error}") from None
-    return labels
-
-
-def _thumbnails(value: Any) -> str:
-    if isinstance(value, bool):  # the old boolean setting keeps its meaning
-        return "remote" if value else "none"
-    return str(_one_of(*THUMBNAIL_MODES)(value))
-
-
 def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:
     close = difflib.get_close_matches(name, spec, n=1)
     if close:
@@ -281,7 +242,7 @@ class _Reader:
                 raise self.fail(node, name, where, _unknown_key(str(name), spec))
             try:
                 values[name] = spec[name](raw)
-            except _Invalid as error:
+            except ValueError as error:  # _Invalid, or a check of its own module's
                 raise self.fail(node, name, where, str(error)) from None
         return values
 
@@ -308,9 +269,11 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "outputs": lambda v: v,  # checked by _outputs, which needs the YAML node
     "timezone": _timezone,
     "layout": _one_of(*LAYOUTS),
-    "thumbnails": _thumbnails,
+    "thumbnails": lambda v: _one_of(*THUMBNAIL_MODES)(
+        ("remote" if v else "none") if isinstance(v, bool) else v  # true/false: as before
+    ),
     "target": _text,
-    "labels": _labels,
+    "labels": check_labels,
     "templates": _text,
     "concurrency": _positive_int,
     "per_host": _positive_int,
@@ -402,32 +365,10 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     if "templates" in values:
         values["templates"] = base / values["templates"]
     if "filters" in values:
-        values["filters"] = _filters(reader, node, "settings.filters")
+        values["filters"] = read_filters(node, "settings.filters", reader.fail)
     if "thumbnails_dir" in values:
         values["thumbnails_dir"] = base / values["thumbnails_dir"]
-    settings = Settings(**values)
-    if settings.thumbnails == "local" and settings.thumbnail_folder is None:
-        raise reader.fail(
-            node, "thumbnails", "settings.thumbnails", "local needs an output or thumbnails_dir"
-        )
-    return settings
-
-
-def _filters(reader: _Reader, parent: Any, dotted: str) -> Filters:
-    """`filters:` under `parent`; an error names the line of the value at fault."""
-    node = parent["filters"]
-    try:
-        return parse_filters(node)
-    except FilterError as error:
-        if error.key is None:
-            raise reader.fail(parent, "filters", dotted, error.message) from None
-        if error.index is None:
-            raise reader.fail(node, error.key, f"{dotted}.{error.key}", error.message) from None
-        where = f"{dotted}.{error.key}[{error.index}]"
-        values = node[error.key]
-        if isinstance(values, list):
-            raise reader.fail(values, error.index, where, error.message) from None
-        raise reader.fail(node, error.key, where, error.message) from None
+    return Settings(**values)
 
 
 def _retention(reader: _Reader, settings: Any) -> Retention:
@@ -465,7 +406,7 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
         else:
             fields = reader.mapping(item, dotted, _FEED_KEYS, node, index)
             if "filters" in fields:
-                fields["filters"] = _filters(reader, item, f"{dotted}.filters")
+                fields["filters"] = read_filters(item, f"{dotted}.filters", reader.fail)
         if "url" not in fields:
             raise reader.fail(node, index, f"{dotted}.url", "missing")
         try:

@@ -12,11 +12,11 @@ from typing import Any
 
 from PIL import Image
 
-from aggregator.digest._outputs import write_outputs
 from aggregator.digest._render import render
-from aggregator.digest._thumbnails import MANIFEST, ThumbnailFolder
 from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
+from aggregator.publish import publish
 from aggregator.store import Store
+from aggregator.thumbnails import MANIFEST, ThumbnailFolder
 
 from .conftest import WriteConfig
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
@@ -145,7 +145,7 @@ def test_local_thumbnails_put_only_copies_on_the_page(
             *(post(n, thumbnail=url) for n, url in enumerate([good, html, huge, bomb_url], 1)),
             post(5),
         )
-        written = write_outputs(config, store, now=NOW)
+        written = publish(config, store, now=NOW)
         assert not [w.error for w in written if w.error]
         thumbs = tmp_path / "public" / "thumbs"
         copy = ThumbnailFolder.open(thumbs).get(good)
@@ -163,9 +163,9 @@ def test_local_thumbnails_put_only_copies_on_the_page(
         )
         requests = len(recording_server.requests)
 
-        write_outputs(config, store, now=NOW)  # each image was fetched once
+        publish(config, store, now=NOW)  # each image was fetched once
         assert len(recording_server.requests) == requests
         store.hide("https://a.example/billet-1/", None, NOW)
-        write_outputs(config, store, now=NOW)
+        publish(config, store, now=NOW)
         assert list(thumbs.glob("*.webp")) == [] and (thumbs / MANIFEST).exists()
         assert "<img" not in (tmp_path / "public/page.html").read_text()

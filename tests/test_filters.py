@@ -19,7 +19,9 @@ from aggregator.digest._filters import (
     Filters,
     Judge,
     filtered_out,
+    filters_for,
     fold,
+    max_age_for,
     parse_filters,
     too_old,
 )
@@ -174,10 +176,10 @@ def test_a_feeds_filters_and_age_window(tmp_path: Path) -> None:
     config = parse_config(text, tmp_path / "feeds.yaml")
     a, b = config.feeds
     assert config.settings.max_age_days == 30
-    assert (config.max_age_for(a), config.max_age_for(b)) == (7, 30)
-    assert [t.written for t in config.filters_for(a).exclude] == ["sponsorisé", "partenariat"]
-    assert [t.written for t in config.filters_for(a).include] == ["web"]
-    assert config.filters_for(b) == config.settings.filters and not config.filters_for(b).include
+    assert (max_age_for(config, a), max_age_for(config, b)) == (7, 30)
+    assert [t.written for t in filters_for(config, a).exclude] == ["sponsorisé", "partenariat"]
+    assert [t.written for t in filters_for(config, a).include] == ["web"]
+    assert filters_for(config, b) == config.settings.filters and not filters_for(config, b).include
 
 
 def test_a_misspelt_filter_in_a_feed_names_its_line(tmp_path: Path) -> None:

@@ -17,15 +17,15 @@ import pytest
 from PIL import ExifTags, Image
 
 from aggregator.config import Settings, parse_config
-from aggregator.digest._thumbnails import (
+from aggregator.digest._thumbnails import thumbnail_folder
+from aggregator.errors import ConfigError
+from aggregator.thumbnails import (
     MANIFEST,
-    LocalImage,
     ThumbnailFolder,
     ThumbnailReport,
     make_thumbnails,
     update_thumbnails,
 )
-from aggregator.errors import ConfigError
 
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
 
@@ -270,43 +270,17 @@ def test_the_setting_keeps_its_old_meaning(tmp_path: Path, written_value: str, m
     text += "    - {format: html, path: public/digest.html}\nfeeds: []\n"
     settings = parse_config(text, tmp_path / "feeds.yaml").settings
     assert settings.thumbnails == mode
-    assert settings.thumbnail_folder == tmp_path / "public" / "thumbs"
+    assert thumbnail_folder(settings, tmp_path) == tmp_path / "public" / "thumbs"
 
 
-def test_the_folder_can_be_chosen_and_local_needs_one(tmp_path: Path) -> None:
+def test_the_folder_can_be_chosen(tmp_path: Path) -> None:
     text = "settings:\n  thumbnails: local\n  thumbnails_dir: static/t\nfeeds: []\n"
-    assert parse_config(text, tmp_path / "f.yaml").settings.thumbnail_folder == (
-        tmp_path / "static" / "t"
-    )
-    with pytest.raises(ConfigError, match=r"f\.yaml:2: settings\.thumbnails: local needs an"):
-        parse_config("settings:\n  thumbnails: local\nfeeds: []\n", tmp_path / "f.yaml")
+    settings = parse_config(text, tmp_path / "f.yaml").settings
+    assert thumbnail_folder(settings, tmp_path) == tmp_path / "static" / "t"
+    alone = parse_config("settings:\n  thumbnails: local\nfeeds: []\n", tmp_path / "f.yaml")
+    assert thumbnail_folder(alone.settings, tmp_path) == tmp_path / "thumbs"  # no output
     with pytest.raises(ConfigError, match="expected one of local, remote, none, got 'yes please'"):
         parse_config("settings:\n  thumbnails: yes please\nfeeds: []\n", tmp_path / "f.yaml")
+    with pytest.raises(ConfigError, match="expected one of local, remote, none, got \\[1\\]"):
+        parse_config("settings:\n  thumbnails: [1]\nfeeds: []\n", tmp_path / "f.yaml")
     assert Settings(database=tmp_path / "db", thumbnails=True).thumbnails == "remote"  # type: ignore[arg-type]
-
-
-def test_outputs_refer_to_copies_relatively_or_under_their_url(
-    recording_server: RecordingServer, tmp_path: Path
-) -> None:
-    big = recording_server.route("/big.png", encoded(halves((640, 360)), "PNG"), content_type="")
-    small = recording_server.route("/small.png", encoded(halves((90, 90)), "PNG"), content_type="")
-    folder = ThumbnailFolder.open(tmp_path / "public" / "my thumbs")
-    fetch(folder, [big, small])
-    one, two = folder.get(big), folder.get(small)
-    assert one is not None and one.large is not None and two is not None
-
-    page = folder.images_for(
-        [big, small, "https://never.example/x.png"], tmp_path / "public/a.html"
-    )
-    assert page == {
-        big: LocalImage(
-            f"my%20thumbs/{one.small}", f"my%20thumbs/{one.small} 1x, my%20thumbs/{one.large} 2x"
-        ),
-        small: LocalImage(f"my%20thumbs/{two.small}"),
-    }
-    nested = folder.images_for([small], tmp_path / "public/blog/part.html")
-    assert nested[small].src == f"../my%20thumbs/{two.small}"
-    published = folder.images_for(
-        [small], tmp_path / "public/blog/part.html", "https://blog.example/blog/part.html"
-    )
-    assert published[small].src == f"https://blog.example/my%20thumbs/{two.small}"

@@ -27,13 +27,14 @@ from aggregator.cli._app import (
 from aggregator.cli._progress import feed_progress
 from aggregator.cli._runreport import run_report, write_report
 from aggregator.config import CSS_MODES, DEFAULT_CONFIG, load_config
-from aggregator.digest._outputs import WrittenOutput, write_if_changed, write_outputs
+from aggregator.digest._outputs import WrittenOutput, write_if_changed
 from aggregator.digest._render import FORMATS, render
 from aggregator.errors import (
     OutputError,
 )
 from aggregator.models import UpdateReport
 from aggregator.pipeline import update_feeds
+from aggregator.publish import publish
 from aggregator.retention import prune as apply_retention
 from aggregator.store import Store
 
@@ -159,7 +160,7 @@ def run(
             with feed_progress(len(loaded.feeds)) as on_outcome:
                 report = update_feeds(loaded, store, force=force, on_outcome=on_outcome)
             apply_retention(loaded, store)
-            written = write_outputs(loaded, store)
+            written = publish(loaded, store)
     code = report_fetch(report, verbose, quiet)
     for result in written:
         if result.error:

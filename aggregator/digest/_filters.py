@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,12 +30,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import regex
 
 from aggregator._urls import link_key
-from aggregator.models import HiddenPost, StoredEntry
+from aggregator.models import FeedSource, HiddenPost, StoredEntry
 
 if TYPE_CHECKING:
     from aggregator.config import Config
 
 FILTER_KINDS = ("include", "exclude", "categories", "authors")
+Fail = Callable[[Any, str | int | None, str, str], Exception]
 REGEX_SECONDS = 0.1
 """The longest one regular expression may search one text."""
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
@@ -148,6 +149,36 @@ def parse_filters(value: Any) -> Filters:
     return Filters(**lists)
 
 
+def read_filters(parent: Any, dotted: str, fail: Fail) -> Filters:
+    """`filters:` under `parent` in feeds.yaml; `fail(node, key, dotted, message)` makes
+    the error that names the line of the value at fault (config._Reader.fail)."""
+    node = parent["filters"]
+    try:
+        return parse_filters(node)
+    except FilterError as error:
+        if error.key is None:
+            raise fail(parent, "filters", dotted, error.message) from None
+        if error.index is None:
+            raise fail(node, error.key, f"{dotted}.{error.key}", error.message) from None
+        where = f"{dotted}.{error.key}[{error.index}]"
+        values = node[error.key]
+        if isinstance(values, list):
+            raise fail(values, error.index, where, error.message) from None
+        raise fail(node, error.key, where, error.message) from None
+
+
+def filters_for(config: Config, source: FeedSource) -> Filters:
+    """settings.filters and the feed's own."""
+    if source.filters is None:
+        return config.settings.filters
+    return config.settings.filters + source.filters
+
+
+def max_age_for(config: Config, source: FeedSource) -> int | None:
+    """The feed's max_age_days, else settings.max_age_days."""
+    return source.max_age_days or config.settings.max_age_days
+
+
 def _terms(key: str, values: Any) -> tuple[Term, ...]:
     if isinstance(values, str):  # one value written without brackets
         values = [values]
@@ -226,10 +257,10 @@ class Judge:
     @classmethod
     def of(cls, config: Config, now: datetime, hidden: Iterable[HiddenPost] = ()) -> Judge:
         posts = list(hidden)
-        ages = {f.url: config.max_age_for(f) for f in config.feeds}
+        ages = {f.url: max_age_for(config, f) for f in config.feeds}
         return cls(
             now=now,
-            filters={f.url: config.filters_for(f) for f in config.feeds},
+            filters={f.url: filters_for(config, f) for f in config.feeds},
             max_age_days={url: days for url, days in ages.items() if days is not None},
             hidden_ids={(p.feed_url, p.entry_id): p for p in posts},
             hidden_links={p.link_key: p for p in posts if p.link_key},

@@ -5,6 +5,9 @@ Dates are Babel's (its long format in `settings.language`); these are the words 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 LABEL_NAMES = ("title", "read_more", "more_from", "from", "empty")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -60,3 +63,16 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 LANGUAGES = tuple(LABELS)
+
+
+def check_labels(value: Any) -> dict[str, str]:
+    """`settings.labels` from feeds.yaml; raises ValueError naming what is wrong."""
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a mapping of label names to text")
+    unknown = sorted(str(k) for k in value if k not in LABEL_NAMES)
+    if unknown:
+        raise ValueError(f"unknown label {unknown[0]!r} (known labels: {', '.join(LABEL_NAMES)})")
+    for name, text in value.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{name}: expected text, got {text!r}")
+    return {str(name): text.strip() for name, text in value.items()}

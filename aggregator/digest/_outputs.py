@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 from aggregator._files import PUBLIC, read_if_plausible, replace_atomically
 from aggregator.config import Config
 from aggregator.digest._render import render
+from aggregator.digest._thumbnails import LocalImages
 from aggregator.errors import ConfigError, OutputError
 from aggregator.store import Store
 
@@ -32,21 +31,16 @@ def write_outputs(
     config: Config,
     store: Store,
     now: datetime | None = None,
-    client: httpx.AsyncClient | None = None,
+    images: LocalImages | None = None,
 ) -> list[WrittenOutput]:
     """Render and write every `settings.outputs` entry; one failing does not stop the others.
 
     One WrittenOutput per output, in order: `changed` says whether its file was replaced.
-    With `thumbnails: local`, the shown entries' images are copied first (see
-    digest/_thumbnails.py); a thumbnails folder that cannot be written adds one more.
+    `images`: the local copies of the shown entries' images (`thumbnails: local`, see
+    aggregator.publish, which copies them first).
     """
     now = now or datetime.now(UTC)
     written = []
-    images = failure = None
-    if config.settings.thumbnails == "local":
-        from aggregator.digest._thumbnails import copy_shown_images  # Pillow: only if asked
-
-        images, failure = copy_shown_images(config, store, now, client)
     for output in config.settings.outputs:
         try:
             content = render(
@@ -66,8 +60,6 @@ def write_outputs(
             written.append(WrittenOutput(output.path, False, f"{output.path}: database: {error}"))
         else:
             written.append(WrittenOutput(output.path, changed))
-    if images is not None and failure is not None:
-        written.append(WrittenOutput(images.folder.path, False, failure))
     return written
 
 
