@@ -26,6 +26,7 @@ from aggregator._text import one_line
 from aggregator._urls import without_credentials
 from aggregator.config import Config
 from aggregator.decide import StoreFailed, decide, waiting
+from aggregator.errors import StoreError
 from aggregator.fetching._client import Fetcher, new_client
 from aggregator.models import (
     NO_VALIDATORS,
@@ -92,6 +93,10 @@ class _Updater:
         finally:
             if client is None:
                 await http.aclose()
+        try:
+            self.store.index_pending()
+        except StoreError as error:  # the entries are stored: the next search indexes them
+            report.notices.append(str(error))
         order = {s.url: i for i, s in enumerate(sources)}
         report.outcomes.sort(key=lambda o: order[o.source.url])
         report.finished = datetime.now(UTC)

@@ -293,7 +293,24 @@ class Store:
         Case and accents do not matter ("ete" finds "été"); `word*` matches a prefix. The
         words are quoted, so FTS5 operators in a query are just words.
         """
+        self.index_pending()  # what a run killed before its end stored
         return _queries.search(self.db, query, limit)
+
+    def index_pending(self) -> int:
+        """Add the entries stored since the last call to the search index, in one go (the
+        end of a run; a search). Returns how many."""
+        try:
+            if self.db.execute("select 1 from entries_fts_pending limit 1").fetchone() is None:
+                return 0  # no write: searching a database this user cannot write still works
+            with self.db.atomic():
+                self.db.execute(
+                    "insert into entries_fts (rowid, title, excerpt) "
+                    "select e.rowid, e.title, e.excerpt "
+                    "from entries_fts_pending p join entries e on e.rowid = p.id"
+                )
+                return int(self.db.execute("delete from entries_fts_pending").rowcount)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot update the search index: {error}") from None
 
     def delete_feed(self, url: str) -> int:
         """Forget a feed: its stored entries and its fetch history. Returns the entries deleted."""
