@@ -19,7 +19,6 @@ import sqlite_utils
 
 from aggregator._files import create_private
 from aggregator._time import format_utc, parse_utc
-from aggregator._urls import link_key
 from aggregator.errors import StoreError
 from aggregator.models import (
     FeedGroup,
@@ -35,13 +34,7 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import _queries
-from aggregator.store._matching import (
-    Known,
-    KnownEntries,
-    fingerprint,
-    link_hash,
-    register_functions,
-)
+from aggregator.store._matching import Known, KnownEntries, link_hash, register_functions
 from aggregator.store._schema import ENTRY_COLUMNS, prepare
 
 _INSERT_ENTRY = (
@@ -190,11 +183,9 @@ class Store:
         pruned = KnownEntries(self._pruned_entries(source.url), feed)
         found = []
         for entry in feed.entries:
-            key = link_key(entry.link) if entry.link else None
-            if known.find(entry, key) is None and pruned.find(entry, key) is None:
+            if known.find(entry) is None and pruned.find(entry) is None:
                 found.append(entry)
-                hashed = link_hash(key) if key is not None else None
-                known.add(Known(entry.entry_id, hashed, key=key, content_hash=entry.content_hash))
+                known.add(_known(entry))
         return found
 
     def save_feed(self, source: FeedSource, feed: ParsedFeed, now: datetime) -> SaveCounts:
@@ -221,19 +212,15 @@ class Store:
             known = KnownEntries(self._known_entries(source.url), feed)
             pruned = KnownEntries(self._pruned_entries(source.url), feed)
             for entry in feed.entries:
-                key = link_key(entry.link) if entry.link else None
-                row = known.find(entry, key)
-                if row is None and pruned.find(entry, key) is not None:
+                row = known.find(entry)
+                if row is None and pruned.find(entry) is not None:
                     unchanged += 1
                 elif row is None:
-                    inserts.append(_entry_row(source.url, entry, key, stamp, now))
+                    inserts.append(_entry_row(source.url, entry, stamp, now))
                     new += 1
-                    hashed = inserts[-1]["link_hash"]
-                    known.add(
-                        Known(entry.entry_id, hashed, key=key, content_hash=entry.content_hash)
-                    )
+                    known.add(_known(entry))
                 elif row.content_hash != entry.content_hash:
-                    edited = _entry_row(source.url, entry, key, stamp, now)
+                    edited = _entry_row(source.url, entry, stamp, now)
                     updates.append({**edited, "entry_id": row.entry_id})
                     updated += 1
                 else:
@@ -373,8 +360,15 @@ class Store:
             return int(self.db.execute(f"delete from entries where {where}", params).rowcount)
 
 
+def _known(entry: ParsedEntry) -> Known:
+    """A parsed entry, once stored, as the next ones of the same document match it."""
+    return Known(
+        entry.entry_id, entry.link_hash, key=entry.link_key, content_hash=entry.content_hash
+    )
+
+
 def _entry_row(
-    feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None, now: datetime
+    feed_url: str, entry: ParsedEntry, stamp: str | None, now: datetime
 ) -> dict[str, Any]:
     """The `entries` row of a parsed entry seen at `now` (every column of ENTRY_COLUMNS)."""
     # An entry dated in the future is dated now: it must not sit on top of the digest.
@@ -384,7 +378,7 @@ def _entry_row(
         "entry_id": entry.entry_id,
         "title": entry.title,
         "link": entry.link,
-        "link_hash": link_hash(key) if key is not None else None,
+        "link_hash": entry.link_hash,
         "excerpt": entry.excerpt,
         "author": entry.author,
         "thumbnail": entry.thumbnail,
@@ -394,7 +388,7 @@ def _entry_row(
         "first_seen": stamp,
         "last_seen": stamp,
         "content_hash": entry.content_hash,
-        "dup_key": fingerprint(entry.title, entry.excerpt),
+        "dup_key": entry.dup_key,
     }
 
 
