@@ -14,14 +14,13 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import httpx
 
-from aggregator._parser_pool import parser_pool
+from aggregator._parser_pool import ParserPool
 from aggregator._text import one_line
 from aggregator._urls import without_credentials
 from aggregator.config import Config
@@ -83,8 +82,8 @@ class _Updater:
             # Feeds between their host's turn and their commit are bounded by the fetcher's
             # run slots (`concurrency`), held by each update_one task until it ends: bodies
             # waiting for a parser stay bounded, feeds queued for a host hold up no other.
-            with self._executor(len(sources), report.notices.append) as executor:
-                self.reader = FeedReader(settings, Fetcher(http, options), executor)
+            with self._parsers(len(sources), report.notices.append) as parsers:
+                self.reader = FeedReader(settings, Fetcher(http, options), parsers)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
                     outcome = await done
                     report.outcomes.append(outcome)
@@ -102,13 +101,15 @@ class _Updater:
         report.finished = datetime.now(UTC)
         return report
 
-    def _executor(
+    def _parsers(
         self, feeds: int, on_notice: Callable[[str], None]
-    ) -> AbstractContextManager[Executor | None]:
+    ) -> AbstractContextManager[ParserPool | None]:
+        """Processes that parse while this one fetches and stores; started by the first
+        body to parse (a run of 304s starts none)."""
         workers = self.config.settings.workers or os.cpu_count() or 1
         if workers < 2 or feeds < POOL_THRESHOLD:
             return nullcontext(None)
-        return parser_pool(min(workers, feeds), on_notice)
+        return ParserPool(min(workers, feeds), on_notice)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
         try:
