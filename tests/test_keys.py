@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggregator._keys import _words, entry_link_key, fingerprint, link_hash
-from aggregator._urls import link_key
+from aggregator._urls import id_key, link_key
 from aggregator.models import ParsedEntry
 from aggregator.parsing._parse import ParseOptions, parse_feed
 
@@ -19,6 +19,7 @@ from aggregator.parsing._parse import ParseOptions, parse_feed
 def test_parsed_entries_carry_their_link_key_hash_and_fingerprint(data: Path) -> None:
     feed = parse_feed((data / "rss2-fr.xml").read_bytes(), {}, ParseOptions())
     first = feed.entries[0]
+    assert first.id_key == id_key(first.entry_id)
     assert first.link_key == link_key("https://essai.example/2026/11/ete-mode/")
     assert first.link_key is not None and first.link_hash == link_hash(first.link_key)
     assert first.dup_key is not None and first.dup_key == fingerprint(first.title, first.excerpt)
@@ -27,6 +28,7 @@ def test_parsed_entries_carry_their_link_key_hash_and_fingerprint(data: Path) ->
 
 
 def test_keys_follow_a_changed_entry() -> None:
+    assert ParsedEntry("HTTP://A.example/p?x", "t", None, "").id_key == "a.example/p?x"
     entry = ParsedEntry("1", "Un titre", None, "")
     assert (entry.link_key, entry.link_hash, entry.dup_key) == (None, None, None)
     summarised = replace(  # what page_summary does to an entry without text

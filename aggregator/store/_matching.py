@@ -61,7 +61,7 @@ class KnownEntries:
         row = self.by_id.get(entry.entry_id)
         key, hashed = entry.link_key, entry.link_hash
         if row is None:
-            row = self.by_id_key.get(id_key(entry.entry_id))
+            row = self.by_id_key.get(entry.id_key)
             if row is None and key is not None and hashed is not None:
                 row = self.by_link.get(hashed) if key not in self.shared_links else None
                 row = row if row is not None and row.has_link_key(key) else None
