@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aggregator._urls import link_key, redact
+from aggregator._urls import is_http_url, link_key, redact
 from aggregator._yaml import Doubt, load_plain
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
@@ -100,7 +100,7 @@ class Config:
         as written in feeds.yaml (relative to it)."""
         wanted = name_or_url.strip()
         try:
-            key = link_key(wanted) if wanted.lower().startswith(("http://", "https://")) else None
+            key = link_key(wanted) if is_http_url(wanted) else None
         except ValueError:  # not a URL after all ("http://[oops"): only names can match
             key = None
         try:

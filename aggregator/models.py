@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from aggregator._keys import entry_link_key, fingerprint, link_hash
-from aggregator._urls import id_key, redact
+from aggregator._urls import id_key, is_http_url, redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ class FeedSource:
 
     @property
     def is_local(self) -> bool:
-        return not self.url.lower().startswith(("http://", "https://"))
+        return not is_http_url(self.url)
 
     @property
     def label(self) -> str:

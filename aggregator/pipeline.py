@@ -147,7 +147,7 @@ class _Updater:
         return self.config.settings.page_summary if wanted is None else wanted
 
     async def _with_page_summaries(self, source: FeedSource, feed: ParsedFeed) -> ParsedFeed:
-        from aggregator.fetching._page import with_page_summaries
+        from aggregator.page_summaries import with_page_summaries
 
         limit = source.excerpt_length or self.config.settings.excerpt_length
         new = self.store.new_entries(source, feed)

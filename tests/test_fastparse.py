@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.errors import NotAFeed
 from aggregator.parsing import _fastparse as fastparse
-from aggregator.parsing._parse import NotAFeed, ParsedFeed, ParseOptions, parse_feed
+from aggregator.parsing._parse import ParsedFeed, ParseOptions, parse_feed
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from bench.corpus import write_corpus
 from bench.shapes import write_shapes

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.parsing._parse import NotAFeed, ParseOptions, parse_feed
+from aggregator.errors import NotAFeed
+from aggregator.parsing._parse import ParseOptions, parse_feed
 
 OPTIONS = ParseOptions(excerpt_length=120)
 

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 
 from aggregator.cli._app import app
 from aggregator.cli._runreport import run_report
-from aggregator.parsing._parse import NotAFeed, ParseOptions, parse_feed
+from aggregator.errors import NotAFeed
+from aggregator.parsing._parse import ParseOptions, parse_feed
 from aggregator.pipeline import update_feeds
 from aggregator.store import Store
 

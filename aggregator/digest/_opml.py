@@ -9,7 +9,6 @@ are cut at MAX_NAME_LENGTH.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
@@ -18,7 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from lxml import etree
 
-from aggregator._text import xml_text
+from aggregator._text import display_name, xml_text
 from aggregator._urls import link_key, safe_http_url, without_secrets
 from aggregator.config import Config
 from aggregator.errors import OpmlError
@@ -28,10 +27,6 @@ MAX_OPML_BYTES = 10 * 1024 * 1024
 MAX_OPML_FEEDS = 5000
 """More is not a partner list: refused whole (split the file) rather than cut silently."""
 MAX_NAME_LENGTH = 120
-_SPACES = re.compile(r"\s+")
-# C0/C1 controls, zero-width characters, line/paragraph separators, bidi embeddings,
-# overrides and isolates: a name must read as it displays.
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +94,9 @@ def _feed(outline: Element) -> OpmlFeed | None:
     url = safe_http_url(_without_feed_scheme(attributes.get("xmlurl", "")))
     if url is None:
         return None
-    title = _clean(attributes.get("text")) or _clean(attributes.get("title"))
+    title = display_name(attributes.get("text"), MAX_NAME_LENGTH) or display_name(
+        attributes.get("title"), MAX_NAME_LENGTH
+    )
     return OpmlFeed(url=url, title=title, site=safe_http_url(attributes.get("htmlurl")))
 
 
@@ -110,15 +107,6 @@ def _without_feed_scheme(url: str) -> str:
         return url
     rest = url[5:]
     return f"http:{rest}" if rest.startswith("//") else rest
-
-
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    name = _SPACES.sub(" ", _INVISIBLE.sub(" ", text)).strip()
-    if len(name) > MAX_NAME_LENGTH:
-        name = name[: MAX_NAME_LENGTH - 1].rstrip() + "…"
-    return name or None
 
 
 # --- writing ----------------------------------------------------------------------------------

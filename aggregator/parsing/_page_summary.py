@@ -5,7 +5,7 @@
 The page's own summary first: `<meta name="description">`, `og:description`,
 `twitter:description`; else its first real paragraph (a `<p>` of at least a sentence's
 length, outside navigation, headers, footers and asides); `og:image` (or `twitter:image`)
-as a thumbnail. Pure: the bytes come from `fetching._page`, the text goes through the same
+as a thumbnail. Pure: the bytes come from `aggregator.page_summaries`, the text goes through the same
 cleaning as excerpts, and the caller cuts it.
 """
 

@@ -23,6 +23,7 @@ except ImportError:  # it borrows two feedparser internals: a feedparser without
     fastparse = None  # type: ignore[assignment]
 from aggregator._text import without_controls
 from aggregator._urls import canonical_url, safe_http_url
+from aggregator.errors import NotAFeed
 from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.parsing import _dates as dates
 from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
@@ -39,14 +40,6 @@ T = TypeVar("T")
 TITLE_LENGTH = 300
 NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
-
-
-class NotAFeed(Exception):
-    """The document is not a feed; `is_html` says it looks like a web page (try discovery)."""
-
-    def __init__(self, message: str, is_html: bool = False) -> None:
-        super().__init__(message)
-        self.is_html = is_html
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
+from aggregator._urls import is_http_url
 from aggregator.fetching._client import Fetcher
 from aggregator.models import FeedSource, Fetched, ParsedEntry, ParsedFeed
 from aggregator.parsing._excerpt import cut
@@ -16,7 +17,7 @@ from aggregator.parsing._page_summary import PageSummary, page_summary
 
 async def summary_of_page(fetcher: Fetcher, source: FeedSource, url: str) -> PageSummary | None:
     """The page at `url` summarised, or None (failed, not HTML, nothing to say)."""
-    if not url.lower().startswith(("http://", "https://")):
+    if not is_http_url(url):
         return None
     result = await fetcher.fetch(source, url=url)
     if not isinstance(result, Fetched):
