@@ -50,6 +50,18 @@ def test_entries_stored_by_a_run_that_did_not_end_are_found(tmp_path: Path) -> N
         assert pending(store) == 0 and store.index_pending() == 0
 
 
+def test_a_database_that_cannot_be_written_is_searched_as_indexed(tmp_path: Path) -> None:
+    pies = [ParsedEntry(str(n), f"Tarte {n}", None, "Aux pommes.") for n in (1, 2)]
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(FEEDS[0], ParsedFeed("A", None, (pies[0],)), NOW)
+        store.index_pending()
+        store.save_feed(FEEDS[0], ParsedFeed("A", None, tuple(pies)), NOW)
+        store.db.execute("pragma query_only = on")  # as for a user who may only read it
+        assert [e.title for e in store.search("pommes")] == ["Tarte 1"]
+        store.db.execute("pragma query_only = off")
+        assert {e.title for e in store.search("pommes")} == {"Tarte 1", "Tarte 2"}
+
+
 # --- the index against the table, through any sequence of writes ------------------------------
 
 ENTRY = st.tuples(st.integers(0, 5), st.integers(0, 3))  # (post number, version)

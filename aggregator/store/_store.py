@@ -8,6 +8,7 @@ loses nothing that was committed.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -280,7 +281,10 @@ class Store:
         Case and accents do not matter ("ete" finds "été"); `word*` matches a prefix. The
         words are quoted, so FTS5 operators in a query are just words.
         """
-        self.index_pending()  # what a run killed before its end stored
+        # What a run killed before its end stored; a database this user may only read is
+        # searched as it is indexed.
+        with contextlib.suppress(StoreError):
+            self.index_pending()
         return _queries.search(self.db, query, limit)
 
     def index_pending(self) -> int:
