@@ -25,6 +25,20 @@ def one_line(message: str, limit: int = 300) -> str:
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(text: str | None, limit: int = 120) -> str | None:
+    """A name taken from a feed or an OPML file, fit to show: controls and bidi overrides
+    become spaces, runs of white space one space, the length capped; None when nothing is left."""
+    if text is None:
+        return None
+    cleaned = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return cleaned or None
+
+
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

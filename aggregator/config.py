@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ruamel.yaml import YAML
@@ -19,10 +19,20 @@ from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
 DEFAULT_CONFIG = "feeds.yaml"
-OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
+# The one list of each choice: config validation, the CLI's options (click.Choice, with shell
+# completion) and render() all check against these.
+OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml", "css")
 CSS_MODES = ("inline", "none")
 LANGUAGES = ("fr", "en")
 LAYOUTS = ("grouped", "river")
+HEADING_LEVELS = range(1, 7)
+
+
+def check_choice(what: str, value: str, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices`, else ValueError naming them (for library callers)."""
+    if value not in choices:
+        raise ValueError(f"unknown {what} {value!r} (expected one of {', '.join(choices)})")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +40,18 @@ class Output:
     format: str
     path: Path
     css: str = "inline"
-    """html and fragment: "inline" puts the scoped stylesheet in, "none" leaves it to the blog."""
+    """html: "inline" puts the scoped stylesheet in its <head>, "none" leaves it to the blog.
+    A fragment never carries a stylesheet (a `format: css` output is linked from the blog)."""
     layout: str | None = None
     """Overrides settings.layout for this output."""
     url: str | None = None
     """Where the blog serves this file: the Atom/JSON Feed id and self link."""
+
+    def public_url(self, settings: Settings) -> str | None:
+        """`url`, else the file's name under settings.public_url."""
+        if self.url or not settings.public_url:
+            return self.url
+        return settings.public_url.rstrip("/") + "/" + quote(self.path.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +83,12 @@ class Settings:
     retention: Retention = Retention()
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    heading_level: int = 2
+    """The fragment's entry titles are <h2> by default (under a post's <h1>); 3 in a sidebar
+    under an <h2>. The complete page always has its <h1> and then <h2>."""
+    public_url: str | None = None
+    """Where the outputs are published (the folder's URL): each output's public URL is its
+    file name under it, unless the output sets its own `url`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +105,12 @@ class Config:
         for wanted in names_or_urls:
             matches = [self.feeds[i] for i in self.indexes_of(wanted)]
             if not matches:
-                raise ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
+                raise self.no_feed_named(wanted)
             chosen.extend(m for m in matches if m not in chosen)
         return tuple(chosen)
+
+    def no_feed_named(self, wanted: str) -> ConfigError:
+        return ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
 
     def indexes_of(self, name_or_url: str) -> list[int]:
         """Where the feeds with this name or URL are: URLs compared canonically, local paths
@@ -119,6 +145,12 @@ class _Invalid(ValueError):
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise _Invalid(f"expected a positive whole number, got {value!r}")
+    return value
+
+
+def _in_range(value: Any, allowed: range) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise _Invalid(f"expected a whole number from {allowed[0]} to {allowed[-1]}, got {value!r}")
     return value
 
 
@@ -267,6 +299,8 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "heading_level": lambda v: _in_range(v, HEADING_LEVELS),
+    "public_url": _http_url,
 }
 
 _OUTPUT_KEYS: dict[str, Converter] = {

@@ -161,7 +161,7 @@ def find_feed(config: Config, name_or_url: str) -> int:
     wanted = name_or_url.strip()
     matches = config.indexes_of(wanted)
     if not matches:
-        raise ConfigError(f"{config.path}: no feed named {wanted!r} (give its name or URL)")
+        raise config.no_feed_named(wanted)
     if len(matches) > 1:
         raise ConfigError(f"{config.path}: {len(matches)} feeds match {wanted!r}; give the URL")
     return matches[0]

@@ -191,7 +191,7 @@ def test_remove_keeps_or_purges_the_stored_entries(two_local_feeds: Path) -> Non
     kept = invoke("remove", "Notes", "--config", config)
     assert kept.exit_code == 0
     assert kept.stdout == (
-        f"Removed Notes from {two_local_feeds}; its stored entries are kept "
+        f"Removed Notes from {two_local_feeds}; its stored entries are kept but hidden "
         "(--purge deletes them).\n"
     )
     with Store(database) as store:
@@ -263,7 +263,8 @@ feeds:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Skipped Alpha again: already there (Alpha)",
-        f"Imported 2 feeds into {config} (1 skipped); check them with `aggregator doctor`.",
+        f"Imported 2 feeds into {config} (1 skipped, listed above); "
+        "check them with `aggregator doctor`.",
     ]
     assert (
         config.read_text()
@@ -388,7 +389,7 @@ def test_doctor_finds_duplicates_disabled_feeds_and_unwritable_paths(
     assert f"output (fragment): {tmp_path}/blocker/digest.html: not writable" in result.stdout
     assert "blocker is not a folder" in one_line_error(result)
     assert result.stdout.splitlines()[-1] == (
-        "3 feeds: 1 ok, 1 warning, 1 disabled; 1 path(s) not writable: needs attention."
+        "3 feeds: 1 ok, 1 warning, 1 disabled; 1 path not writable: needs attention."
     )
 
 

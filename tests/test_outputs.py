@@ -144,7 +144,7 @@ def test_one_output_failing_does_not_stop_the_others(
         (
             {"format": "rss", "path": "x"},
             "settings.outputs[0].format: expected one of html, "
-            "fragment, atom, json, opml, got 'rss'",
+            "fragment, atom, json, opml, css, got 'rss'",
         ),
         ({"format": "html", "path": "x", "css": "external"}, "settings.outputs[0].css"),
         ({"format": "html", "path": "x", "layout": "masonry"}, "settings.outputs[0].layout"),
@@ -199,8 +199,10 @@ def test_export_formats_and_css(tmp_path: Path, write_config: WriteConfig) -> No
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    assert "<style>" in export("--format", "fragment")
-    assert "<style>" not in export("--format", "fragment", "--css", "none")
+    assert "<style>" not in export("--format", "fragment")
+    assert ".aggregator-entry {" in export("--format", "html")
+    assert ".aggregator-entry {" not in export("--format", "html", "--css", "none")
+    assert ".aggregator-entry" in export("--format", "css")
     assert feedparser.parse(export("-f", "atom").encode()).entries[0].title == (
         "Shipping <em>fast</em>"
     )
@@ -210,4 +212,8 @@ def test_export_formats_and_css(tmp_path: Path, write_config: WriteConfig) -> No
     assert json.loads((tmp_path / "out.json").read_text())["version"].endswith("/1.1")
 
     bad = runner.invoke(app, ["export", "--config", path, "--css", "external"])
-    assert bad.exit_code == 2 and "--css: expected one of inline, none" in bad.stderr
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "aggregator: export --css: expected one of inline, none, got 'external' "
+        "(see `aggregator export --help`)\n"
+    )

@@ -7,7 +7,6 @@ only http(s) feed URLs are kept, and a feed listed twice is kept once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
@@ -16,15 +15,13 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from lxml import etree
 
-from aggregator._text import xml_text
+from aggregator._text import clean_name, xml_text
 from aggregator._urls import link_key, redact, safe_http_url
 from aggregator.config import Config
 from aggregator.errors import OpmlError
 from aggregator.store import Store
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
-_SPACES = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +36,9 @@ class OpmlFeed:
 def parse_opml(data: bytes) -> list[OpmlFeed]:
     """The feeds an OPML document lists, in document order, nested outlines included.
 
-    An outline counts as a feed when its `xmlUrl` is an http(s) URL (`feed:` URLs too);
-    its name is `text`, else `title`; its site is `htmlUrl` when that is http(s).
+    An outline counts as a feed when it has an `xmlUrl`; one that is not an http(s) URL
+    (`feed:` URLs are) is listed as written, for the caller to skip and say so; its name is
+    `text`, else `title`, cleaned; its site is `htmlUrl` when that is http(s).
     Raises OpmlError (one line) for anything that is not a readable OPML document.
     """
     if len(data) > MAX_OPML_BYTES:
@@ -52,8 +50,8 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     seen: set[str] = set()
     for outline in _outlines(root):
         feed = _feed(outline)
-        if feed is not None and link_key(feed.url) not in seen:
-            seen.add(link_key(feed.url))
+        if feed is not None and _key(feed.url) not in seen:
+            seen.add(_key(feed.url))
             feeds.append(feed)
     return feeds
 
@@ -79,16 +77,21 @@ def _outlines(root: Element) -> Iterable[Element]:
     return (e for e in root.iter() if isinstance(e.tag, str) and _local_name(e.tag) == "outline")
 
 
+def _key(url: str) -> str:
+    return link_key(url) if url.startswith(("http://", "https://")) else url
+
+
 def _local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
 def _feed(outline: Element) -> OpmlFeed | None:
     attributes = {_local_name(k).lower(): v for k, v in outline.attrib.items()}
-    url = safe_http_url(_without_feed_scheme(attributes.get("xmlurl", "")))
-    if url is None:
-        return None
-    title = _clean(attributes.get("text")) or _clean(attributes.get("title"))
+    written = _without_feed_scheme(attributes.get("xmlurl", ""))
+    if not written:
+        return None  # a folder, or a link that is not a feed
+    url = safe_http_url(written) or clean_name(written, 300) or ""
+    title = clean_name(attributes.get("text")) or clean_name(attributes.get("title"))
     return OpmlFeed(url=url, title=title, site=safe_http_url(attributes.get("htmlurl")))
 
 
@@ -99,12 +102,6 @@ def _without_feed_scheme(url: str) -> str:
         return url
     rest = url[5:]
     return f"http:{rest}" if rest.startswith("//") else rest
-
-
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip() or None
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -129,12 +126,15 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
     return feeds
 
 
-def opml_document(feeds: Sequence[OpmlFeed], title: str) -> str:
-    """An OPML 2.0 subscription list, as feed readers import it."""
+def opml_document(feeds: Sequence[OpmlFeed], title: str, note: str | None = None) -> str:
+    """An OPML 2.0 subscription list, as feed readers import it; `note` becomes a comment at
+    the top of its body (what was left out, and why)."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = xml_text(title)
     body = etree.SubElement(root, "body")
+    if note:
+        body.append(etree.Comment(f" {xml_text(note).replace('--', '- -')} "))
     for feed in feeds:
         name = xml_text(feed.title or feed.url)
         attributes = {"type": "rss", "text": name, "title": name, "xmlUrl": xml_text(feed.url)}

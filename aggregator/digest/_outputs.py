@@ -33,8 +33,9 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
     written = []
     for output in config.settings.outputs:
         try:
+            url = output.public_url(config.settings)
             content = render(
-                config, store, output.format, layout=output.layout, css=output.css, url=output.url
+                config, store, output.format, layout=output.layout, css=output.css, url=url
             )
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:

@@ -99,6 +99,9 @@ def _atom_entry(feed: etree._Element, entry: StoredEntry, href: str) -> None:
     feed_url = safe_http_url(entry.feed_url)
     _text(source, "id", redact(feed_url) if feed_url else _urn(entry.feed_url))
     _text(source, "title", entry.feed_name)
+    # the source's own updated time is not kept; this post's is a lower bound of it, and
+    # without one the W3C validator warns on every entry
+    _text(source, "updated", rfc3339(entry.date))
     site = safe_http_url(entry.site)
     if site:
         _link(source, site, "alternate", type="text/html")

@@ -390,8 +390,11 @@ class Store:
                 groups.append(FeedGroup(entries[0].feed_name, entries[0].site, entries))
         return sorted(groups, key=lambda g: g.entries[0].date, reverse=True)
 
-    def search(self, query: str, limit: int = 20) -> list[StoredEntry]:
-        """Entries whose title or excerpt has every word of `query`, best match first.
+    def search(
+        self, query: str, limit: int = 20, feed_urls: Sequence[str] | None = None
+    ) -> list[StoredEntry]:
+        """Entries whose title or excerpt has every word of `query`, best match first
+        (only those of `feed_urls`, if given).
 
         Case and accents do not matter ("ete" finds "été"); `word*` matches a prefix. The
         words are quoted, so FTS5 operators in a query are just words.
@@ -399,12 +402,15 @@ class Store:
         match = fts_query(query)
         if not match:
             return []
+        among = ""
+        if feed_urls is not None:
+            among = f" and e.feed in ({', '.join('?' * len(feed_urls))})"
         sql = (
             f"{_SELECT_ENTRIES} join entries_fts on entries_fts.rowid = e.rowid "
-            "where entries_fts match ? order by entries_fts.rank, e.date desc limit ?"
+            f"where entries_fts match ?{among} order by entries_fts.rank, e.date desc limit ?"
         )
         try:
-            rows = self.db.execute(sql, [match, limit]).fetchall()
+            rows = self.db.execute(sql, [match, *(feed_urls or ()), limit]).fetchall()
         except sqlite3.Error as error:
             raise StoreError(f"search: cannot run {query!r}: {error}") from None
         return [_stored_entry(row) for row in rows]
