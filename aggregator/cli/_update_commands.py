@@ -161,8 +161,8 @@ def settings_url(config: Config, output: Path | None) -> str | None:
 @app.command()
 def run(
     force: Annotated[bool, typer.Option("--force", help="Ignore 'next due' times.")] = False,
-    report_path: Annotated[
-        Path | None,
+    report_option: Annotated[
+        str | None,
         typer.Option(
             "--report",
             metavar="PATH",
@@ -183,7 +183,7 @@ def run(
     --report /srv/blog/last-run.json
     """
     verbose, quiet = levels(verbose, quiet)
-    report_path = report_file(report_path)
+    report_path = report_file(report_option)
     with handled():
         loaded = load_config(config)
         with run_lock(loaded), Store(loaded.settings.database) as store:
@@ -209,12 +209,13 @@ def run(
     raise typer.Exit(code)
 
 
-def report_file(path: Path | None) -> Path | None:
+def report_file(option: str | None) -> Path | None:
     """`--report` names a file to write; a folder (or a path ending in /) is a usage error
     found before the run, not after it."""
-    if path is None:
+    if option is None:
         return None
-    if str(path).endswith(("/", "\\")) or path.is_dir():
+    path = Path(option)
+    if option.endswith(("/", "\\")) or path.is_dir():
         error(f"--report: {path} is a folder; give a file path, such as {path / 'last-run.json'}")
         raise typer.Exit(EXIT_USAGE)
     return path
