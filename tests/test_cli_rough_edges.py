@@ -396,4 +396,4 @@ def test_a_link_with_a_no_break_space_stays_one_link(feeds: Path) -> None:
     )
     text = out.getvalue()
     assert "\x1b[5m" not in text  # no blink
-    assert f"\x1b]8;id=" in text and "evil.example/\x1b\\" not in text.split(link)[0]
+    assert "\x1b]8;id=" in text and "evil.example/\x1b\\" not in text.split(link)[0]
