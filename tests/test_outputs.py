@@ -217,3 +217,27 @@ def test_export_formats_and_css(tmp_path: Path, write_config: WriteConfig) -> No
         "aggregator: export --css: expected one of inline, none, got 'external' "
         "(see `aggregator export --help`)\n"
     )
+
+
+def test_run_writes_the_stylesheet_and_a_self_linked_atom(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    config = write_config(
+        [{"url": str(DATA / "atom-en.xml")}],
+        public_url="https://blog.example/digest",
+        outputs=[
+            {"format": "fragment", "path": "public/digest.html"},
+            {"format": "css", "path": "public/digest.css"},
+            {"format": "atom", "path": "public/digest.atom"},
+        ],
+    )
+    result = runner.invoke(app, ["run", "-v", "--config", str(config.path)])
+    assert result.exit_code == 0, result.output
+    public = tmp_path / "public"
+    assert "<style" not in (public / "digest.html").read_text()
+    assert (public / "digest.css").read_text().startswith(".aggregator {")
+    atom = etree.fromstring((public / "digest.atom").read_bytes())
+    [self_link] = atom.findall("{http://www.w3.org/2005/Atom}link[@rel='self']")
+    assert self_link.get("href") == "https://blog.example/digest/digest.atom"
+    again = runner.invoke(app, ["run", "-v", "--config", str(config.path)])
+    assert f"{public / 'digest.css'}: unchanged" in again.stdout

@@ -409,3 +409,57 @@ def test_river_judges_duplicates_among_the_feeds_shown(write_config: WriteConfig
         fill(store, "https://a.example/feed", "Blog A", "https://a.example/", n=1)
         river = render(config, store, "fragment")
     assert river.count("<article") == 1
+
+
+# --- issue 12, points 14 and 15: headings, link names, the stylesheet as its own output -------
+
+
+def heading_tags(root: Element) -> list[str]:
+    return [e.tag for e in root.iter() if re.fullmatch(r"h[1-6]", str(e.tag))]
+
+
+def test_heading_levels_follow_one_setting_and_the_page_skips_none(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config([A, B])
+    sidebar = write_config([A, B], heading_level=3)
+    with Store(config.settings.database) as store:
+        fill(store, A, "Blog A", "https://a.example/")
+        fill(store, B, "Blog B", "https://b.example/")
+        page = parse_page(render(config, store, "html"))
+        fragment = parse_fragment(render(config, store, "fragment"))[0]
+        in_sidebar = parse_fragment(render(sidebar, store, "fragment"))[0]
+        sidebar_page = parse_page(render(sidebar, store, "html"))
+    assert set(heading_tags(fragment)) == {"h2"}  # under the post's <h1>
+    assert set(heading_tags(in_sidebar)) == {"h3"}  # under a sidebar's <h2>
+    for tree in (page, sidebar_page):  # the page's own <h1>, then <h2>: no level skipped
+        tags = heading_tags(tree)
+        assert tags[0] == "h1" and set(tags[1:]) == {"h2"}
+
+
+def test_every_read_more_link_names_its_post(write_config: WriteConfig) -> None:
+    config = write_config([A])
+    with Store(config.settings.database) as store:
+        fill(store, A, "Blog A", "https://a.example/")
+        [root] = parse_fragment(render(config, store, "fragment"))
+    links = [a for a in root.iter("a") if "aggregator-read-more" in classes(a)]
+    assert links
+    for link in links:
+        hidden = link.find("span")
+        assert hidden is not None and classes(hidden) == ["aggregator-visually-hidden"]
+        name = "".join(link.itertext())
+        assert name.startswith("Lire la suite : ") and len(name) > len("Lire la suite : ")
+        assert (link.text or "").strip() == "Lire la suite"  # the visible label is unchanged
+    names = ["".join(link.itertext()) for link in links]
+    assert len(set(names)) == len(names)
+    assert ".aggregator-visually-hidden {" in STYLE
+
+
+def test_the_stylesheet_is_an_output_and_the_opml_says_what_it_left_out(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config([A, {"url": str(DATA / "rss2-fr.xml")}])
+    with Store(config.settings.database) as store:
+        assert render(config, store, "css") == STYLE
+        opml = render(config, store, "opml")
+    assert "<!-- 1 local feed file(s) left out" in opml

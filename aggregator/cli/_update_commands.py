@@ -129,6 +129,15 @@ def export(
             help="html: inline (the scoped stylesheet in <head>) or none (style it yourself).",
         ),
     ] = "inline",
+    heading_level: Annotated[
+        int | None,
+        typer.Option(
+            "--heading-level",
+            min=1,
+            max=6,
+            help="fragment: the entry titles' heading level (default: settings.heading_level).",
+        ),
+    ] = None,
     config: ConfigPath = Path(DEFAULT_CONFIG),
     verbose: Verbose = False,
     quiet: Quiet = False,
@@ -143,7 +152,10 @@ def export(
         loaded = load_config(config)
         url = settings_url(loaded, output)
         content = with_store(
-            loaded, lambda s: render(loaded, s, format, layout=layout, css=css, url=url)
+            loaded,
+            lambda s: render(
+                loaded, s, format, layout=layout, css=css, url=url, heading_level=heading_level
+            ),
         )
         if output is None:
             sys.stdout.write(content)

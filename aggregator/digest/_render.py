@@ -77,12 +77,14 @@ def render(
     layout: str | None = None,
     css: str = "inline",
     url: str | None = None,
+    heading_level: int | None = None,
 ) -> str:
     """The output `format` (one of config.OUTPUT_FORMATS) from what `store` holds.
 
     `layout` overrides settings.layout; `css` ("inline" or "none") is for the html page (a
     fragment never carries a stylesheet: the `css` format is the file a blog links);
-    `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link.
+    `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link;
+    `heading_level` overrides settings.heading_level for a fragment.
     Raises ConfigError when a user template is broken.
     """
     check_choice("format", format, OUTPUT_FORMATS)
@@ -108,6 +110,8 @@ def render(
     context = html_context(config, digest, inline_css=page and css == "inline")
     if page:
         context["heading"] = PAGE_HEADING_LEVEL
+    elif heading_level is not None:
+        context["heading"] = heading_level
     return render_template(config, "page.html" if page else "fragment.html", context)
 
 
