@@ -44,6 +44,7 @@ settings:
   outputs:                         # what `aggregator run` writes, relative to this file
     - {format: html, path: public/plus-d-articles.html}
     - {format: fragment, path: public/plus-d-articles.fragment.html}
+    - {format: css, path: public/plus-d-articles.css}   # link it from your blog's <head>
 
 # Each feed (or add them with `aggregator add URL`):
 #   - url: https://example.org/feed.xml   # a feed URL, or a site URL (its feed is discovered)

@@ -53,7 +53,8 @@ def test_init_writes_a_commented_config_and_the_database(tmp_path: Path) -> None
         f"Created {tmp_path}/blog/feeds.yaml and {tmp_path}/blog/aggregator.db."
     )
     config = load_config(tmp_path / "blog" / "feeds.yaml")
-    assert config.feeds == () and len(config.settings.outputs) == 2
+    assert config.feeds == ()
+    assert [o.format for o in config.settings.outputs] == ["html", "fragment", "css"]
     assert (tmp_path / "blog" / "aggregator.db").stat().st_size > 0
 
 
