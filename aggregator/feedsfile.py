@@ -114,7 +114,7 @@ def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
             continue
         same = duplicate_of(known, feed.url)
         if same is not None:
-            skipped.append((feed, f"already there ({_label(same)})"))
+            skipped.append((feed, f"already there ({same.label})"))
             continue
         if feed.name and any(f.name == feed.name for f in known):
             feed = replace(feed, name=None)  # two blogs may share a title: keep both
@@ -179,14 +179,10 @@ def duplicate_of(feeds: Sequence[FeedSource], url: str) -> FeedSource | None:
 def _conflict(feeds: Sequence[FeedSource], feed: NewFeed) -> str | None:
     same = duplicate_of(feeds, feed.url)
     if same is not None:
-        return f"{redact(feed.url)} is already there ({_label(same)})"
+        return f"{redact(feed.url)} is already there ({same.label})"
     if feed.name and any(f.name == feed.name for f in feeds):
         return f"a feed named {feed.name!r} is already there; choose another --name"
     return None
-
-
-def _label(source: FeedSource) -> str:
-    return source.name or redact(source.url)
 
 
 # --- the edit: text first, ruamel's tree when the layout calls for it ------------------------

@@ -241,3 +241,30 @@ def test_run_writes_the_stylesheet_and_a_self_linked_atom(
     assert self_link.get("href") == "https://blog.example/digest/digest.atom"
     again = runner.invoke(app, ["run", "-v", "--config", str(config.path)])
     assert f"{public / 'digest.css'}: unchanged" in again.stdout
+
+
+def test_every_format_comes_from_the_one_list_in_config(write_config: WriteConfig) -> None:
+    """config.OUTPUT_FORMATS is the list: feeds.yaml, `export --format`, its shell completion
+    and render() all accept exactly it (issue 10: validated in one place)."""
+    from aggregator.config import OUTPUT_FORMATS
+    from aggregator.digest._render import render
+
+    config = write_config(
+        [{"url": str(DATA / "atom-en.xml")}],
+        outputs=[{"format": f, "path": f"out.{f}"} for f in OUTPUT_FORMATS],
+    )
+    path = str(config.path)
+    for format in OUTPUT_FORMATS:
+        assert runner.invoke(app, ["export", "-c", path, "-f", format]).exit_code == 0
+    completion = runner.invoke(
+        app,
+        [],
+        env={
+            "_AGGREGATOR_COMPLETE": "complete_bash",
+            "COMP_WORDS": "aggregator export --format ",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completion.stdout.split() == list(OUTPUT_FORMATS)
+    with Store(config.settings.database) as store, pytest.raises(ValueError, match="pdf"):
+        render(config, store, "pdf")
