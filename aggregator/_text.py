@@ -1,15 +1,10 @@
 """Small pure functions on feed-supplied text: safe to print on one line, fit for XML,
-without controls, and the fingerprint that tells the same article apart."""
+without controls. (The fingerprint that tells the same article apart is
+`store._matching.fingerprint`.)"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
-
-import regex
-
-WORD = regex.compile(r"\w+")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -53,21 +48,3 @@ def without_controls(value: str) -> str:
 
 
 _STORED_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def fingerprint(title: str, text: str, words: int = 8) -> str | None:
-    """Same title and same opening words (case, accents and punctuation aside), or None when
-    there is too little to tell two articles apart."""
-    title_words = _words(title)
-    opening = _words(text)[:words]
-    if not title_words or len(opening) < 4 or text.strip() == title.strip():
-        return None
-    key = " ".join(title_words) + "\x1f" + " ".join(opening)
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
-
-
-def _words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words: list[str] = WORD.findall(bare)
-    return words

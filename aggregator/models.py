@@ -2,7 +2,10 @@
 
 Named by the way they travel:
     FeedSource      config    -> fetch        one partner blog as the user listed it
-    FetchResult     fetch     -> pipeline     bytes + headers, "not modified", or a failure
+    FetchResult     fetch     -> retrieve     Fetched | NotModified | FetchFailed
+    FeedRead        retrieve  -> pipeline     Parsed | NotModified | FetchFailed
+    FeedState       store     -> decide       what the previous runs left for a feed
+    FeedUpdate      decide    -> store        what to write after a fetch, and the outcome
     ParsedEntry     parse     -> store        one post, text already extracted and cut
     ParsedFeed      parse     -> store        a feed document's metadata and its entries
     StoredEntry     store     -> render/cli   a post as stored, with its source's name
@@ -47,24 +50,73 @@ class Validators:
     etag: str | None = None
     last_modified: str | None = None
 
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
 
 NO_VALIDATORS = Validators()
 
 
 @dataclass(frozen=True, slots=True)
-class FetchResult:
+class Fetched:
+    """The server (or the disk) gave a document."""
+
     source: FeedSource
-    content: bytes | None = None
-    """None when the server answered 304 Not Modified, or on error."""
-    headers: dict[str, str] = field(default_factory=dict)
-    final_url: str | None = None
-    status: int | None = None
+    content: bytes
+    headers: dict[str, str]
+    final_url: str
+    """Where the document came from, after redirects."""
+    status: int = 200
     validators: Validators = NO_VALIDATORS
-    error: str | None = None
+    permanent_redirect: str | None = None
+    """Where every redirect on the way was permanent (301, 308): the feed's new URL."""
     next_due: datetime | None = None
     """A server hint (Retry-After, max-age) for when to ask again."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    """304 Not Modified: nothing new since the validators that were sent."""
+
+    source: FeedSource
+    sent: Validators
+    """What the request carried: a 304 to a request without any is no answer at all."""
+    validators: Validators = NO_VALIDATORS
     permanent_redirect: str | None = None
+    next_due: datetime | None = None
+    status: int = 304
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFailed:
+    """No feed this time (a network or HTTP error, or a document that is not a feed)."""
+
+    source: FeedSource
+    message: str
+    status: int | None = None
     retired: bool = False
+    """410 Gone: no more requests until `aggregator enable`."""
+    validators_refused: bool = False
+    """The request could not even be sent with the stored validators: forget them."""
+    next_due: datetime | None = None
+
+
+FetchResult = Fetched | NotModified | FetchFailed
+"""What one fetch gave: one kind of value per state."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A fetched document that is a feed."""
+
+    fetched: Fetched
+    feed: ParsedFeed
+    discovered: bool = False
+    """The URL gave a web page; `fetched.final_url` is the feed it led to."""
+
+
+FeedRead = Parsed | NotModified | FetchFailed
+"""What reading one feed (fetch, parse, maybe discovery) gave."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,17 +182,71 @@ class FeedGroup:
 class FeedOutcome:
     source: FeedSource
     status: str
-    """"ok", "not_modified", "skipped" (not due yet) or "error"."""
+    """"ok", "not_modified", "skipped" (not due yet), "retrying" (failing, and waiting
+    until `next_due` to try again) or "error"."""
     http_status: int | None = None
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    """Entries the feed listed that were already stored as they are."""
     error: str | None = None
     next_due: datetime | None = None
     feed_url: str | None = None
     """The URL actually fetched, when it differs from the configured one (discovered, moved)."""
     notice: str | None = None
     """Something the user should act on although the fetch worked (a permanent redirect)."""
+    failures: int = 0
+    """Consecutive failed fetches, this one included."""
+
+    @property
+    def failing(self) -> bool:
+        """Failed now, or failed before and waiting to retry: the run's exit code says so."""
+        return self.status in ("error", "retrying")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the previous runs left for a feed (`Store.feed_state`)."""
+
+    fetch_url: str | None = None
+    """What is requested instead of the configured URL (discovered, moved permanently)."""
+    validators: Validators = NO_VALIDATORS
+    next_due: datetime | None = None
+    failures: int = 0
+    retired: bool = False
+    redirect_to: str | None = None
+    """Where the last fetch was permanently redirected: a second time moves `fetch_url`."""
+    last_error: str | None = None
+    last_success: datetime | None = None
+    established: bool = False
+    """The URL has given a feed before (a success or stored entries): no more discovery."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    """What to write after fetching a feed (every column of its fetch state), and what to
+    report. Made by `decide.decide`; `Store.write_update` writes it as it is."""
+
+    url: str
+    """The URL in feeds.yaml: the feed's identity."""
+    last_attempt: datetime
+    http_status: int | None
+    last_error: str | None
+    failures: int
+    next_due: datetime | None
+    retired: bool
+    validators: Validators
+    fetch_url: str | None
+    redirect_to: str | None
+    last_success: datetime | None
+    outcome: FeedOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +276,8 @@ class UpdateReport:
 
     @property
     def failed(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if o.status == "error"]
+        """The feeds failing now or still waiting to retry."""
+        return [o for o in self.outcomes if o.failing]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,7 @@
-"""The main library verb: update_feeds(config, store) -> UpdateReport (reading one feed is
-`retrieve.FeedReader`; this module runs them all and stores what they read).
+"""The library verbs of a run: update_feeds(config, store) -> UpdateReport (reading one
+feed is `retrieve.FeedReader`, deciding what to store `decide.decide`; this module runs
+them all and has the store write what was decided), prune(config, store) (retention),
+enable_feed(store, source).
 
 Synchronous from the outside (it runs its own event loop). Fetching is async and bounded;
 parsing and excerpting run in a process pool so both cores work while the loop keeps
@@ -15,29 +17,29 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import httpx
 
 from aggregator._text import one_line
-from aggregator._urls import redact, without_credentials
+from aggregator._urls import without_credentials
 from aggregator.config import Config
+from aggregator.decide import StoreFailed, decide, waiting
 from aggregator.fetching._client import Fetcher, new_client
 from aggregator.models import (
+    NO_VALIDATORS,
     FeedOutcome,
     FeedSource,
-    FetchResult,
-    ParsedFeed,
+    Parsed,
+    SaveCounts,
     UpdateReport,
 )
 from aggregator.retrieve import FeedReader, fetch_options
-from aggregator.store._store import FeedState, Store
+from aggregator.store import Store
 
 POOL_THRESHOLD = 4
 """Below this many feeds, parsing in the event loop's process is cheaper than a pool."""
-BACKOFF_BASE = timedelta(minutes=30)
-BACKOFF_CAP = timedelta(days=1)
 
 OnOutcome = Callable[[FeedOutcome], None]
 
@@ -113,73 +115,44 @@ class _Updater:
 
     async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)
-        state = self.store.feed_state(source)
-        if state.retired:
-            return FeedOutcome(source, "skipped")
-        if not self.force and state.next_due is not None and state.next_due > now:
-            return FeedOutcome(source, "skipped", next_due=state.next_due)
-        url = state.fetch_url if state.fetch_url and not source.is_local else None
-        result, parsed, discovered = await self.reader.read(source, state.validators, url)
-        fetch_url = result.final_url if discovered else url
-        return self._record(source, state, result, parsed, fetch_url, now)
-
-    def _record(
-        self,
-        source: FeedSource,
-        state: FeedState,
-        result: FetchResult,
-        parsed: ParsedFeed | None,
-        fetch_url: str | None,
-        now: datetime,
-    ) -> FeedOutcome:
-        outcome = FeedOutcome(source, "ok", http_status=result.status, feed_url=fetch_url)
-        error = result.error
-        if error is None and parsed is not None:
+        stored = self.store.feed_state(source)
+        if self.force:  # a fresh start: whatever the stored validators were, ask for it all
+            stored = replace(stored, validators=NO_VALIDATORS)
+        waits = waiting(source, stored, now, force=self.force)
+        if waits is not None:
+            return waits
+        url = stored.fetch_url if stored.fetch_url and not source.is_local else None
+        read = await self.reader.read(
+            source, stored.validators, url, discover=not stored.established
+        )
+        saved: SaveCounts | StoreFailed | None = None
+        if isinstance(read, Parsed):
             try:
-                counts = self.store.save_feed(source, parsed, now)
-            except Exception as store_error:
-                error = f"cannot store entries: {store_error}"
-            else:
-                outcome.new, outcome.updated, outcome.unchanged = (
-                    counts.new,
-                    counts.updated,
-                    counts.unchanged,
-                )
-        if error is not None:  # servers and feeds write parts of it: one line, no secrets
-            error = one_line(without_credentials(error))
-        if result.permanent_redirect and error is None:
-            if state.redirect_to == result.permanent_redirect:
-                fetch_url = result.permanent_redirect
-            outcome.notice = (
-                f"moved permanently to {redact(result.permanent_redirect)}; "
-                "update its url in feeds.yaml"
-            )
-        next_due = result.next_due
-        if error is not None:
-            outcome.status, outcome.error = "error", error
-            delay = backoff(state.failures + 1)
-            next_due = max(filter(None, [next_due, now + delay if delay else None]), default=None)
-        elif parsed is None:
-            outcome.status = "not_modified"
-        outcome.next_due = next_due
-        self.store.record_fetch(result, now, next_due=next_due, fetch_url=fetch_url, error=error)
-        return outcome
+                saved = self.store.save_feed(source, read.feed, now)
+            except Exception as error:
+                saved = StoreFailed(str(error))
+        update = decide(stored, read, now, saved)
+        self.store.write_update(update)
+        return update.outcome
 
 
 def enable_feed(store: Store, source: FeedSource) -> bool:
-    """Fetch a retired (410 Gone) feed again from the next run on, and forget its failures.
+    """A fresh start from the next run on: fetch a retired (410 Gone) feed again, forget its
+    failures, its wait and its validators (`aggregator enable`).
 
     Returns whether it was retired.
     """
-    if not store.feed_state(source).retired:
-        return False
-    store.set_retired(source.url, False)
-    return True
+    retired = store.feed_state(source).retired
+    store.forget_fetch_state(source.url)
+    return retired
 
 
-def backoff(failures: int) -> timedelta:
-    """No delay after one failure (cron tries again next time), then doubling, capped."""
-    if failures < 2:
-        return timedelta(0)
-    delay: timedelta = BACKOFF_BASE * 2 ** min(failures - 2, 16)
-    return min(delay, BACKOFF_CAP)
+def prune(config: Config, store: Store, now: datetime | None = None) -> int:
+    """Delete what `settings.retention` no longer keeps; returns how many entries went.
+
+    Per feed: at most `max_entries` (the newest), and none dated more than `max_age_days`
+    ago. Without a retention setting nothing is deleted. Entries are never deleted because
+    they left their feed: only retention deletes. (Also `aggregator.retention.prune`.)
+    """
+    retention = config.settings.retention
+    return store.prune(retention.max_entries, retention.max_age_days, now or datetime.now(UTC))

@@ -11,10 +11,11 @@ from pathlib import Path
 import httpx
 
 from aggregator.config import Settings
+from aggregator.decide import NOT_MODIFIED_UNASKED
 from aggregator.errors import FetchFailure
 from aggregator.fetching._addresses import check_address
 from aggregator.fetching._client import Fetcher, new_client
-from aggregator.models import FeedPreview, FeedSource
+from aggregator.models import FeedPreview, FeedSource, FetchFailed, NotModified, Parsed
 from aggregator.retrieve import FeedReader, fetch_options
 
 
@@ -55,20 +56,24 @@ async def _inspect_all(
 
 
 async def _inspect_one(reader: FeedReader, source: FeedSource) -> FeedPreview:
-    result, parsed, discovered = await reader.read(source)
+    read = await reader.read(source)
     private = not source.is_local and source.allow_private and not await _is_public(source.url)
-    if parsed is None:
+    if not isinstance(read, Parsed):
         return FeedPreview(
             source,
-            http_status=result.status,
+            http_status=read.status,
             private_address=private,
-            permanent_redirect=result.permanent_redirect,
-            error=result.error or "no content",
+            permanent_redirect=read.permanent_redirect if isinstance(read, NotModified) else None,
+            # Nothing was cached for a preview: a 304 answers nothing.
+            error=read.message if isinstance(read, FetchFailed) else NOT_MODIFIED_UNASKED,
         )
+    fetched, parsed = read.fetched, read.feed
     feed_url = source.url
     if not source.is_local:
         feed_url = (
-            result.permanent_redirect or (result.final_url if discovered else None) or source.url
+            fetched.permanent_redirect
+            or (fetched.final_url if read.discovered else None)
+            or source.url
         )
     latest = max(parsed.entries, key=lambda e: e.published or e.updated or _NO_DATE, default=None)
     return FeedPreview(
@@ -80,9 +85,9 @@ async def _inspect_one(reader: FeedReader, source: FeedSource) -> FeedPreview:
         entries=len(parsed.entries),
         latest_title=latest.title if latest else None,
         latest_date=(latest.published or latest.updated) if latest else None,
-        http_status=result.status,
-        discovered=discovered,
-        permanent_redirect=result.permanent_redirect,
+        http_status=fetched.status,
+        discovered=read.discovered,
+        permanent_redirect=fetched.permanent_redirect,
         private_address=private,
     )
 

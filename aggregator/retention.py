@@ -1,19 +1,6 @@
-"""Retention: `settings.retention` applied to the store (`aggregator prune`, end of `run`)."""
+"""`aggregator.retention.prune(config, store)`, as the README first documented it: the
+function lives with the other library verbs of a run, in `aggregator.pipeline`."""
 
-from __future__ import annotations
+from aggregator.pipeline import prune
 
-from datetime import UTC, datetime
-
-from aggregator.config import Config
-from aggregator.store import Store
-
-
-def prune(config: Config, store: Store, now: datetime | None = None) -> int:
-    """Delete what `settings.retention` no longer keeps; returns how many entries went.
-
-    Per feed: at most `max_entries` (the newest), and none dated more than `max_age_days`
-    ago. Without a retention setting nothing is deleted. Entries are never deleted because
-    they left their feed: only retention deletes.
-    """
-    retention = config.settings.retention
-    return store.prune(retention.max_entries, retention.max_age_days, now or datetime.now(UTC))
+__all__ = ["prune"]

@@ -1,6 +1,6 @@
-"""Reading one feed: fetch it, parse it, and when the URL gives a web page, find the feed
-the page advertises. Shared by the run (`pipeline`) and the preview (`preview`): the first
-stores what it read, the second only describes it.
+"""Reading one feed: fetch it, parse it, and when a URL that never gave a feed gives a web
+page, find the feed the page advertises. Shared by the run (`pipeline`) and the preview
+(`preview`): the first stores what it read, the second only describes it.
 """
 
 from __future__ import annotations
@@ -8,11 +8,26 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aggregator.config import Settings
 from aggregator.fetching._client import Fetcher, FetchOptions
-from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, ParsedFeed, Validators
+from aggregator.models import (
+    NO_VALIDATORS,
+    FeedRead,
+    FeedSource,
+    Fetched,
+    FetchFailed,
+    Parsed,
+    ParsedFeed,
+    Validators,
+)
+
+NOT_A_FEED_ANY_MORE = "HTML page, not a feed (this URL gave a feed before: no discovery)"
+NO_FEED_FOUND = (
+    "an HTML page with no feed found on it or at the usual "
+    "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)"
+)
 
 
 def fetch_options(settings: Settings) -> FetchOptions:
@@ -36,31 +51,39 @@ class FeedReader:
     executor: Executor | None = None
 
     async def read(
-        self, source: FeedSource, validators: Validators | None = None, url: str | None = None
-    ) -> tuple[FetchResult, ParsedFeed | None, bool]:
-        """The fetch result, the parsed feed (None if not modified or failed), and whether
-        the feed was discovered behind a web page (the result is then the feed's)."""
-        result = await self.fetcher.fetch(source, validators or NO_VALIDATORS, url=url)
-        if result.error is not None or result.content is None:
-            return result, None, False
+        self,
+        source: FeedSource,
+        validators: Validators = NO_VALIDATORS,
+        url: str | None = None,
+        *,
+        discover: bool = True,
+    ) -> FeedRead:
+        """One value: the parsed feed, "not modified", or why not.
+
+        `discover`: a web page leads to the feed it advertises. Only for a URL that never
+        gave a feed: one that did and now gives a page (a challenge or maintenance page, a
+        hijacked domain) fails instead of following the page elsewhere.
+        """
+        result = await self.fetcher.fetch(source, validators, url=url)
+        if not isinstance(result, Fetched):
+            return result
         # Imported here: a run where every feed answers 304 never loads the parsers.
         from aggregator.parsing._parse import NotAFeed
 
         try:
-            return result, await self._parse(source, result), False
+            return Parsed(result, await self._parse(source, result))
         except NotAFeed as not_a_feed:
-            if not_a_feed.is_html and not source.is_local and result.final_url:
-                found, parsed = await self._discover(source, result)
-                return found, parsed, parsed is not None
-            return _with_error(result, str(not_a_feed)), None, False
+            if not not_a_feed.is_html or source.is_local:
+                return _failed(result, str(not_a_feed))
+            if not discover:
+                return _failed(result, NOT_A_FEED_ANY_MORE)
+            return await self._discover(source, result)
         except Exception as error:  # a parser bug must not stop the run
-            message = f"cannot parse: {type(error).__name__}: {error}"
-            return _with_error(result, message), None, False
+            return _failed(result, f"cannot parse: {type(error).__name__}: {error}")
 
-    async def _parse(self, source: FeedSource, result: FetchResult) -> ParsedFeed:
+    async def _parse(self, source: FeedSource, result: Fetched) -> ParsedFeed:
         from aggregator.parsing._parse import ParseOptions, parse_feed
 
-        assert result.content is not None
         options = ParseOptions(
             excerpt_length=source.excerpt_length or self.settings.excerpt_length,
             max_entries=self.settings.max_entries_per_fetch,
@@ -78,14 +101,11 @@ class FeedReader:
             self.executor = None
             return parse_feed(result.content, result.headers, options)
 
-    async def _discover(
-        self, source: FeedSource, page: FetchResult
-    ) -> tuple[FetchResult, ParsedFeed | None]:
+    async def _discover(self, source: FeedSource, page: Fetched) -> Parsed | FetchFailed:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
         from aggregator.fetching._discover import feed_links, guessed_feed_urls
         from aggregator.parsing._parse import NotAFeed, looks_like_html
 
-        assert page.content is not None and page.final_url is not None
         candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
         # All the candidates together get one more `timeout`, not one each.
         loop = asyncio.get_running_loop()
@@ -94,20 +114,14 @@ class FeedReader:
             if loop.time() >= deadline:
                 break
             result = await self.fetcher.fetch(source, url=candidate, deadline=deadline)
-            if result.error is not None or result.content is None:
-                continue
-            if looks_like_html(result.content, result.headers):
+            if not isinstance(result, Fetched) or looks_like_html(result.content, result.headers):
                 continue
             try:
-                return result, await self._parse(source, result)
+                return Parsed(result, await self._parse(source, result), discovered=True)
             except NotAFeed:
                 continue
-        return _with_error(
-            page,
-            "an HTML page with no feed found on it or at the usual "
-            "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)",
-        ), None
+        return _failed(page, NO_FEED_FOUND)
 
 
-def _with_error(result: FetchResult, message: str) -> FetchResult:
-    return replace(result, error=message)
+def _failed(fetched: Fetched, message: str) -> FetchFailed:
+    return FetchFailed(fetched.source, message, fetched.status, next_due=fetched.next_due)

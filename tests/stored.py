@@ -87,3 +87,11 @@ def fill_hostile(store: Store) -> None:
 def hostile_feed() -> dict[str, str]:
     """The hostile feed as feeds.yaml lists it."""
     return {"url": HOSTILE_FEED, "name": HOSTILE_NAME, "site": HOSTILE_SITE}
+
+
+def count_entries(store: Store, feed_url: str | None = None) -> int:
+    """Stored entries, of one feed or of all (tests' own SQL: the Store needs no such query)."""
+    if feed_url is None:
+        return int(store.db.execute("select count(*) from entries").fetchone()[0])
+    sql = "select count(*) from entries where feed = ?"
+    return int(store.db.execute(sql, [feed_url]).fetchone()[0])

@@ -14,6 +14,7 @@ from aggregator.config import load_config
 from aggregator.store import Store
 
 from .conftest import DATA
+from .stored import count_entries
 from .test_inspect import serve_site
 
 runner = CliRunner()
@@ -196,14 +197,14 @@ def test_remove_keeps_or_purges_the_stored_entries(two_local_feeds: Path) -> Non
         "(--purge deletes them).\n"
     )
     with Store(database) as store:
-        assert store.count_entries() == 5
+        assert count_entries(store) == 5
 
     purged = invoke("remove", str(DATA / "rss2-fr.xml"), "--purge", "--config", config)
     assert purged.exit_code == 0
     assert purged.stdout == f"Removed Essai from {two_local_feeds}; 3 stored entries deleted.\n"
     with Store(database) as store:
-        assert store.count_entries() == 2  # Notes' entries, removed without --purge
-        assert store.count_entries(str(DATA / "rss2-fr.xml")) == 0
+        assert count_entries(store) == 2  # Notes' entries, removed without --purge
+        assert count_entries(store, str(DATA / "rss2-fr.xml")) == 0
     assert two_local_feeds.read_text() == "settings:\n  database: test.db\nfeeds: []\n"
 
 
@@ -448,8 +449,10 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
         "not_modified": 0,
         "skipped": 0,
         "failed": 1,
+        "retrying": 0,
         "new": 3,
         "updated": 0,
+        "unchanged": 0,
         "duplicates": 0,
     }
     essai, broken = report["feeds"]
@@ -461,10 +464,12 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
         "http_status": 200,
         "new": 3,
         "updated": 0,
+        "unchanged": 0,
         "duplicates": 0,
         "error": None,
         "notice": None,
         "next_due": None,
+        "failures": 0,
     }
     assert broken["status"] == "error" and broken["http_status"] == 500
     assert broken["error"] == "HTTP 500 Internal Server Error"
@@ -503,7 +508,7 @@ def test_run_exits_4_when_nothing_could_be_written(tmp_path: Path, httpserver: H
     ]
     assert json.loads(report_path.read_text())["exit_code"] == 4
     with Store(tmp_path / "test.db") as store:
-        assert store.count_entries() == 3  # what was fetched is kept
+        assert count_entries(store) == 3  # what was fetched is kept
 
 
 ENTRY_SCHEMA = {

@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from aggregator._text import fingerprint
 from aggregator.parsing._excerpt import cut, excerpt_of, extract, plain_text
+from aggregator.store._matching import fingerprint
 
 
 def test_text_without_markup_entities_or_scripts() -> None:

@@ -14,6 +14,7 @@ from aggregator.store import Store
 
 from .conftest import DATA, WriteConfig
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
+from .stored import count_entries
 
 GOOD = (DATA / "rss2-fr.xml").read_bytes()
 EMPTY_FEED = (
@@ -39,12 +40,12 @@ BROKEN: dict[str, tuple[bytes, str, str | None]] = {
     "an HTML page": (
         HTML_PAGE,
         "text/html; charset=utf-8",
-        "an HTML page with no feed found on it or at the usual paths",
+        "HTML page, not a feed",  # it gave a feed before: no discovery (issue 13 point 8)
     ),
     "an HTML page without content type": (
         HTML_PAGE,
         "application/octet-stream",
-        "an HTML page with no feed found on it",
+        "HTML page, not a feed",
     ),
     "empty 200": (b"", "application/rss+xml", "empty document"),
     "only white space": (b" \r\n\t ", "application/rss+xml", "empty document"),
@@ -114,7 +115,7 @@ def test_broken_local_files_too(name: str, write_config: WriteConfig, tmp_path: 
     config = write_config([{"url": str(path)}])
     with Store(config.settings.database) as store:
         [outcome] = update_feeds(config, store).outcomes
-        assert store.count_entries() == 0
+        assert count_entries(store) == 0
     assert outcome.status == "error"
     assert outcome.error in (
         "an HTML page, not a feed",

@@ -38,7 +38,26 @@ def test_the_report_counts_and_never_shows_credentials() -> None:
         "not_modified": 0,
         "skipped": 1,
         "failed": 0,
+        "retrying": 0,
         "new": 2,
         "updated": 1,
+        "unchanged": 7,
         "duplicates": 7,
     }
+
+
+def test_a_feed_waiting_to_retry_counts_as_failed() -> None:
+    started = datetime(2026, 11, 26, 6, 30, tzinfo=UTC)
+    waiting = FeedOutcome(
+        FeedSource("https://down.example/feed"),
+        "retrying",
+        error="retrying at 07:00 UTC after 2 failures: HTTP 503 Service Unavailable",
+        next_due=started + timedelta(minutes=30),
+        failures=2,
+    )
+    report = UpdateReport(outcomes=[waiting], started=started, finished=started)
+    assert report.failed == [waiting]
+    content = run_report(report, [], exit_code=1)
+    assert (content["totals"]["failed"], content["totals"]["retrying"]) == (1, 1)
+    assert content["feeds"][0]["failures"] == 2
+    assert content["feeds"][0]["error"].startswith("retrying at 07:00 UTC after 2 failures")

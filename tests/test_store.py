@@ -5,8 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.models import FeedSource, ParsedEntry, ParsedFeed
+from aggregator.models import (
+    FeedOutcome,
+    FeedSource,
+    FeedState,
+    FeedUpdate,
+    ParsedEntry,
+    ParsedFeed,
+    Validators,
+)
 from aggregator.store import Store
+
+from .stored import count_entries
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 SOURCE = FeedSource(url="https://a.example/feed", name="A")
@@ -33,7 +43,7 @@ def test_storing_the_same_feed_twice_adds_nothing(tmp_path: Path) -> None:
         first = store.save_feed(SOURCE, feed(entry(1), entry(2)), NOW)
         second = store.save_feed(SOURCE, feed(entry(1), entry(2)), NOW + timedelta(hours=1))
         assert (first.new, second.new, second.unchanged) == (2, 0, 2)
-        assert store.count_entries() == 2
+        assert count_entries(store) == 2
 
 
 def test_a_changed_entry_is_updated_and_keeps_first_seen_and_date(tmp_path: Path) -> None:
@@ -54,7 +64,7 @@ def test_guid_churn_falls_back_to_the_link(tmp_path: Path) -> None:
         churned = entry(1, entry_id="new-guid", link="https://a.example/1/?utm_source=x")
         counts = store.save_feed(SOURCE, feed(churned), NOW)
         assert counts.new == 0
-        assert store.count_entries() == 1
+        assert count_entries(store) == 1
 
 
 def test_future_dates_are_clamped_and_entries_ordered_newest_first(tmp_path: Path) -> None:
@@ -91,7 +101,7 @@ def test_reopening_keeps_rows_and_schema(tmp_path: Path) -> None:
     with Store(path) as store:
         store.save_feed(SOURCE, feed(entry(1)), NOW)
     with Store(path) as store:
-        assert store.count_entries() == 1
+        assert count_entries(store) == 1
         assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
@@ -121,7 +131,7 @@ def test_guid_switching_to_https_is_the_same_entry(tmp_path: Path) -> None:
         store.save_feed(SOURCE, feed(entry(1, entry_id="http://a.example/?p=1", link=None)), NOW)
         again = entry(1, entry_id="https://a.example/?p=1", link=None)
         assert store.save_feed(SOURCE, feed(again), NOW).new == 0
-        assert store.count_entries() == 1
+        assert count_entries(store) == 1
 
 
 def test_a_link_shared_by_several_posts_identifies_none_of_them(tmp_path: Path) -> None:
@@ -130,7 +140,7 @@ def test_a_link_shared_by_several_posts_identifies_none_of_them(tmp_path: Path) 
         first = store.save_feed(SOURCE, feed(entry(1, link=home), entry(2, link=home)), NOW)
         later = store.save_feed(SOURCE, feed(entry(3, link=home)), NOW)
         assert (first.new, later.new) == (2, 1)
-        assert store.count_entries() == 3
+        assert count_entries(store) == 3
 
 
 def test_a_new_guid_with_a_known_link_is_new_when_the_old_guid_is_still_listed(
@@ -194,7 +204,7 @@ def test_the_same_article_in_two_sources_is_shown_once_by_its_first_publisher(
         ]
         # each source's own listing, and the table, keep every row
         assert len(store.latest(limit=None, feed="B")) == 3
-        assert store.count_entries() == 5
+        assert count_entries(store) == 5
         # among sources that exclude A, B's copy is the first publisher
         assert [e.title for e in store.latest(limit=None, feed_urls=[OTHER.url])] == [
             "Post 7",
@@ -209,7 +219,7 @@ def test_prune_leaves_tombstones_until_the_feed_drops_the_entry(tmp_path: Path) 
         store.save_feed(SOURCE, five, NOW)
         assert store.prune(max_entries=2, max_age_days=None, now=NOW) == 3
         again = store.save_feed(SOURCE, five, NOW + timedelta(hours=1))
-        assert (again.new, store.count_entries()) == (0, 2)  # not taken back as new
+        assert (again.new, count_entries(store)) == (0, 2)  # not taken back as new
         # the feed drops post 5, then lists it again months later: it is new again
         store.save_feed(SOURCE, feed(*(entry(n) for n in range(1, 5))), NOW)
         assert store.save_feed(SOURCE, five, NOW).new == 1
@@ -260,7 +270,7 @@ def test_migration_fills_search_and_duplicate_keys_of_an_existing_database(tmp_p
 
     import sqlite_utils
 
-    from aggregator.store._store import migrations
+    from aggregator.store._schema import migrations
 
     path = tmp_path / "old.sqlite"
     db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
@@ -283,3 +293,39 @@ def test_migration_fills_search_and_duplicate_keys_of_an_existing_database(tmp_p
         assert [e.entry_id for e in store.search("ete")] == ["old-1"]
         [key] = store.db.execute("select dup_key from entries").fetchone()
         assert key is not None
+
+
+def test_the_store_writes_the_decided_update_as_it_is(tmp_path: Path) -> None:
+    """Every column `decide` chose, written and read back; the entries and name untouched."""
+    update = FeedUpdate(
+        url=SOURCE.url,
+        last_attempt=NOW,
+        http_status=503,
+        last_error="HTTP 503 Service Unavailable",
+        failures=3,
+        next_due=NOW + timedelta(hours=1),
+        retired=False,
+        validators=Validators('"v1"', None),
+        fetch_url="https://a.example/moved.xml",
+        redirect_to="https://a.example/moved.xml",
+        last_success=NOW - timedelta(days=2),
+        outcome=FeedOutcome(SOURCE, "error"),
+    )
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(entry(1)), NOW)
+        store.write_update(update)
+        state = store.feed_state(SOURCE)
+        [health] = store.feed_health([SOURCE])
+        assert count_entries(store) == 1
+    assert state == FeedState(
+        fetch_url=update.fetch_url,
+        validators=update.validators,
+        next_due=update.next_due,
+        failures=3,
+        retired=False,
+        redirect_to=update.redirect_to,
+        last_error=update.last_error,
+        last_success=update.last_success,
+        established=True,
+    )
+    assert (health.name, health.http_status, health.last_attempt) == ("A", 503, NOW)

@@ -5,15 +5,20 @@
       "started": "2026-11-26T06:30:00Z", "finished": "...", "duration_seconds": 1.42,
       "exit_code": 1,
       "totals": {"feeds": 3, "ok": 1, "not_modified": 1, "skipped": 0, "failed": 1,
-                 "new": 4, "updated": 0, "duplicates": 12},
+                 "retrying": 0, "new": 4, "updated": 0, "unchanged": 12, "duplicates": 12},
       "feeds": [{"name": "...", "url": "...", "feed_url": "...", "status": "ok",
-                 "http_status": 200, "new": 4, "updated": 0, "duplicates": 12,
-                 "error": null, "notice": null, "next_due": null}, ...],
+                 "http_status": 200, "new": 4, "updated": 0, "unchanged": 12,
+                 "duplicates": 12, "error": null, "notice": null, "next_due": null,
+                 "failures": 0}, ...],
       "outputs": [{"path": "...", "changed": true, "error": null}, ...]
     }
 
-`duplicates` counts the entries a feed listed that were already stored, unchanged. Times are
-UTC, ISO 8601; `next_due` is null when the feed is due at the next run.
+`unchanged` counts the entries a feed listed that were already stored as they are;
+`duplicates` is the same number under its first name (kept for existing monitors: it does
+not count copies of an article in other feeds). `failed` counts the feeds failing now or
+still waiting to retry (`status` "error" or "retrying"; `retrying` counts the latter, whose
+`error` reads "retrying at 14:30 UTC after 3 failures: <last error>"). Times are UTC,
+ISO 8601; `next_due` is null when the feed is due at the next run.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aggregator._time import format_utc
 from aggregator._urls import redact
 from aggregator.digest._outputs import WrittenOutput, write_if_changed
 from aggregator.models import FeedOutcome, UpdateReport
@@ -39,8 +45,8 @@ def run_report(
     outcomes = report.outcomes
     return {
         "version": REPORT_VERSION,
-        "started": _time(started),
-        "finished": _time(finished),
+        "started": format_utc(started),
+        "finished": format_utc(finished),
         "duration_seconds": round((finished - started).total_seconds(), 3),
         "exit_code": exit_code,
         "totals": {
@@ -48,9 +54,11 @@ def run_report(
             "ok": _count(outcomes, "ok"),
             "not_modified": _count(outcomes, "not_modified"),
             "skipped": _count(outcomes, "skipped"),
-            "failed": _count(outcomes, "error"),
+            "failed": sum(1 for o in outcomes if o.failing),
+            "retrying": _count(outcomes, "retrying"),
             "new": sum(o.new for o in outcomes),
             "updated": sum(o.updated for o in outcomes),
+            "unchanged": sum(o.unchanged for o in outcomes),
             "duplicates": sum(o.unchanged for o in outcomes),
         },
         "feeds": [_feed(o) for o in outcomes],
@@ -72,18 +80,14 @@ def _feed(outcome: FeedOutcome) -> dict[str, Any]:
         "http_status": outcome.http_status,
         "new": outcome.new,
         "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
         "duplicates": outcome.unchanged,
         "error": outcome.error,
         "notice": outcome.notice,
-        "next_due": _time(outcome.next_due),
+        "next_due": format_utc(outcome.next_due),
+        "failures": outcome.failures,
     }
 
 
 def _count(outcomes: Sequence[FeedOutcome], status: str) -> int:
     return sum(1 for o in outcomes if o.status == status)
-
-
-def _time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

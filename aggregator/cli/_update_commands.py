@@ -60,11 +60,11 @@ def report_fetch(
     for outcome in report.outcomes:
         source = outcome.source
         label = one_line(source.name or titles.get(source.url) or source.label)
-        if outcome.status == "error":
+        if outcome.failing:  # failing now, or still waiting to retry
             error(f"{label}: {outcome.error}")
         elif outcome.notice and not quiet:
             error(f"{label}: {outcome.notice}")
-        if verbose and outcome.status != "error":
+        if verbose and not outcome.failing:
             typer.echo(
                 f"{label}: {outcome.status.replace('_', ' ')}, {outcome.new} new, "
                 f"{outcome.updated} updated"
@@ -85,9 +85,9 @@ def fetch(
 ) -> None:
     """Fetch all (or the named) feeds and store new or updated entries.
 
-    Prints nothing on success unless -v; one line per failed feed on stderr.
-    Exit 0 if all succeeded, 1 if some failed (the others are stored), 2 for a config error,
-    3 if another run holds the lock.
+    Prints nothing on success unless -v; one line per failing feed on stderr.
+    Exit 0 if all succeeded, 1 if a feed is failing, now or still waiting to retry (the
+    others are stored), 2 for a config error, 3 if another run holds the lock.
 
     Example: aggregator fetch --config feeds.yaml "Example blog"
     """
@@ -188,8 +188,8 @@ def run(
     """Fetch every feed, then write every configured output. The cron command.
 
     Silent on success; one line per problem on stderr.
-    Exit 0 ok, 1 some feeds failed, 2 config error, 3 another run holds the lock,
-    4 no output could be written.
+    Exit 0 ok, 1 a feed is failing (now or still waiting to retry), 2 config error,
+    3 another run holds the lock, 4 no output could be written.
 
     Example (crontab): */30 * * * * aggregator run --config /srv/blog/feeds.yaml
     --report /srv/blog/last-run.json

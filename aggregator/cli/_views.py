@@ -14,6 +14,7 @@ from rich.text import Text
 
 from aggregator._text import one_line
 from aggregator._urls import redact
+from aggregator.decide import retry_message
 from aggregator.doctor import DISABLED, ERROR, OK, WARNING, Diagnosis
 from aggregator.models import FeedHealth, FeedPreview, StoredEntry
 
@@ -66,8 +67,16 @@ def health_cells(record: FeedHealth, enabled: bool = True) -> list[str]:
         "yes" if record.retired else "",
         str(record.entries),
         "yes" if enabled else "no",
-        record.last_error or "",
+        _last_error(record),
     ]
+
+
+def _last_error(record: FeedHealth) -> str:
+    """The last error; while the feed waits to retry, when and after how many failures."""
+    now = datetime.now(UTC)
+    if record.last_error and record.next_due and record.next_due > now and not record.retired:
+        return retry_message(record.last_error, record.consecutive_failures, record.next_due, now)
+    return record.last_error or ""
 
 
 def health_text(records: Sequence[FeedHealth], disabled: Container[str] = ()) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from aggregator._text import xml_text
+from aggregator._time import format_utc
 from aggregator._urls import redact, safe_http_url
 from aggregator.models import StoredEntry
 from aggregator.version import PROJECT_URL, __version__
@@ -54,7 +55,8 @@ def feed_id(meta: FeedMeta) -> str:
 
 
 def rfc3339(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """Atom's and JSON Feed's time format: `_time.format_utc`'s, which is RFC 3339."""
+    return format_utc(value)
 
 
 def newest(entries: Sequence[StoredEntry]) -> datetime:

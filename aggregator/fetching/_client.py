@@ -1,4 +1,5 @@
-"""The HTTP client: one FetchResult per feed; nothing here raises for one feed.
+"""The HTTP client: one FetchResult per feed (Fetched | NotModified | FetchFailed); nothing
+here raises for one feed.
 
 httpx's timeouts are per read, so a server dripping a byte a second never trips them:
 every fetch runs under a wall-clock deadline (asyncio.timeout). Redirects are followed
@@ -13,7 +14,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -24,7 +24,15 @@ from aggregator.fetching._addresses import check_address
 from aggregator.fetching._body import drain, read_body
 from aggregator.fetching._hints import server_delay
 from aggregator.fetching._local import read_local
-from aggregator.models import NO_VALIDATORS, FeedSource, FetchResult, Validators
+from aggregator.models import (
+    NO_VALIDATORS,
+    FeedSource,
+    Fetched,
+    FetchFailed,
+    FetchResult,
+    NotModified,
+    Validators,
+)
 from aggregator.version import USER_AGENT
 
 MAX_REDIRECTS = 5
@@ -33,6 +41,7 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
 )
 PERMANENT = (301, 308)
+GONE = "410 Gone: the feed was removed; it is retired (no more requests until `aggregator enable`)"
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
@@ -96,6 +105,8 @@ class Fetcher:
                     return await self._fetch_following_redirects(source, target, validators)
             except TimeoutError:
                 return _failed(source, f"no complete answer within {self.options.timeout:g} s")
+            except _ValidatorsRefused as refused:
+                return FetchFailed(source, str(refused), validators_refused=True)
             except FetchFailure as failure:
                 return _failed(source, str(failure), failure.status)
             except httpx.HTTPError as error:
@@ -124,7 +135,7 @@ class Fetcher:
                     permanent_target = next_url if all_permanent else None
                     url = next_url
                     continue
-                return await self._result(source, url, response, permanent_target)
+                return await self._result(source, url, response, permanent_target, validators)
         raise FetchFailure(f"more than {MAX_REDIRECTS} redirects")
 
     @asynccontextmanager
@@ -134,7 +145,10 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        request = self.client.build_request("GET", url, headers=headers)
+        try:
+            request = self.client.build_request("GET", url, headers=headers)
+        except UnicodeEncodeError as error:  # stored before validators were checked
+            raise _ValidatorsRefused(f"cannot send the stored validators: {error}") from None
         try:
             response = await self.client.send(request, stream=True)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
@@ -149,31 +163,23 @@ class Fetcher:
             await response.aclose()
 
     async def _result(
-        self, source: FeedSource, url: str, response: httpx.Response, moved_to: str | None
+        self,
+        source: FeedSource,
+        url: str,
+        response: httpx.Response,
+        moved_to: str | None,
+        sent: Validators,
     ) -> FetchResult:
         status = response.status_code
-        now = datetime.now(UTC)
-        hint = server_delay(response.headers, now)
-        common: dict[str, Any] = {
-            "source": source,
-            "final_url": url,
-            "status": status,
-            "permanent_redirect": moved_to,
-            "next_due": hint,
-        }
+        hint = server_delay(response.headers, datetime.now(UTC))
         if status == 304:
-            return FetchResult(**common, validators=_validators(response))
+            return NotModified(source, sent, _validators(response), moved_to, hint)
         if status == 410:
-            return FetchResult(
-                **common,
-                retired=True,
-                error="410 Gone: the feed was removed; it is retired "
-                "(no more requests until `aggregator enable`)",
-            )
+            return FetchFailed(source, GONE, status, retired=True, next_due=hint)
         if status >= 400:
             # The standard phrase, not the server's: its text is untrusted and unbounded.
             phrase = httpx.codes.get_reason_phrase(status)
-            return FetchResult(**common, error=f"HTTP {status} {phrase}".strip())
+            return FetchFailed(source, f"HTTP {status} {phrase}".strip(), status, next_due=hint)
         content = await read_body(response, self.options.max_bytes)
         headers = {
             k.lower(): v
@@ -181,11 +187,15 @@ class Fetcher:
             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
         }
         headers["content-location"] = url
-        return FetchResult(
-            **common,
-            content=content,
-            headers=headers,
+        return Fetched(
+            source,
+            content,
+            headers,
+            final_url=url,
+            status=status,
             validators=_validators(response),
+            permanent_redirect=moved_to,
+            next_due=hint,
         )
 
 
@@ -196,7 +206,11 @@ def _validators(response: httpx.Response) -> Validators:
 
 
 def _failed(source: FeedSource, message: str, status: int | None = None) -> FetchResult:
-    return FetchResult(source=source, error=message, status=status)
+    return FetchFailed(source, message, status)
+
+
+class _ValidatorsRefused(Exception):
+    """The stored ETag or Last-Modified cannot be sent (not ASCII)."""
 
 
 def _describe_http_error(error: httpx.HTTPError) -> str:

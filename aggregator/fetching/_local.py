@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aggregator.models import FeedSource, FetchResult
+from aggregator.models import FeedSource, Fetched, FetchFailed, FetchResult
 
 
 def read_local(source: FeedSource, max_bytes: int) -> FetchResult:
@@ -14,9 +14,9 @@ def read_local(source: FeedSource, max_bytes: int) -> FetchResult:
         with path.open("rb") as file:
             content = file.read(max_bytes + 1)
     except OSError as error:
-        return FetchResult(source=source, error=f"cannot read {path}: {error.strerror or error}")
+        return FetchFailed(source, f"cannot read {path}: {error.strerror or error}")
     if len(content) > max_bytes:
-        return FetchResult(source=source, error=f"file larger than {max_bytes} bytes")
+        return FetchFailed(source, f"file larger than {max_bytes} bytes")
     # No content-location: a file: base would turn the feed's relative links into file:
     # URLs; left relative, they resolve against the feed's own http(s) link.
-    return FetchResult(source=source, content=content, final_url=path.as_uri(), status=200)
+    return Fetched(source, content, headers={}, final_url=path.as_uri())

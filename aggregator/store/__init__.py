@@ -1,6 +1,9 @@
 """Storage: the only package that speaks SQL.
 
-_store.py   the `Store`: feeds' fetch state, entries, search, retention
+_schema.py    today's tables as written, and the migrations of older databases
+_store.py     the `Store`: writes `decide`'s intents and parsed entries, answers questions
+_matching.py  which stored entry a parsed one is; the cross-feed duplicate key
+_queries.py   reading: newest entries, per-source groups, search, duplicates shown once
 """
 
 from aggregator.store._store import Store

@@ -1,0 +1,238 @@
+"""The database schema: today's tables as they are created in a fresh database, and the
+migrations that bring every older database to exactly the same tables.
+
+A fresh database runs `TABLES` and `INDEXES` and is marked as having every migration.
+An older one replays the migrations it lacks: `m001` and `m020` (as they were first
+written, with sqlite-utils), then `m030`, which rebuilds every table from `TABLES`, so
+that `sqlite_master` reads the same in both (tests/test_schema.py compares them).
+
+Times are text in `aggregator._time.format_utc`'s format, which sorts like the time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import cast
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from aggregator.store._matching import fingerprint
+
+FEEDS = """
+create table feeds (
+    url text primary key,        -- the URL in feeds.yaml: the feed's identity
+    fetch_url text,              -- what is requested instead (discovered, moved permanently)
+    name text,                   -- the name shown: feeds.yaml's, else the feed's title, else host
+    site text,
+    title text,                  -- the feed's own title and link
+    link text,
+    etag text,                   -- conditional-GET validators of the last 200
+    last_modified text,
+    last_attempt text,
+    last_success text,
+    http_status integer,
+    last_error text,
+    failures integer default 0,  -- consecutive failed fetches
+    next_due text,               -- not fetched before this time (backoff, server's hint)
+    retired integer default 0,   -- 410 Gone: not fetched until `aggregator enable`
+    redirect_to text             -- last run's permanent redirect: a second one moves fetch_url
+)"""
+
+ENTRY_COLUMNS = (
+    "feed",
+    "entry_id",
+    "title",
+    "link",
+    "link_key",
+    "excerpt",
+    "author",
+    "thumbnail",
+    "published",
+    "updated",
+    "date",
+    "first_seen",
+    "last_seen",
+    "content_hash",
+    "dup_key",
+)
+"""The `entries` columns, in table order: the insert and update statements derive from it."""
+
+ENTRIES = """
+create table entries (
+    feed text references feeds(url),
+    entry_id text,               -- the feed's guid/id, else its link
+    title text,
+    link text,
+    link_key text,               -- the link without scheme, www. and tracking parameters
+    excerpt text,
+    author text,
+    thumbnail text,
+    published text,
+    updated text,
+    date text,                   -- published, else updated, else first_seen; never later
+    first_seen text,
+    last_seen text,
+    content_hash text,           -- tells an edit from the same post again
+    dup_key text,                -- title + opening words: the same article in another feed
+    primary key (feed, entry_id)
+)"""
+
+PRUNED = """
+create table pruned (           -- tombstones: entries retention deleted, not taken back
+    feed text,
+    entry_id text,
+    link_key text,
+    pruned text,
+    primary key (feed, entry_id)
+)"""
+
+TABLES = {"feeds": FEEDS, "entries": ENTRIES, "pruned": PRUNED}
+
+# External-content FTS5 keyed by rowid, kept in step by triggers. (After a VACUUM, which
+# may renumber rowids, run: insert into entries_fts(entries_fts) values ('rebuild').)
+INDEXES = (
+    "create index idx_entries_date on entries (date)",
+    "create index idx_entries_feed_link_key on entries (feed, link_key)",
+    "create index idx_entries_link_key on entries (link_key)",
+    "create index idx_entries_dup_key on entries (dup_key)",
+    "create virtual table entries_fts using fts5 ("
+    "title, excerpt, content=entries, tokenize='unicode61 remove_diacritics 2')",
+    """create trigger entries_ai after insert on entries begin
+    insert into entries_fts (rowid, title, excerpt) values (new.rowid, new.title, new.excerpt);
+end""",
+    """create trigger entries_ad after delete on entries begin
+    insert into entries_fts (entries_fts, rowid, title, excerpt)
+        values ('delete', old.rowid, old.title, old.excerpt);
+end""",
+    """create trigger entries_au after update on entries begin
+    insert into entries_fts (entries_fts, rowid, title, excerpt)
+        values ('delete', old.rowid, old.title, old.excerpt);
+    insert into entries_fts (rowid, title, excerpt) values (new.rowid, new.title, new.excerpt);
+end""",
+)
+
+migrations = Migrations("aggregator")
+
+
+def prepare(db: sqlite_utils.Database) -> None:
+    """Create today's tables in a fresh database, or bring an older one to them."""
+    if not _table(db, "feeds").exists():
+        with db.atomic():
+            _create(db)
+            migrations.ensure_migrations_table(db)
+            applied_at = str(datetime.now(UTC))
+            for migration in migrations.pending(db):
+                _table(db, migrations.migrations_table).insert(
+                    {
+                        "migration_set": migrations.name,
+                        "name": migration.name,
+                        "applied_at": applied_at,
+                    }
+                )
+    migrations.apply(db)
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    for statement in (*TABLES.values(), *INDEXES):
+        db.execute(statement)
+
+
+# --- migrations of older databases, as first written: never edit one ------------------------
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    _table(db, "feeds").create(
+        {
+            "url": str,
+            "fetch_url": str,
+            "name": str,
+            "site": str,
+            "title": str,
+            "link": str,
+            "etag": str,
+            "last_modified": str,
+            "last_attempt": str,
+            "last_success": str,
+            "http_status": int,
+            "last_error": str,
+            "failures": int,
+            "next_due": str,
+            "retired": int,
+            "redirect_to": str,
+            "redirect_seen": int,
+        },
+        pk="url",
+        defaults={"failures": 0, "retired": 0, "redirect_seen": 0},
+    )
+    _table(db, "entries").create(
+        {
+            "feed": str,
+            "entry_id": str,
+            "title": str,
+            "link": str,
+            "link_key": str,
+            "excerpt": str,
+            "author": str,
+            "thumbnail": str,
+            "published": str,
+            "updated": str,
+            "date": str,
+            "first_seen": str,
+            "last_seen": str,
+            "content_hash": str,
+        },
+        pk=("feed", "entry_id"),
+        foreign_keys=[("feed", "feeds", "url")],
+    )
+    _table(db, "entries").create_index(["date"])
+    _table(db, "entries").create_index(["feed", "link_key"])
+
+
+@migrations()
+def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
+    """Cross-feed duplicate keys, tombstones of pruned entries, full-text search."""
+    entries = _table(db, "entries")
+    entries.add_column("dup_key", str)
+    for rowid, title, excerpt in db.execute("select rowid, title, excerpt from entries").fetchall():
+        db.execute(
+            "update entries set dup_key = ? where rowid = ?",
+            [fingerprint(title or "", excerpt or ""), rowid],
+        )
+    entries.create_index(["link_key"])
+    entries.create_index(["dup_key"])
+    _table(db, "pruned").create(
+        {"feed": str, "entry_id": str, "link_key": str, "pruned": str},
+        pk=("feed", "entry_id"),
+    )
+    entries.enable_fts(
+        ["title", "excerpt"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+@migrations()
+def m030_schema_as_written(db: sqlite_utils.Database) -> None:
+    """Every table rebuilt from `TABLES` (rows and rowids kept): the schema reads as written
+    here, and `feeds.redirect_seen`, a counter nothing read, is gone."""
+    for trigger in ("entries_ai", "entries_ad", "entries_au"):
+        db.execute(f"drop trigger if exists {trigger}")
+    db.execute("drop table if exists entries_fts")
+    for name in TABLES:
+        db.execute(f"alter table {name} rename to _old_{name}")
+    for name, statement in TABLES.items():
+        db.execute(statement)
+        columns = ", ".join(["rowid", *(c.name for c in _table(db, name).columns)])
+        db.execute(f"insert into {name} ({columns}) select {columns} from _old_{name}")
+    for name in ("entries", "pruned", "feeds"):  # children before the table they refer to
+        db.execute(f"drop table _old_{name}")
+    for statement in INDEXES:
+        db.execute(statement)
+    db.execute("insert into entries_fts (entries_fts) values ('rebuild')")
+
+
+def _table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
+    return cast(sqlite_utils.db.Table, db[name])
