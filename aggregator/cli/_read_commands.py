@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from aggregator._text import one_line
@@ -177,7 +178,7 @@ def feeds_health(
         out.print(health_table(records, disabled))  # markup off: names and errors are feed text
 
 
-def print_blocks(out: Console, blocks: list[Text]) -> None:
+def print_blocks(out: Console, blocks: Sequence[RenderableType]) -> None:
     for block in blocks:
         out.print(block)
         out.print()

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -104,7 +106,12 @@ def health_table(records: Sequence[FeedHealth], disabled: Container[str] = ()) -
     return table
 
 
-def health_blocks(records: Sequence[FeedHealth], disabled: Container[str] = ()) -> list[Text]:
+def block(head: Text, details: Sequence[Text]) -> Group:
+    """A feed's head line, then its details indented (wrapped lines keep the indent)."""
+    return Group(head, *(Padding(line, (0, 0, 0, 2), expand=False) for line in details))
+
+
+def health_blocks(records: Sequence[FeedHealth], disabled: Container[str] = ()) -> list[Group]:
     """One short block per feed, for a terminal too narrow for the table."""
     blocks = []
     for record in records:
@@ -112,18 +119,18 @@ def health_blocks(records: Sequence[FeedHealth], disabled: Container[str] = ()) 
             health_cells(record, record.url not in disabled)
         )
         state = " (disabled)" if record.url in disabled else " (retired)" if retired else ""
-        lines = [
-            Text(f"{name or url}{state}", style=_health_style(record, disabled) or "bold"),
-            Text(f"  {url}"),
-            Text(f"  last attempt {attempt or 'never'}; last success {success or 'never'}"),
+        details = [
+            Text(url),
+            Text(f"last attempt {attempt or 'never'}; last success {success or 'never'}"),
             Text(
-                f"  HTTP {http or '-'}; {failures} failures; {entries} entries; next due "
-                f"{due or 'next run'}"
+                f"HTTP {http or '-'}; {failures} failures; {entries} entries; "
+                f"next try {due or 'at the next run'}"
             ),
         ]
         if last_error:
-            lines.append(Text(f"  last error: {last_error}", style="red"))
-        blocks.append(Text("\n").join(lines))
+            details.append(Text(f"last error: {last_error}", style="red"))
+        head = Text(f"{name or url}{state}", style=_health_style(record, disabled) or "bold")
+        blocks.append(block(head, details))
     return blocks
 
 
@@ -214,7 +221,7 @@ def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
     return table
 
 
-def diagnosis_blocks(diagnosis: Diagnosis, timezone: str) -> list[Text]:
+def diagnosis_blocks(diagnosis: Diagnosis, timezone: str) -> list[Group]:
     """The doctor's verdicts one block per feed, for a narrow terminal."""
     blocks = []
     for check in diagnosis.feeds:
@@ -226,8 +233,7 @@ def diagnosis_blocks(diagnosis: Diagnosis, timezone: str) -> list[Text]:
         )
         if preview and preview.format:
             head.append(f" ({preview.format}{_age(preview.latest_date, timezone, ', last post ')})")
-        lines = [head, *(Text(f"  {one_line(p)}") for p in (*check.problems, *check.notes))]
-        blocks.append(Text("\n").join(lines))
+        blocks.append(block(head, [Text(one_line(p)) for p in (*check.problems, *check.notes)]))
     return blocks
 
 
