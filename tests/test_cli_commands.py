@@ -137,7 +137,9 @@ def test_add_of_a_page_without_a_feed_fails(httpserver: HTTPServer, config_path:
     before = config_path.read_text()
     result = invoke("add", httpserver.url_for("/"), "--allow-private", "--config", str(config_path))
     assert result.exit_code == 1
-    assert "an HTML page with no feed found on it" in one_line_error(result)
+    assert "an HTML page with no feed link, and no feed at the usual paths; tried: /feed, " in (
+        one_line_error(result)
+    )
     assert result.stdout == ""
     assert config_path.read_text() == before
 

@@ -397,3 +397,40 @@ def test_a_link_with_a_no_break_space_stays_one_link(feeds: Path) -> None:
     text = out.getvalue()
     assert "\x1b[5m" not in text  # no blink
     assert "\x1b]8;id=" in text and "evil.example/\x1b\\" not in text.split(link)[0]
+
+
+# --- 8. discovery messages that are true ---------------------------------------------------------
+
+
+def test_add_says_advertised_only_when_the_page_advertised(
+    httpserver: HTTPServer, feeds: Path
+) -> None:
+    serve_site(httpserver)  # a page with <link rel="alternate">
+    advertised = invoke("add", httpserver.url_for("/"), "--allow-private", "--config", str(feeds))
+    assert "(advertised by the page)" in advertised.stdout
+    httpserver.expect_request("/plain/").respond_with_data(
+        "<html><head><title>No link</title></head><body>Hi</body></html>",
+        content_type="text/html",
+    )
+    httpserver.expect_request("/plain/feed").respond_with_data(
+        (DATA / "atom-en.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    guessed = invoke(
+        "add", httpserver.url_for("/plain/"), "--allow-private", "--config", str(feeds)
+    )
+    assert guessed.exit_code == 0, guessed.output
+    assert "(at a usual path)" in guessed.stdout and "advertised by" not in guessed.stdout
+
+
+def test_no_feed_found_lists_every_path_tried(httpserver: HTTPServer, feeds: Path) -> None:
+    httpserver.expect_request("/blog/").respond_with_data(
+        "<html><head><title>No feed</title></head><body>Hi</body></html>",
+        content_type="text/html",
+    )
+    result = invoke("add", httpserver.url_for("/blog/"), "--allow-private", "--config", str(feeds))
+    assert result.exit_code == 1
+    message = result.stderr.strip()
+    assert "no feed link, and no feed at the usual paths; tried: /blog/feed, /blog/rss," in message
+    tried = message.split("tried: ", 1)[1].split(", ")
+    usual = ["/feed", "/rss", "/atom.xml", "/index.xml", "/feed.json", "/rss.xml", "/feed.xml"]
+    assert tried == [f"/blog{path}" for path in usual] + usual  # the folder's, then the root's

@@ -189,7 +189,9 @@ def entry_json(entry: StoredEntry) -> dict[str, Any]:
 
 def describe_preview(preview: FeedPreview) -> list[str]:
     where = redact(preview.feed_url or preview.source.url)
-    found = " (advertised by the page)" if preview.discovered else ""
+    found = ""
+    if preview.discovered:
+        found = " (advertised by the page)" if preview.advertised else " (at a usual path)"
     lines = [
         f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
         f"{preview.entries} posts, at {where}{found}"
