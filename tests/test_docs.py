@@ -108,3 +108,11 @@ def test_the_command_has_help_text_with_an_example(command: str) -> None:
     assert "Example" in text and "aggregator " in text, (
         f"`aggregator {command} --help` shows no example"
     )
+
+
+def test_every_import_shown_in_the_docs_works() -> None:
+    """`from aggregator… import …` lines in the README and docs/ name things that exist."""
+    imports = re.findall(r"^(from aggregator[\w.]* import [\w, ]+)$", DOCUMENTED, re.M)
+    assert imports
+    for line in imports:
+        exec(line, {})
