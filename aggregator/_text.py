@@ -21,6 +21,11 @@ def one_line(message: str, limit: int = 300) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+# controls, bidi embeddings, overrides, isolates and marks, zero-width space and BOM (a
+# zero-width joiner stays: emoji sequences need it)
+_NOT_IN_A_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def clean_name(text: str | None, limit: int = 120) -> str | None:
@@ -28,7 +33,7 @@ def clean_name(text: str | None, limit: int = 120) -> str | None:
     become spaces, runs of white space one space, the length capped; None when nothing is left."""
     if text is None:
         return None
-    cleaned = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+    cleaned = _SPACES.sub(" ", _NOT_IN_A_NAME.sub(" ", text)).strip()
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rstrip() + "…"
     return cleaned or None

@@ -434,3 +434,18 @@ def test_no_feed_found_lists_every_path_tried(httpserver: HTTPServer, feeds: Pat
     tried = message.split("tried: ", 1)[1].split(", ")
     usual = ["/feed", "/rss", "/atom.xml", "/index.xml", "/feed.json", "/rss.xml", "/feed.xml"]
     assert tried == [f"/blog{path}" for path in usual] + usual  # the folder's, then the root's
+
+
+def test_names_from_opml_are_cleaned(tmp_path: Path, feeds: Path) -> None:
+    long = "x" * 300
+    opml = write(
+        tmp_path / "bidi.opml",
+        '<opml version="2.0"><body>'
+        '<outline text="&#x202E;Evil&#x2066;  [b]name[/b]&#x9;&#x200F;" xmlUrl="https://evil.example/feed"/>'
+        f'<outline text="{long}" xmlUrl="https://long.example/feed"/>'
+        "</body></opml>",
+    )
+    assert invoke("import-opml", str(opml), "--config", str(feeds)).exit_code == 0
+    evil, very_long = load_config(feeds).feeds[-2:]
+    assert evil.name == "Evil [b]name[/b]"  # controls and bidi gone; brackets are only text
+    assert very_long.name is not None and len(very_long.name) == 120
