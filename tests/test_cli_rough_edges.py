@@ -273,6 +273,12 @@ def test_import_opml_lists_every_skipped_outline(tmp_path: Path, feeds: Path) ->
             "(see `aggregator search --help`)\n",
         ),
         (
+            ["export", "--heading-level", "9"],
+            "aggregator: export --heading-level: expected a heading level from 1 to 6, got '9' "
+            "(see `aggregator export --help`)\n",
+        ),
+        (["add"], "aggregator: add: Missing argument 'url'. (see `aggregator add --help`)\n"),
+        (
             ["list", "--nope"],
             "aggregator: list: No such option: --nope (see `aggregator list --help`)\n",
         ),

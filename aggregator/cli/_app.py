@@ -91,14 +91,13 @@ def usage_message(failure: Any) -> str:
     """`list --limit: …`: the command and the option first, then what was wrong."""
     context = failure.ctx
     command = context.command_path.removeprefix("aggregator").strip() if context else ""
-    where = command
-    parameter = getattr(failure, "param", None)
-    if parameter is not None:
-        names = parameter.opts or [parameter.human_readable_name]
-        where = f"{command} {max(names, key=len)}".strip()
     hint = f" (see `aggregator {command} --help`)" if command else ""
-    message = failure.message
-    return f"{where}: {message}{hint}" if where else f"{message}{hint}"
+    parameter = getattr(failure, "param", None)
+    if parameter is not None and failure.message:
+        names = parameter.opts or [parameter.human_readable_name]
+        return f"{command} {max(names, key=len)}: {failure.message}{hint}".strip()
+    message = failure.message or failure.format_message()
+    return f"{command}: {message}{hint}" if command else f"{message}{hint}"
 
 
 app = typer.Typer(

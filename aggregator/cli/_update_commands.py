@@ -34,6 +34,7 @@ from aggregator.cli._views import plural
 from aggregator.config import (
     CSS_MODES,
     DEFAULT_CONFIG,
+    HEADING_LEVELS,
     LAYOUTS,
     OUTPUT_FORMATS,
     Config,
@@ -109,6 +110,12 @@ def stored_titles(store: Store) -> dict[str, str]:
     return {url: feed.title for url, feed in store.stored_feeds().items() if feed.title}
 
 
+def heading_level_option(value: str) -> int:
+    if value.strip() not in [str(level) for level in HEADING_LEVELS]:
+        raise typer.BadParameter(f"expected a heading level from 1 to 6, got {value!r}")
+    return int(value)
+
+
 @app.command()
 def export(
     format: Annotated[
@@ -133,8 +140,8 @@ def export(
         int | None,
         typer.Option(
             "--heading-level",
-            min=1,
-            max=6,
+            parser=heading_level_option,
+            metavar="1-6",
             help="fragment: the entry titles' heading level (default: settings.heading_level).",
         ),
     ] = None,
