@@ -21,10 +21,11 @@ def one_line(message: str, limit: int = 300) -> str:
 
 
 _SPACES = re.compile(r"\s+")
-# controls, bidi embeddings, overrides, isolates and marks, zero-width space and BOM (a
-# zero-width joiner stays: emoji sequences need it)
+# C0/C1 controls, zero-width space, line/paragraph separators, bidi embeddings, overrides,
+# isolates and marks, invisible operators, BOM: a name must read as it displays. The
+# zero-width (non-)joiners stay: emoji sequences and Persian words need them.
 _NOT_IN_A_NAME = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _TRACKING_PARAMS = {
@@ -23,6 +24,9 @@ _TRACKING_PARAMS = {
     "ref_src",
 }
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_LENGTH = 2048
+"""Longer links, thumbnails and feed links are refused: browsers and servers stop near
+there, and a hostile feed would otherwise grow the database by megabytes a run."""
 _URL_ID = re.compile(r"(https?://)([^/?#]*)", re.I)
 
 
@@ -43,13 +47,15 @@ def safe_http_url(value: str | None, base: str | None = None) -> str | None:
             break
         url = decoded
     url = _CONTROL_OR_SPACE.sub("", url)
-    if not url:
+    if not url or len(url) > MAX_URL_LENGTH:
         return None
     if base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
         safe_base = safe_http_url(base)
         if safe_base is None:
             return None
         url = urljoin(safe_base, url)
+        if len(url) > MAX_URL_LENGTH:
+            return None
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -111,9 +117,147 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]*@")
+# The scheme is bounded: unbounded, every word start of `a.a.a.…` rescanned the rest of the
+# text (quadratic: 16 s for 100 KB). A userinfo scan stops at the next `/`, so it stays linear.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,31}://)[^/\s@]*@")
 
 
 def without_credentials(message: str) -> str:
     """Every URL in a message without its `user:password@`."""
     return _USERINFO.sub(r"\1", message)
+
+
+# --- links shown to readers -------------------------------------------------------------------
+
+_SHOWN_TRACKING = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "igshid",
+    "yclid",
+}
+_COMMENT_ANCHORS = {"comments", "respond", "disqus_thread"}
+
+
+def public_link(
+    value: str | None, *, as_given: bool = False, allow_private: bool = False
+) -> str | None:
+    """The link an output may show, or None.
+
+    `safe_http_url`, then: a host that is loopback, private, link-local or unspecified, in
+    any spelling (`2130706433`, `0x7f.1`, `[::ffff:127.0.0.1]`, `localhost`), is refused
+    unless `allow_private`; unless `as_given`, tracking parameters (`utm_*`, `fbclid`, …)
+    and comment anchors (`#comments`, `#respond`, `#disqus_thread`) are removed, every
+    other parameter and fragment kept as written.
+    """
+    url = safe_http_url(value)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if not allow_private and not is_public_host(parts.hostname or ""):
+        return None
+    if as_given:
+        return url
+    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    fragment = "" if parts.fragment.lower() in _COMMENT_ANCHORS else parts.fragment
+    return urlunsplit(parts._replace(query=query, fragment=fragment))
+
+
+def _is_tracking(parameter: str) -> bool:
+    name = unquote_plus(parameter.split("=", 1)[0]).lower()
+    return name.startswith("utm_") or name in _SHOWN_TRACKING
+
+
+def is_public_host(host: str) -> bool:
+    """False for a host that names this machine or a private network, however spelt:
+    `localhost`, an IP address (IPv4 also in the integer, hex and octal forms browsers
+    accept), or a name that looks like a number and is not a valid address."""
+    host = host.lower().rstrip(".")
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        number = _ipv4_number(host)
+        if number is None:
+            return not _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1])
+        address = ipaddress.IPv4Address(number)
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_global and (mapped is None or mapped.is_global)
+
+
+_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+")
+
+
+def _ipv4_number(host: str) -> int | None:
+    """The address of an IPv4 host as browsers read it (WHATWG URL): 1 to 4 parts, each
+    decimal, 0x-hex or 0-octal, the last filling the remaining bytes; None if not one."""
+    parts = host.split(".")
+    numbers = [_ipv4_part(part) for part in parts]
+    if not 1 <= len(parts) <= 4 or None in numbers:
+        return None
+    *leading, last = (n for n in numbers if n is not None)
+    if any(n > 255 for n in leading) or last >= 256 ** (5 - len(parts)):
+        return None
+    value = last
+    for index, number in enumerate(leading):
+        value += number << (8 * (3 - index))
+    return value
+
+
+def _ipv4_part(part: str) -> int | None:
+    if len(part) > 12:  # 0xffffffff and 037777777777 fit; longer is not an address part
+        return None
+    if re.fullmatch(r"0x[0-9a-f]*", part):
+        return int(part[2:] or "0", 16)
+    if re.fullmatch(r"0[0-7]+", part):
+        return int(part, 8)
+    if re.fullmatch(r"[0-9]+", part):
+        return int(part)
+    return None
+
+
+# --- feed URLs written where others read them (OPML export, run report) ----------------------
+
+_SECRET_NAME = re.compile(
+    r"token|key|secret|pass|pwd|auth|sig|session|sid|code|hash|ticket|cred|private|jwt"
+)
+
+
+def without_secrets(url: str) -> str:
+    """The URL without `user:password@` and without query parameters whose name looks like a
+    secret (`token`, `api_key`, `sig`, `auth`, `session`, …); other parameters are kept, so
+    `?feed=rss2` still names the feed."""
+    url = redact(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    kept = [
+        p
+        for p in parts.query.split("&")
+        if p and not _SECRET_NAME.search(unquote_plus(p.split("=", 1)[0]).lower())
+    ]
+    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
+
+
+_URL_IN_TEXT = re.compile(r"(?i)\bhttps?://[^\s\"'<>]{1,2048}")
+
+
+def text_without_secrets(message: str | None) -> str | None:
+    """Every http(s) URL in a message passed through `without_secrets` (linear: a URL is
+    read at most 2,048 characters far, and matches do not overlap)."""
+    if message is None:
+        return None
+    return _URL_IN_TEXT.sub(_url_in_text_without_secrets, message)
+
+
+def _url_in_text_without_secrets(match: re.Match[str]) -> str:
+    url = match.group().rstrip(".,;:!?)]}")  # the sentence's punctuation, not the URL's
+    return without_secrets(url) + match.group()[len(url) :]

@@ -62,6 +62,11 @@ class Retention:
     """Keep entries younger than this."""
 
 
+KEEP_EVERYTHING = Retention()
+DEFAULT_RETENTION = Retention(max_entries=1000)
+"""Without `settings.retention`: a feed that churns cannot grow the database without end."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database: Path
@@ -80,7 +85,8 @@ class Settings:
     timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
     max_entries_per_fetch: int = 200
-    retention: Retention = Retention()
+    retention: Retention = DEFAULT_RETENTION
+    """`retention: none` keeps everything; a mapping sets exactly the limits it names."""
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
     heading_level: int = 2
@@ -89,6 +95,8 @@ class Settings:
     public_url: str | None = None
     """Where the outputs are published (the folder's URL): each output's public URL is its
     file name under it, unless the output sets its own `url`."""
+    clean_links: bool = True
+    """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +286,8 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "public_url": _http_url,
+    "clean_links": _boolean,
 }
 
 _SETTINGS_KEYS: dict[str, Converter] = {
@@ -301,6 +311,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "workers": _non_negative_int,
     "heading_level": lambda v: _in_range(v, HEADING_LEVELS),
     "public_url": _http_url,
+    "clean_links": _boolean,
 }
 
 _OUTPUT_KEYS: dict[str, Converter] = {
@@ -357,14 +368,19 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     if "outputs" in values:
         values["outputs"] = _outputs(reader, node["outputs"], node, base)
     if "retention" in values:
-        fields = reader.mapping(
-            node["retention"], "settings.retention", _RETENTION_KEYS, node, "retention"
-        )
-        values["retention"] = Retention(**fields)
+        values["retention"] = _retention(reader, node)
     values["database"] = base / values.get("database", "aggregator.db")
     if "templates" in values:
         values["templates"] = base / values["templates"]
     return Settings(**values)
+
+
+def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
+    node = settings["retention"]
+    if node is None or (isinstance(node, str) and node.strip().lower() == "none"):
+        return KEEP_EVERYTHING
+    fields = reader.mapping(node, "settings.retention", _RETENTION_KEYS, settings, "retention")
+    return Retention(**fields)
 
 
 def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Output, ...]:

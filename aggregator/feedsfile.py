@@ -7,22 +7,25 @@ last key, so appending or removing through its tree moves comments to the wrong 
 the layout is too unusual for a line edit (a flow-style list `[a, b]`), the edit goes
 through ruamel's tree instead. Either way the new text must parse (config.parse_config) and
 hold exactly the expected feeds and the same settings before it atomically replaces the
-file: a bad edit never lands.
+file: a bad edit never lands. Every edit holds the file's edit lock from reading it to
+replacing it, so two at once (two `aggregator add`) never lose one.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aggregator._files import replace_atomically
+from aggregator._lock import edit_lock
 from aggregator._urls import link_key, redact
 from aggregator.config import Config, load_config, parse_config
 from aggregator.errors import ConfigError
@@ -76,6 +79,23 @@ class Imported:
     """Each feed left out, with why (a duplicate, not an http(s) URL)."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _under_edit_lock(
+    edit: Callable[Concatenate[str | Path, P], R],
+) -> Callable[Concatenate[str | Path, P], R]:
+    """Run the whole read-modify-check-replace of `edit` holding feeds.yaml's edit lock."""
+
+    @functools.wraps(edit)
+    def locked(path: str | Path, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with edit_lock(path):
+            return edit(path, *args, **kwargs)
+
+    return locked
+
+
 def create_config(path: str | Path) -> Config:
     """Write the commented starter feeds.yaml; refuses to overwrite an existing file."""
     path = Path(path)
@@ -90,6 +110,7 @@ def create_config(path: str | Path) -> Config:
     return load_config(path)
 
 
+@_under_edit_lock
 def add_feed(path: str | Path, feed: NewFeed) -> FeedSource:
     """Append one feed. Refuses a URL or name already there (URLs compared canonically)."""
     config = load_config(path)
@@ -100,31 +121,38 @@ def add_feed(path: str | Path, feed: NewFeed) -> FeedSource:
     return feed.as_source()
 
 
+@_under_edit_lock
 def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
     """Append every feed that is new, in one edit; duplicates and non-http(s) URLs are skipped.
 
-    A name already taken is left out (the digest then shows the feed's own title)."""
+    A name already taken is left out (the digest then shows the feed's own title). Known
+    feeds are indexed by canonical URL and name: the work grows with the number of feeds,
+    not with its square."""
     config = load_config(path)
-    known = list(config.feeds)
+    by_key = {_key(f.url): f for f in reversed(config.feeds)}  # the first one wins
+    names = {f.name for f in config.feeds if f.name}
     added: list[NewFeed] = []
     skipped: list[tuple[NewFeed, str]] = []
     for feed in feeds:
         if not feed.url.startswith(("http://", "https://")):
             skipped.append((feed, "not an http(s) URL"))
             continue
-        same = duplicate_of(known, feed.url)
+        same = by_key.get(_key(feed.url))
         if same is not None:
             skipped.append((feed, f"already there ({same.label})"))
             continue
-        if feed.name and any(f.name == feed.name for f in known):
+        if feed.name in names:
             feed = replace(feed, name=None)  # two blogs may share a title: keep both
         added.append(feed)
-        known.append(feed.as_source())
+        by_key[_key(feed.url)] = feed.as_source()
+        if feed.name:
+            names.add(feed.name)
     if added:
         _append(config, added)
     return Imported(tuple(added), tuple(skipped))
 
 
+@_under_edit_lock
 def remove_feed(path: str | Path, name_or_url: str) -> FeedSource:
     """Remove the feed with this name or URL; returns it as it was configured."""
     config = load_config(path)
@@ -139,6 +167,7 @@ def remove_feed(path: str | Path, name_or_url: str) -> FeedSource:
     return config.feeds[index]
 
 
+@_under_edit_lock
 def set_enabled(path: str | Path, name_or_url: str, enabled: bool) -> FeedSource:
     """Write `enabled: false` on a feed, or take it away again. Returns the updated feed."""
     config = load_config(path)
@@ -176,6 +205,11 @@ def duplicate_of(feeds: Sequence[FeedSource], url: str) -> FeedSource | None:
     return next((f for f in feeds if not f.is_local and link_key(f.url) == key), None)
 
 
+def _key(url: str) -> str:
+    """How duplicate_of compares: canonically for http(s) URLs, as written for local paths."""
+    return link_key(url) if url.startswith(("http://", "https://")) else url
+
+
 def _conflict(feeds: Sequence[FeedSource], feed: NewFeed) -> str | None:
     same = duplicate_of(feeds, feed.url)
     if same is not None:
@@ -207,11 +241,8 @@ def _edit(
 ) -> None:
     path = config.path
     text = _read(path)
-    document = _yaml().load(text)
-    candidates = [_join(edited) for edited in [by_lines(_split(text), document)] if edited]
-    candidates.append(_tree_edit(text, by_tree))
     invalid: ConfigError | None = None
-    for candidate in candidates:
+    for candidate in _candidates(text, by_lines, by_tree):
         try:
             result = parse_config(candidate, path)
         except ConfigError as error:
@@ -225,6 +256,14 @@ def _edit(
     raise ConfigError(
         f"{path}: cannot edit this file's layout safely; left unchanged (edit it by hand)"
     )
+
+
+def _candidates(text: str, by_lines: LineEdit, by_tree: TreeEdit) -> Iterator[str]:
+    """The line edit, then (only if that one is refused) the tree edit."""
+    edited = by_lines(_split(text), _yaml().load(text))
+    if edited:
+        yield _join(edited)
+    yield _tree_edit(text, by_tree)
 
 
 def _read(path: Path) -> str:
@@ -252,7 +291,7 @@ def _join(lines: Lines) -> str:
 def _replace_atomically(path: Path, text: str) -> None:
     target = path.resolve()  # through a symlink: replace what it points to
     try:
-        replace_atomically(target, text.encode("utf-8"), target.stat().st_mode & 0o7777)
+        replace_atomically(target, text.encode("utf-8"))  # keeps the file's permissions
     except OSError as error:
         raise ConfigError(f"{path}: cannot write: {error.strerror or error}") from None
 

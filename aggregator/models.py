@@ -32,6 +32,10 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    public_url: str | None = None
+    """The feed's URL as its owner publishes it: exported instead of `url` (OPML)."""
+    clean_links: bool | None = None
+    """Overrides settings.clean_links for this feed's entries."""
 
     @property
     def is_local(self) -> bool:

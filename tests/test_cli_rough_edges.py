@@ -344,8 +344,14 @@ def test_list_and_search_hide_a_removed_feeds_entries(tmp_path: Path, feeds: Pat
 
 
 def test_prune_without_retention_says_so(feeds: Path) -> None:
+    write(
+        feeds,
+        feeds.read_text().replace(
+            "  database: test.db\n", "  database: test.db\n  retention: none\n"
+        ),
+    )
     result = invoke("prune", "--config", str(feeds))
-    assert result.stdout == f"Nothing deleted: settings.retention is not set in {feeds}.\n"
+    assert result.stdout == f"Nothing deleted: retention is off (`retention: none` in {feeds}).\n"
 
 
 def test_add_of_a_local_file(tmp_path: Path, feeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:

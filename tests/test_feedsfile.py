@@ -91,7 +91,8 @@ def test_an_edit_that_would_make_the_file_invalid_never_lands(feeds_yaml: Path) 
     with pytest.raises(ConfigError, match=r"edit refused.*site: expected an http"):
         add_feed(feeds_yaml, NewFeed("https://delta.example/", site="javascript:alert(1)"))
     assert feeds_yaml.read_text() == COMMENTED
-    assert [p.name for p in feeds_yaml.parent.iterdir()] == ["feeds.yaml"]  # no temp file left
+    left = sorted(p.name for p in feeds_yaml.parent.iterdir())
+    assert left == [".feeds.yaml.lock", "feeds.yaml"]  # no temp file left
 
 
 def test_remove_takes_only_the_feeds_own_lines(feeds_yaml: Path) -> None:

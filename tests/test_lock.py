@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from aggregator._lock import lock_path
 from aggregator.cli._app import app
+from aggregator.config import load_config
 
 from .conftest import DATA, WriteConfig, local_feed
 
@@ -91,3 +92,37 @@ def test_a_lock_that_cannot_be_taken_is_one_line(tmp_path: Path, write_config: W
     assert result.exit_code == 4
     assert "cannot take the run lock" in result.stderr
     assert "Traceback" not in result.output
+
+
+ADD_MANY = """
+import sys
+from aggregator.feedsfile import NewFeed, add_feed
+path, prefix = sys.argv[1], sys.argv[2]
+sys.stdin.readline()  # both start together
+for n in range(12):
+    add_feed(path, NewFeed(f"https://{prefix}{n}.example/feed"))
+"""
+
+
+def test_two_processes_adding_at_once_keep_every_feed(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("# partners\nfeeds:\n  - https://first.example/feed\n")
+    editors = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADD_MANY, str(config), prefix],
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for prefix in ("a", "b")
+    ]
+    for editor in editors:
+        assert editor.stdin is not None
+        editor.stdin.write("go\n")
+        editor.stdin.flush()
+    for editor in editors:
+        _, errors = editor.communicate(timeout=120)
+        assert editor.returncode == 0, errors[-500:]
+    urls = {feed.url for feed in load_config(config).feeds}
+    assert len(urls) == 25
+    assert config.read_text().startswith("# partners\n")

@@ -1,14 +1,25 @@
 """OPML: our subscription list read back with an XML parser, and parse_opml on what others write."""
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
-from aggregator.digest._opml import MAX_OPML_BYTES, OpmlFeed, parse_opml
+from aggregator.config import load_config
+from aggregator.digest._opml import (
+    MAX_NAME_LENGTH,
+    MAX_OPML_BYTES,
+    MAX_OPML_FEEDS,
+    OpmlFeed,
+    parse_opml,
+)
 from aggregator.digest._render import render
 from aggregator.errors import OpmlError
+from aggregator.feedsfile import NewFeed, import_feeds
 from aggregator.models import FeedSource, ParsedFeed
 from aggregator.store import Store
 
+from .budget import cpu_budget
 from .conftest import DATA, WriteConfig
 from .stored import HOSTILE_NAME, HOSTILE_SITE, NOW, fill, hostile_feed
 
@@ -174,3 +185,39 @@ def test_our_opml_reads_back(write_config: WriteConfig) -> None:
     assert [(f.url, f.title, f.site) for f in parse_opml(opml.encode())] == [
         (o["xmlUrl"], o["text"], o.get("htmlUrl")) for o in outlines
     ]
+
+
+# --- issue 13, point 18: a big or hostile OPML import -----------------------------------------
+
+
+def _opml_of(count: int, name: str = "Blog {n}") -> bytes:
+    outlines = "".join(
+        f'<outline type="rss" text="{name.format(n=n)}" xmlUrl="https://b{n}.example/feed"/>'
+        for n in range(count)
+    )
+    return f'<opml version="2.0"><head/><body>{outlines}</body></opml>'.encode()
+
+
+def test_importing_thousands_of_feeds_is_linear(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - https://b0.example/feed/\n")
+    outlines = parse_opml(_opml_of(1500))
+    # about 0.7 s of CPU; over 10 s when each new feed was compared with every known one
+    with cpu_budget(5):
+        result = import_feeds(config, [NewFeed(o.url, o.title) for o in outlines])
+    assert len(result.added) == 1499 and len(result.skipped) == 1
+    assert len(load_config(config).feeds) == 1500
+
+
+def test_an_opml_list_over_the_cap_is_refused_whole() -> None:
+    assert len(parse_opml(_opml_of(MAX_OPML_FEEDS))) == MAX_OPML_FEEDS
+    with pytest.raises(OpmlError, match=f"more than {MAX_OPML_FEEDS} feeds"):
+        parse_opml(_opml_of(MAX_OPML_FEEDS + 1))
+
+
+def test_opml_names_lose_invisible_characters_and_are_cut() -> None:
+    hostile = "Evil&#x202e;blog&#x200b;&#x2066; [x]&#x85;&#x2028;&#x9;" + "é" * 300
+    [feed] = parse_opml(_opml_of(1, hostile))
+    assert feed.title is not None
+    assert feed.title.startswith("Evil blog [x] éé")
+    assert len(feed.title) == MAX_NAME_LENGTH and feed.title.endswith("…")

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from aggregator._query import bounded_query
 from aggregator._text import one_line
 from aggregator.cli._app import (
     EXIT_FEEDS_FAILED,
@@ -42,6 +43,7 @@ from aggregator.cli._views import (
     summary_line,
 )
 from aggregator.config import DEFAULT_CONFIG, Config, load_config
+from aggregator.digest._links import listed
 from aggregator.doctor import Diagnosis, diagnose
 
 
@@ -110,7 +112,7 @@ def list_entries(
         urls = [source.url for source in loaded.select([feed] if feed else [])]
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
         entries = with_store(loaded, lambda s: s.latest(limit=limit, since=start, feed_urls=urls))
-    show_entries(entries, as_json, loaded.settings.timezone)
+    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
     if not entries and not as_json and not quiet:
         error("no entries stored for these feeds" + (" since then" if start else " yet"))
 
@@ -128,8 +130,9 @@ def search_entries(
     """Find stored entries by words of their title or excerpt, best match first.
 
     Every word must appear; case and accents do not matter ("ete" finds "été");
-    "word*" matches words starting with "word". Only the feeds in feeds.yaml are searched.
-    Exit 0 even when nothing matches (then it says so, on stderr).
+    "word*" matches words starting with "word" (two letters at least). The first 16 words
+    count. Only the feeds in feeds.yaml are searched. Exit 0 even when nothing matches
+    (then it says so, on stderr).
 
     Example: aggregator search "ete mode" --feed "Atelier du Web" --json
     """
@@ -140,8 +143,10 @@ def search_entries(
     with handled():
         loaded = load_config(config)
         urls = [source.url for source in loaded.select([feed] if feed else [])]
-        entries = with_store(loaded, lambda s: s.search(query, limit=limit, feed_urls=urls))
-    show_entries(entries, as_json, loaded.settings.timezone)
+        entries = with_store(
+            loaded, lambda s: s.search(bounded_query(query), limit=limit, feed_urls=urls)
+        )
+    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
     if not entries and not as_json and not quiet:
         error(f"no entry matches {one_line(query, 100)!r}")
 

@@ -29,8 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aggregator._files import PRIVATE
 from aggregator._time import format_utc
-from aggregator._urls import redact
+from aggregator._urls import text_without_secrets, without_secrets
 from aggregator.digest._outputs import WrittenOutput, write_if_changed
 from aggregator.models import FeedOutcome, UpdateReport
 
@@ -67,26 +68,31 @@ def run_report(
 
 
 def write_report(path: Path, content: dict[str, Any]) -> None:
-    """Atomically replace `path` (raises OutputError)."""
-    write_if_changed(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
+    """Atomically replace `path` (raises OutputError); a new report is 0600 less the umask."""
+    write_if_changed(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n", PRIVATE)
 
 
 def _feed(outcome: FeedOutcome) -> dict[str, Any]:
     return {
         "name": outcome.source.name,
-        "url": redact(outcome.source.url),
-        "feed_url": redact(outcome.feed_url) if outcome.feed_url else None,
+        "url": _shown(outcome.source.url),
+        "feed_url": _shown(outcome.feed_url) if outcome.feed_url else None,
         "status": outcome.status,
         "http_status": outcome.http_status,
         "new": outcome.new,
         "updated": outcome.updated,
         "unchanged": outcome.unchanged,
         "duplicates": outcome.unchanged,
-        "error": outcome.error,
-        "notice": outcome.notice,
+        "error": text_without_secrets(outcome.error),
+        "notice": text_without_secrets(outcome.notice),
         "next_due": format_utc(outcome.next_due),
         "failures": outcome.failures,
     }
+
+
+def _shown(url: str) -> str:
+    """Reports get mailed and published: no `user:password@`, no `?token=`."""
+    return url if url.startswith("/") else without_secrets(url)
 
 
 def _count(outcomes: Sequence[FeedOutcome], status: str) -> int:

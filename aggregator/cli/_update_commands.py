@@ -278,6 +278,6 @@ def prune_entries(
         deleted = with_locked_store(loaded, lambda s: apply_retention(loaded, s))
     retention = loaded.settings.retention
     if retention.max_entries is None and retention.max_age_days is None:
-        say(f"Nothing deleted: settings.retention is not set in {loaded.path}.", quiet)
+        say(f"Nothing deleted: retention is off (`retention: none` in {loaded.path}).", quiet)
     else:
         say(f"{plural(deleted, 'entry', 'entries')} deleted", quiet)

@@ -2,7 +2,9 @@
 
 Reading is for files users bring from elsewhere, so it is defensive: defusedxml refuses
 entity declarations (billion laughs) and external references (no local file, no network),
-only http(s) feed URLs are kept, and a feed listed twice is kept once.
+only http(s) feed URLs are kept, a feed listed twice is kept once, a list of more than
+MAX_OPML_FEEDS feeds is refused, and names lose control, bidi and zero-width characters and
+are cut at MAX_NAME_LENGTH (`_text.clean_name`).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from defusedxml.ElementTree import fromstring
 from lxml import etree
 
 from aggregator._text import clean_name, xml_text
-from aggregator._urls import link_key, redact, safe_http_url
+from aggregator._urls import link_key, safe_http_url, without_secrets
 from aggregator.config import Config
 from aggregator.errors import OpmlError
 from aggregator.store import Store
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
+MAX_OPML_FEEDS = 5000
+"""More is not a partner list: refused whole (split the file) rather than cut silently."""
+MAX_NAME_LENGTH = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,10 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
         if feed is not None and _key(feed.url) not in seen:
             seen.add(_key(feed.url))
             feeds.append(feed)
+            if len(feeds) > MAX_OPML_FEEDS:
+                raise OpmlError(
+                    f"OPML file lists more than {MAX_OPML_FEEDS} feeds; import it in parts"
+                )
     return feeds
 
 
@@ -91,7 +100,9 @@ def _feed(outline: Element) -> OpmlFeed | None:
     if not written:
         return None  # a folder, or a link that is not a feed
     url = safe_http_url(written) or clean_name(written, 300) or ""
-    title = clean_name(attributes.get("text")) or clean_name(attributes.get("title"))
+    title = clean_name(attributes.get("text"), MAX_NAME_LENGTH) or clean_name(
+        attributes.get("title"), MAX_NAME_LENGTH
+    )
     return OpmlFeed(url=url, title=title, site=safe_http_url(attributes.get("htmlurl")))
 
 
@@ -111,7 +122,8 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
     """The enabled http(s) feeds of `config`, named from feeds.yaml or else what was stored.
 
     Local files are left out: their paths mean nothing to another reader (and are private);
-    so are passwords in URLs (`user:password@`).
+    so are passwords in URLs (`user:password@`) and query parameters named like secrets
+    (`?token=`), unless the feed has a `public_url`: its owner's published URL, exported as is.
     """
     stored = store.stored_feeds()
     feeds = []
@@ -122,7 +134,8 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
         known = stored.get(source.url)
         title = source.name or (known.title or known.name if known else None)
         site = safe_http_url(source.site or (known.site if known else None))
-        feeds.append(OpmlFeed(url=redact(url), title=title, site=site))
+        shown = source.public_url or without_secrets(url)
+        feeds.append(OpmlFeed(url=shown, title=title, site=site))
     return feeds
 
 

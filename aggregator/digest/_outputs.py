@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregator._files import replace_atomically
+from aggregator._files import PUBLIC, read_if_plausible, replace_atomically
 from aggregator.config import Config
 from aggregator.digest._render import render
 from aggregator.errors import ConfigError, OutputError
@@ -47,19 +47,21 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
     return written
 
 
-def write_if_changed(path: Path, content: str) -> bool:
-    """Replace `path` atomically with `content`; leave it (and its mtime) alone if equal."""
+def write_if_changed(path: Path, content: str, mode: int = PUBLIC) -> bool:
+    """Replace `path` atomically with `content`; leave it (and its mtime) alone if equal.
+
+    Only a regular file of the same size is read to compare: whatever else is there (a
+    FIFO, a link to `/dev/zero`) is replaced unread. A new file gets `mode` less the umask;
+    an existing regular file keeps its permissions."""
     data = content.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_if_plausible(path, len(data)) == data:
             return False
-    except FileNotFoundError:
-        pass
     except OSError as error:
         raise OutputError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_atomically(path, data, 0o644)
+        replace_atomically(path, data, mode)
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
     return True

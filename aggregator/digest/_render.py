@@ -21,8 +21,10 @@ from aggregator.config import (
     LAYOUTS,
     OUTPUT_FORMATS,
     Config,
+    Settings,
     check_choice,
 )
+from aggregator.digest._links import shown_links
 from aggregator.digest._opml import opml_document, subscriptions
 from aggregator.digest._syndication import FeedMeta, atom_feed, json_feed
 from aggregator.errors import ConfigError
@@ -136,17 +138,21 @@ def select_digest(config: Config, store: Store, layout: str) -> Digest:
     if layout == "river":
         # duplicates are judged among the feeds shown, not a disabled or removed one
         river = store.latest(limit=per_feed * max(len(sources), 1), feed_urls=list(sources))
-        return Digest(layout, river=tuple(_named(e, sources[e.feed_url]) for e in river))
-    groups = tuple(_named_group(g, sources) for g in store.groups(list(sources), per_feed))
-    return Digest(layout, groups=groups)
+        river_shown = (_named(e, sources[e.feed_url], config.settings) for e in river)
+        return Digest(layout, river=tuple(river_shown))
+    groups = store.groups(list(sources), per_feed)
+    return Digest(layout, groups=tuple(_named_group(g, sources, config.settings) for g in groups))
 
 
-def _named(entry: StoredEntry, source: FeedSource) -> StoredEntry:
-    return replace(entry, feed_name=source.name or entry.feed_name, site=source.site or entry.site)
+def _named(entry: StoredEntry, source: FeedSource, settings: Settings) -> StoredEntry:
+    named = replace(entry, feed_name=source.name or entry.feed_name, site=source.site or entry.site)
+    return shown_links(named, source, settings)
 
 
-def _named_group(group: FeedGroup, sources: Mapping[str, FeedSource]) -> FeedGroup:
-    entries = tuple(_named(e, sources[e.feed_url]) for e in group.entries)
+def _named_group(
+    group: FeedGroup, sources: Mapping[str, FeedSource], settings: Settings
+) -> FeedGroup:
+    entries = tuple(_named(e, sources[e.feed_url], settings) for e in group.entries)
     return FeedGroup(name=entries[0].feed_name, site=entries[0].site, entries=entries)
 
 

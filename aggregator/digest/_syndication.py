@@ -19,7 +19,7 @@ from lxml import etree
 
 from aggregator._text import xml_text
 from aggregator._time import format_utc
-from aggregator._urls import redact, safe_http_url
+from aggregator._urls import safe_http_url
 from aggregator.models import StoredEntry
 from aggregator.version import PROJECT_URL, __version__
 
@@ -48,6 +48,11 @@ def entry_id(entry: StoredEntry) -> str:
 
 def _urn(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def source_id(feed_url: str) -> str:
+    """A partner's id in our outputs: a hash, never its URL (which may carry a token)."""
+    return _urn("source\n" + feed_url)
 
 
 def feed_id(meta: FeedMeta) -> str:
@@ -98,8 +103,7 @@ def _atom_entry(feed: etree._Element, entry: StoredEntry, href: str) -> None:
         etree.SubElement(element, f"{{{MEDIA_NS}}}thumbnail", url=xml_text(thumbnail))
     _text(element, "summary", entry.excerpt, type="text")
     source = etree.SubElement(element, f"{{{ATOM_NS}}}source")
-    feed_url = safe_http_url(entry.feed_url)
-    _text(source, "id", redact(feed_url) if feed_url else _urn(entry.feed_url))
+    _text(source, "id", source_id(entry.feed_url))
     _text(source, "title", entry.feed_name)
     # the source's own updated time is not kept; this post's is a lower bound of it, and
     # without one the W3C validator warns on every entry

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from aggregator._files import create_private
 from aggregator._time import format_utc, parse_utc
 from aggregator._urls import link_key
 from aggregator.errors import StoreError
@@ -55,6 +56,7 @@ class Store:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)  # 0600: feed URLs may carry passwords
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
