@@ -461,3 +461,17 @@ def test_names_from_opml_are_cleaned(tmp_path: Path, feeds: Path) -> None:
     evil, very_long = load_config(feeds).feeds[-2:]
     assert evil.name == "Evil [b]name[/b]"  # controls and bidi gone; brackets are only text
     assert very_long.name is not None and len(very_long.name) == 120
+
+
+def test_doctor_notes_a_fragment_without_its_stylesheet(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "feeds.yaml",
+        f"settings:\n  outputs: [{{format: fragment, path: f.html}}]\n"
+        f"feeds:\n  - url: {DATA / 'rss2-fr.xml'}\n",
+    )
+    result = invoke("doctor", "--config", str(config), env={"COLUMNS": "200"})
+    assert result.exit_code == 0  # a note, not a problem
+    assert "note: the fragment carries no style of its own: add an output" in result.stdout
+    styled = config.read_text().replace("]", ", {format: css, path: f.css}]", 1)
+    write(config, styled)
+    assert "note:" not in invoke("doctor", "--config", str(config)).stdout

@@ -219,6 +219,8 @@ def doctor(
         error(problem)
     healthy = diagnosis.healthy and not setup
     if not quiet:
+        for note in setup_notes(loaded):
+            console().print(Text(note))
         console().print(summary_line(diagnosis, healthy))
     raise typer.Exit(EXIT_OK if healthy else EXIT_FEEDS_FAILED)
 
@@ -234,6 +236,18 @@ def setup_problems(config: Config) -> list[str]:
             "(add an output, such as `- {{format: html, path: public/digest.html}}`)"
         )
     return problems
+
+
+def setup_notes(config: Config) -> list[str]:
+    """Worth knowing, not wrong: a fragment written without its stylesheet beside it."""
+    formats = {output.format for output in config.settings.outputs}
+    if "fragment" in formats and "css" not in formats:
+        return [
+            "note: the fragment carries no style of its own: add an output "
+            "`{format: css, path: public/plus-d-articles.css}` and link it from your blog's "
+            "<head>, or style it yourself"
+        ]
+    return []
 
 
 def show_diagnosis(diagnosis: Diagnosis, timezone: str) -> None:
