@@ -80,7 +80,9 @@ class Settings:
     target: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
-    concurrency: int = 16
+    concurrency: int = 64
+    """Requests in flight at once (waiting on the network is cheap; parsing is bounded by
+    `workers`)."""
     per_host: int = 2
     timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024

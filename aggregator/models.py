@@ -279,6 +279,8 @@ class UpdateReport:
     outcomes: list[FeedOutcome] = field(default_factory=list)
     started: datetime | None = None
     finished: datetime | None = None
+    notices: list[str] = field(default_factory=list)
+    """About the run, not one feed (e.g. parsing fell back to the main process); shown with -v."""
 
     @property
     def failed(self) -> list[FeedOutcome]:

@@ -12,16 +12,16 @@ Every feed's outcome is a value: one feed failing never stops the others.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import httpx
 
+from aggregator._parser_pool import parser_pool
 from aggregator._text import one_line
 from aggregator._urls import without_credentials
 from aggregator.config import Config
@@ -78,10 +78,10 @@ class _Updater:
         options = fetch_options(settings)
         http = client or new_client(options)
         try:
-            # Feeds between their request and their commit: fetching outruns parsing, and
-            # without a bound every body would wait in memory for a free worker.
-            self._in_flight = asyncio.Semaphore(settings.concurrency + (os.cpu_count() or 1))
-            with self._executor(len(sources)) as executor:
+            # Feeds between their host's turn and their commit are bounded by the fetcher's
+            # run slots (`concurrency`), held by each update_one task until it ends: bodies
+            # waiting for a parser stay bounded, feeds queued for a host hold up no other.
+            with self._executor(len(sources), report.notices.append) as executor:
                 self.reader = FeedReader(settings, Fetcher(http, options), executor)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
                     outcome = await done
@@ -96,22 +96,20 @@ class _Updater:
         report.finished = datetime.now(UTC)
         return report
 
-    def _executor(self, feeds: int) -> AbstractContextManager[Executor | None]:
+    def _executor(
+        self, feeds: int, on_notice: Callable[[str], None]
+    ) -> AbstractContextManager[Executor | None]:
         workers = self.config.settings.workers or os.cpu_count() or 1
         if workers < 2 or feeds < POOL_THRESHOLD:
             return nullcontext(None)
-        # forkserver: children never inherit the event loop's or a test server's threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["aggregator.parsing._parse"])
-        return ProcessPoolExecutor(max_workers=min(workers, feeds), mp_context=context)
+        return parser_pool(min(workers, feeds), on_notice)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
-        async with self._in_flight:
-            try:
-                return await self._update_one(source)
-            except Exception as error:  # a bug or a broken database: this feed fails, not the run
-                message = one_line(without_credentials(f"{type(error).__name__}: {error}"))
-                return FeedOutcome(source, "error", error=message)
+        try:
+            return await self._update_one(source)
+        except Exception as error:  # a bug or a broken database: this feed fails, not the run
+            message = one_line(without_credentials(f"{type(error).__name__}: {error}"))
+            return FeedOutcome(source, "error", error=message)
 
     async def _update_one(self, source: FeedSource) -> FeedOutcome:
         now = datetime.now(UTC)

@@ -162,3 +162,43 @@ def test_discovery_does_not_follow_a_page_to_private_addresses(
     )
     # The advertised private feed was refused before any request: only the page was asked.
     assert [r.target for r in recording_server.requests] == [f"http://{PUBLIC}/blog"]
+
+
+NEVER_ALLOWED = [
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[fe80::1]/",
+    "http://[fd00:ec2::254]/",
+    "http://0.0.0.0/",
+    "http://[::]/",
+]
+
+
+def test_allow_private_never_reaches_link_local_metadata_or_unspecified(
+    recording_server: RecordingServer, proxied: httpx.AsyncClient, write_config: WriteConfig
+) -> None:
+    """Issue 13, point 2: as the feed's URL or as any redirect hop, refused before any
+    connection; the private ranges `allow_private` is for still work."""
+    for index, target in enumerate(NEVER_ALLOWED):
+        recording_server.route(f"/hop-{index}", b"", status=302, Location=target)
+    recording_server.route("/", RSS)
+    direct = [{"url": url, "allow_private": True} for url in NEVER_ALLOWED]
+    hops = [
+        {"url": f"http://{PUBLIC}/hop-{index}", "allow_private": True}
+        for index in range(len(NEVER_ALLOWED))
+    ]
+    control = {"url": "http://10.1.2.3/", "name": "control", "allow_private": True}
+    outcomes = run(write_config([*direct, *hops, control]), proxied)
+
+    for feed, outcome in zip(direct + hops, outcomes, strict=False):
+        assert outcome.status == "error", feed
+        assert "never fetched, even with `allow_private: true`" in (outcome.error or ""), (
+            feed,
+            outcome.error,
+        )
+    assert (outcomes[-1].status, outcomes[-1].new) == ("ok", 3), outcomes[-1].error
+    assert sorted(r.target for r in recording_server.requests) == sorted(
+        [f"http://{PUBLIC}/hop-{index}" for index in range(len(NEVER_ALLOWED))]
+        + ["http://10.1.2.3/"]
+    )

@@ -55,9 +55,12 @@ from aggregator.store import Store
 def report_fetch(
     report: UpdateReport, verbose: bool, quiet: bool, titles: Mapping[str, str] | None = None
 ) -> int:
-    """One line per failed feed on stderr; the per-feed summary on stdout with -v. A feed
-    without a name in feeds.yaml is named by its stored title (`titles`, by URL)."""
+    """One line per failed feed on stderr; the per-feed summary on stdout with -v (after the
+    run's own notices, such as parsing in the main process). A feed without a name in
+    feeds.yaml is named by its stored title (`titles`, by URL)."""
     titles = titles or {}
+    for notice in report.notices if verbose else ():
+        error(notice)
     for outcome in report.outcomes:
         source = outcome.source
         label = one_line(source.name or titles.get(source.url) or source.label)

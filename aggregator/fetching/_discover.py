@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+import httpx
 from bs4 import BeautifulSoup
 
 from aggregator._urls import safe_http_url
@@ -35,7 +36,7 @@ def feed_links(html: bytes, base_url: str) -> list[str]:
         if "comments" in str(link.get("title", "")).lower() or "/comments/" in str(link["href"]):
             continue
         url = safe_http_url(str(link["href"]), base or base_url)
-        if url and url not in (u for _, _, u in found):
+        if url and _requestable(url) and url not in (u for _, _, u in found):
             found.append((FEED_TYPES[kind], index, url))
     return [url for _, _, url in sorted(found)]
 
@@ -46,3 +47,12 @@ def guessed_feed_urls(site_url: str) -> list[str]:
     under_folder = [urljoin(folder, path.lstrip("/")) for path in COMMON_PATHS]
     at_root = [urljoin(site_url, path) for path in COMMON_PATHS]
     return list(dict.fromkeys(under_folder + at_root))
+
+
+def _requestable(url: str) -> bool:
+    """Whether httpx can request it (a host name IDNA refuses, `☕.localhost`, it cannot)."""
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        return False
+    return True

@@ -1,0 +1,184 @@
+"""The run's transport: one small connection pool per origin, dialling checked addresses only.
+
+httpcore's pool looks through every connection it holds for every request it queues: with
+one pool for the whole run, a request cost more the more hosts were kept alive (a warm run
+on 50 hosts was slower than on one). Each origin (scheme, host, port, policy) gets its own
+pool of at most `per_host` connections here, so a request costs the same whatever the
+number of hosts; pools left idle are closed once there are more than `max_pools`.
+
+Each pool dials through `CheckedBackend`: the host is resolved once, every address is
+checked against the feed's policy, and the connection goes to that address (TLS still
+names the host: httpcore passes the origin's host as SNI, and Host is the URL's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import itertools
+import ssl
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import httpcore
+import httpx
+
+from aggregator.fetching._addresses import IPAddress, Resolver, check_addresses, resolve
+
+ALLOW_PRIVATE = "aggregator.allow_private"
+"""Request extension: the feed allows loopback and private addresses."""
+KEEPALIVE_EXPIRY = 5.0
+NEXT_ATTEMPT_DELAY = 0.25
+"""Happy Eyeballs (RFC 8305): the next address is tried if the last has not connected by then."""
+
+OriginKey = tuple[bytes, bytes, int | None, bool]
+
+
+class CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves the host once, refuses addresses the policy does not allow, dials the rest."""
+
+    def __init__(self, allow_private: bool, resolver: Resolver) -> None:
+        self.allow_private = allow_private
+        self.resolver = resolver
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await resolve(host, port, self.resolver)
+        check_addresses(host, addresses, self.allow_private)  # raises FetchFailure
+        attempts = [
+            functools.partial(
+                self.inner.connect_tcp, str(address), port, timeout, local_address, socket_options
+            )
+            for address in interleaved(addresses)
+        ]
+        return await first_connected(attempts)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("feeds are fetched over TCP only")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def interleaved(addresses: list[IPAddress]) -> list[IPAddress]:
+    """The resolver's order, alternating families (IPv6, IPv4, IPv6, …, as the first is)."""
+    first = [a for a in addresses if a.version == addresses[0].version]
+    other = [a for a in addresses if a.version != addresses[0].version]
+    pairs = itertools.zip_longest(first, other)
+    return [a for pair in pairs for a in pair if a is not None]
+
+
+async def first_connected(
+    attempts: Sequence[Callable[[], Awaitable[httpcore.AsyncNetworkStream]]],
+) -> httpcore.AsyncNetworkStream:
+    """Start each attempt when the one before fails or has not connected within
+    NEXT_ATTEMPT_DELAY; the first connection wins, the others are cancelled or closed (a
+    host with a broken IPv6 route still answers over IPv4, as with httpx's own dialling)."""
+    waiting = list(attempts)
+    pending: set[asyncio.Task[httpcore.AsyncNetworkStream]] = set()
+    errors: list[BaseException] = []
+    try:
+        while waiting or pending:
+            if waiting:
+                pending.add(asyncio.ensure_future(waiting.pop(0)()))
+            done, pending = await asyncio.wait(
+                pending,
+                timeout=NEXT_ATTEMPT_DELAY if waiting else None,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            connected = [task.result() for task in done if task.exception() is None]
+            errors.extend(error for task in done if (error := task.exception()) is not None)
+            for extra in connected[1:]:
+                await extra.aclose()
+            if connected:
+                return connected[0]
+        raise errors[-1]
+    finally:
+        for task in pending:
+            task.cancel()
+        for late in await asyncio.gather(*pending, return_exceptions=True):
+            if isinstance(late, httpcore.AsyncNetworkStream):  # connected before it heard
+                await late.aclose()
+
+
+@dataclass
+class _Origin:
+    transport: httpx.AsyncHTTPTransport
+    pool: httpcore.AsyncConnectionPool
+
+    def is_idle(self) -> bool:
+        return all(connection.is_idle() for connection in self.pool.connections)
+
+
+class OriginPools(httpx.AsyncBaseTransport):
+    """Routes each request to its origin's own small pool (see the module's docstring)."""
+
+    def __init__(
+        self,
+        per_origin: int,
+        max_pools: int,
+        resolver: Resolver,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.per_origin = per_origin
+        self.max_pools = max_pools
+        self.resolver = resolver
+        self._origins: OrderedDict[OriginKey, _Origin] = OrderedDict()
+        self._ssl_context = ssl_context
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        key = (url.raw_scheme, url.raw_host, url.port, bool(request.extensions.get(ALLOW_PRIVATE)))
+        origin = self._origins.get(key)
+        if origin is None:
+            await self._close_idle_origins()
+            origin = self._origins[key] = self._new_origin(allow_private=key[3])
+        else:
+            self._origins.move_to_end(key)
+        return await origin.transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        origins, self._origins = list(self._origins.values()), OrderedDict()
+        for origin in origins:
+            await origin.transport.aclose()
+
+    def _new_origin(self, allow_private: bool) -> _Origin:
+        if self._ssl_context is None:  # loading the CA bundle costs ~10 ms: once per run
+            self._ssl_context = httpx.create_ssl_context(trust_env=False)
+        pool = httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl_context,
+            max_connections=self.per_origin,
+            max_keepalive_connections=self.per_origin,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+            network_backend=CheckedBackend(allow_private, self.resolver),
+        )
+        transport = httpx.AsyncHTTPTransport(verify=self._ssl_context, trust_env=False)
+        # httpx's transport maps httpcore's errors and streams to its own; it takes no
+        # network backend, so its pool is replaced by one that dials through ours.
+        transport._pool = pool
+        return _Origin(transport, pool)
+
+    async def _close_idle_origins(self) -> None:
+        """Past `max_pools`, close the least recently used pools that have nothing in flight
+        (their kept-alive sockets would otherwise stay open until the end of the run)."""
+        excess = len(self._origins) + 1 - self.max_pools
+        for key, origin in list(self._origins.items()):
+            if excess <= 0:
+                return
+            if origin.is_idle():
+                del self._origins[key]
+                await origin.transport.aclose()
+                excess -= 1
