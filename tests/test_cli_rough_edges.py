@@ -475,3 +475,13 @@ def test_doctor_notes_a_fragment_without_its_stylesheet(tmp_path: Path) -> None:
     styled = config.read_text().replace("]", ", {format: css, path: f.css}]", 1)
     write(config, styled)
     assert "note:" not in invoke("doctor", "--config", str(config)).stdout
+
+
+def test_feeds_chooses_blocks_whenever_a_word_would_be_split(feeds: Path) -> None:
+    assert invoke("fetch", "--config", str(feeds)).exit_code == 0
+    longest = max(len(str(DATA / name)) for name in ("rss2-fr.xml", "atom-en.xml"))
+    for columns in (longest + 60, longest + 100):  # a table cannot hold the paths whole
+        text = invoke("feeds", "--config", str(feeds), env={**TERMINAL_80, "COLUMNS": str(columns)})
+        assert "┃" not in text.stdout and f"  {DATA / 'rss2-fr.xml'}\n" in text.stdout
+    wide = invoke("feeds", "--config", str(feeds), env={**TERMINAL_80, "COLUMNS": "400"})
+    assert "┃ name" in wide.stdout and str(DATA / "rss2-fr.xml") in wide.stdout

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from aggregator._query import bounded_query
@@ -33,7 +34,6 @@ from aggregator.cli._app import (
     with_store,
 )
 from aggregator.cli._views import (
-    NARROW,
     diagnosis_blocks,
     diagnosis_table,
     health_blocks,
@@ -161,7 +161,7 @@ def feeds_health(
     """Show each feed's health: last attempt and success, HTTP status, last error,
     consecutive failures, next due time, retirement, entries stored, enabled or not.
 
-    A table on a wide terminal (one block per feed on a narrow one), tab-separated text
+    A table on a terminal (one block per feed when it is too narrow), tab-separated text
     when piped, JSON with --json (times in UTC).
 
     Example: aggregator feeds --json
@@ -177,13 +177,26 @@ def feeds_health(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not out.is_terminal:
         sys.stdout.write(health_text(records, disabled))
-    elif out.width < NARROW:
-        print_blocks(out, health_blocks(records, disabled))
-    else:
-        out.print(health_table(records, disabled))  # markup off: names and errors are feed text
+    else:  # markup off: names and errors are feed text
+        table_or_blocks(out, health_table(records, disabled), health_blocks(records, disabled))
 
 
-def print_blocks(out: Console, blocks: Sequence[RenderableType]) -> None:
+def words_fit(table: Table, width: int) -> bool:
+    """Whether each column can be as wide as its longest word: otherwise rich folds words."""
+    needed = 3 * len(table.columns) + 1  # a border and a space each side of every cell
+    for column in table.columns:
+        cells = [column.header, *column.cells]
+        texts = [cell.plain if isinstance(cell, Text) else str(cell) for cell in cells]
+        needed += max((len(word) for text in texts for word in text.split()), default=0)
+    return needed <= width
+
+
+def table_or_blocks(out: Console, table: Table, blocks: Sequence[RenderableType]) -> None:
+    """The table when every word fits in its column; else, rather than split words, one
+    block per feed (a narrow terminal, long URLs or errors)."""
+    if words_fit(table, out.width):
+        out.print(table)
+        return
     for block in blocks:
         out.print(block)
         out.print()
@@ -252,10 +265,11 @@ def setup_notes(config: Config) -> list[str]:
 
 def show_diagnosis(diagnosis: Diagnosis, timezone: str) -> None:
     out = console()
-    if out.is_terminal and out.width < NARROW:
-        print_blocks(out, diagnosis_blocks(diagnosis, timezone))
+    table = diagnosis_table(diagnosis, timezone)
+    if out.is_terminal:
+        table_or_blocks(out, table, diagnosis_blocks(diagnosis, timezone))
     else:
-        out.print(diagnosis_table(diagnosis, timezone))
+        out.print(table)
     for path in diagnosis.paths:
         verdict = Text("not writable", "bold red") if path.error else Text("writable", "green")
         out.print(Text.assemble(f"{path.role}: {path.path}: ", verdict))

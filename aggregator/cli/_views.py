@@ -33,8 +33,6 @@ COLUMNS = (
     "enabled",
     "last error",  # last: it is the long one, and scripts read it with $NF
 )
-NARROW = 120
-"""Below this many columns a table would split words: one block per feed instead."""
 
 
 def health_json(record: FeedHealth, enabled: bool = True) -> dict[str, Any]:
