@@ -91,7 +91,10 @@ def config_file(where: Path) -> Path:
 
 @app.command()
 def add(
-    url: Annotated[str, typer.Argument(help="A feed URL, or a site URL (its feed is found).")],
+    url: Annotated[
+        str,
+        typer.Argument(help="A feed URL, a site URL (its feed is found), or a local feed file."),
+    ],
     name: Annotated[
         str | None,
         typer.Option("--name", help="Source name in the digest (default: the feed's title)."),
@@ -138,15 +141,14 @@ def add(
 
 
 def feed_url_or_path(value: str) -> str:
-    """An http(s) URL as it will be used, or a local file made absolute (feeds.yaml accepts
-    both); anything else (another scheme) exits 2."""
-    if "://" in value or value.lower().startswith(("javascript:", "data:", "mailto:")):
-        return require_http_url("URL", value)
-    try:
+    """An http(s) URL as it will be used, or an existing local file made absolute (feeds.yaml
+    accepts both); anything else exits 2."""
+    if Path(value.strip()).is_file():
         return resolve_feed_url(value.strip(), Path.cwd())
-    except ValueError as failure:
-        error(f"URL: {failure}")
-        raise typer.Exit(EXIT_USAGE) from None
+    if safe_http_url(value.strip()) is None:
+        error(f"URL: expected an http(s) URL or a local feed file, got {one_line(value, 100)!r}")
+        raise typer.Exit(EXIT_USAGE)
+    return require_http_url("URL", value)
 
 
 def private_hint(preview: FeedPreview, allow_private: bool) -> str:
