@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -485,3 +486,30 @@ def test_feeds_chooses_blocks_whenever_a_word_would_be_split(feeds: Path) -> Non
         assert "┃" not in text.stdout and f"  {DATA / 'rss2-fr.xml'}\n" in text.stdout
     wide = invoke("feeds", "--config", str(feeds), env={**TERMINAL_80, "COLUMNS": "400"})
     assert "┃ name" in wide.stdout and str(DATA / "rss2-fr.xml") in wide.stdout
+
+
+# --- 15, 16: through the command line ----------------------------------------------------------
+
+
+def test_export_headings_and_link_names(feeds: Path) -> None:
+    assert invoke("fetch", "--config", str(feeds)).exit_code == 0
+    page = invoke("export", "-f", "html", "--config", str(feeds)).stdout
+    levels = re.findall(r"<h([1-6])\b", page)
+    assert levels[0] == "1" and set(levels[1:]) == {"2"}  # no level skipped
+    sidebar = invoke("export", "-f", "fragment", "--heading-level", "3", "--config", str(feeds))
+    assert set(re.findall(r"<h([1-6])\b", sidebar.stdout)) == {"3"}
+    names = re.findall(
+        r'class="aggregator-read-more"[^>]*>Lire la suite<span class="aggregator-visually-hidden"> : ([^<]+)</span>',
+        page,
+    )
+    assert len(names) == page.count('class="aggregator-read-more"') > 0 and all(names)
+
+
+def test_the_distribution_is_not_named_aggregator() -> None:
+    """`aggregator` on PyPI is another project: ours is plus-d-articles, command aggregator."""
+    from importlib.metadata import distribution
+
+    dist = distribution("plus-d-articles")
+    scripts = {e.name: e.value for e in dist.entry_points if e.group == "console_scripts"}
+    assert scripts == {"aggregator": "aggregator.cli:main"}
+    assert "aggregator" in (dist.read_text("top_level.txt") or "aggregator").split()
