@@ -7,10 +7,15 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlite_utils
 
+from aggregator._urls import link_key
 from aggregator.store import Store
+from aggregator.store._matching import link_hash
 from aggregator.store._schema import ENTRY_COLUMNS, migrations
+
+SNAPSHOTS = Path(__file__).parent / "data" / "store"
 
 OLD_ENTRY = {
     "feed": "https://a.example/feed",
@@ -41,29 +46,39 @@ def schema(path: Path) -> dict[str, Any]:
         db.close()
 
 
-def old_database(path: Path, stop_before: str) -> None:
-    """A database as an older release left it: the migrations before `stop_before`."""
+def old_database(path: Path, release: str) -> None:
+    """A database as an older release left it: the migrations before `release`, or a schema
+    kept in tests/data/store/ (the migrations from m030 on rebuild to today's tables, so a
+    snapshot is all that is left of what they once made)."""
     db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
-    migrations.apply(db, stop_before=stop_before)
-    db["feeds"].insert(  # type: ignore[union-attr]
-        {"url": OLD_ENTRY["feed"], "name": "A", "etag": '"e1"', "redirect_seen": 1}
-    )
+    if release.endswith(".sql"):
+        db.conn.executescript((SNAPSHOTS / release).read_text())
+    else:
+        migrations.apply(db, stop_before=release)
+    feed = {"url": OLD_ENTRY["feed"], "name": "A", "etag": '"e1"', "redirect_seen": 1}
+    if "redirect_seen" not in db["feeds"].columns_dict:
+        del feed["redirect_seen"]
+    db["feeds"].insert(feed)  # type: ignore[union-attr]
     db["entries"].insert(OLD_ENTRY)  # type: ignore[union-attr]
     db.close()
 
 
-def test_a_migrated_database_equals_a_fresh_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "oldest", ["m020_duplicates_retention_search", "m030_schema_as_written", "schema-m030.sql"]
+)
+def test_a_migrated_database_equals_a_fresh_one(tmp_path: Path, oldest: str) -> None:
     Store(tmp_path / "fresh.db").close()
-    for oldest in ("m020_duplicates_retention_search", "m030_schema_as_written"):
-        path = tmp_path / f"before-{oldest}.db"
-        old_database(path, stop_before=oldest)
-        assert schema(path) != schema(tmp_path / "fresh.db")
-        with Store(path) as store:
-            # the rows came along, and the search index knows them
-            assert [e.entry_id for e in store.search("ete")] == ["old-1"]
-            state = store.db.execute("select name, etag from feeds").fetchall()
-            assert state == [("A", '"e1"')]
-        assert schema(path) == schema(tmp_path / "fresh.db"), oldest
+    path = tmp_path / f"{oldest}.db"
+    old_database(path, oldest)
+    assert schema(path) != schema(tmp_path / "fresh.db")
+    with Store(path) as store:
+        # the rows came along, the search index knows them, and the link's key is hashed
+        assert [e.entry_id for e in store.search("ete")] == ["old-1"]
+        state = store.db.execute("select name, etag from feeds").fetchall()
+        assert state == [("A", '"e1"')]
+        [hashed] = store.db.execute("select link_hash from entries").fetchone()
+        assert hashed == link_hash(link_key(OLD_ENTRY["link"]))
+    assert schema(path) == schema(tmp_path / "fresh.db"), oldest
 
 
 def test_a_fresh_database_is_marked_as_having_every_migration(tmp_path: Path) -> None:

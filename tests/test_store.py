@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregator._urls import link_key
 from aggregator.models import (
     FeedOutcome,
     FeedSource,
@@ -15,6 +16,7 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import Store
+from aggregator.store._matching import link_hash, on_own_site
 
 from .stored import count_entries
 
@@ -329,3 +331,59 @@ def test_the_store_writes_the_decided_update_as_it_is(tmp_path: Path) -> None:
         established=True,
     )
     assert (health.name, health.http_status, health.last_attempt) == ("A", 503, NOW)
+
+
+# --- issue 13: a link's key is indexed as an 8-byte hash (growth: test_growth.py) ---------
+
+
+def test_an_equal_hash_is_not_an_equal_link(tmp_path: Path) -> None:
+    """Links whose hashes collide (forced here) are neither one entry of a feed nor one
+    article in two feeds: the full keys are compared."""
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(entry(8, link="https://a.example/old")), NOW)
+        b_feed = ParsedFeed("Feed B", "https://b.example/", (entry(9, link="https://b.example/9"),))
+        store.save_feed(OTHER, b_feed, NOW)
+        forged = link_hash(link_key("https://a.example/1"))
+        store.db.execute("update entries set link_hash = ?", [forged])
+        assert store.save_feed(SOURCE, feed(entry(1)), NOW).new == 1
+        assert [e.title for e in store.latest()] == ["Post 1", "Post 8", "Post 9"]
+
+
+def test_a_pruned_entry_is_not_taken_back_under_a_new_guid(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_feed(SOURCE, feed(*(entry(n) for n in range(1, 6))), NOW)
+        assert store.prune(max_entries=2, max_age_days=None, now=NOW) == 3
+        renamed = feed(*(entry(n, entry_id=f"new-{n}") for n in range(1, 6)))
+        assert store.save_feed(SOURCE, renamed, NOW + timedelta(hours=1)).new == 0
+        assert count_entries(store) == 2
+
+
+def test_at_the_same_date_the_link_on_its_own_site_is_shown(tmp_path: Path) -> None:
+    """Whichever feed was stored first: a partner's repost (same date, the publisher's link
+    with tracking) gives way to the publisher's own entry."""
+    repost = entry(7, link="http://a.example/1?utm_source=b&fbclid=x#comments", published=NOW)
+    b_feed = ParsedFeed("Feed B", "https://b.example/", (repost,))
+    original = entry(1, published=NOW)
+    for order in ((OTHER, SOURCE), (SOURCE, OTHER)):
+        with Store(tmp_path / f"{order[0].name}.sqlite") as store:
+            for source in order:
+                store.save_feed(source, b_feed if source is OTHER else feed(original), NOW)
+            [shown] = store.latest()
+            assert (shown.feed_name, shown.link) == ("A", "https://a.example/1")
+
+
+@pytest.mark.parametrize(
+    ("link", "sites", "own"),
+    [
+        ("https://a.example/1", ("https://a.example/feed",), True),
+        ("https://www.a.example/1", (None, "https://a.example/"), True),
+        ("https://blog.a.example/1", ("https://127.0.0.1:8080/f", "https://a.example"), True),
+        ("https://a.example/1", ("https://blog.a.example/",), True),
+        ("https://a.example/1", ("https://b.example/feed", "https://feeds.b.example/"), False),
+        ("https://a.example/1", ("http://com/", "http://example/"), False),
+        ("http://[::1/1", ("https://a.example/",), False),
+        (None, ("https://a.example/",), False),
+    ],
+)
+def test_a_link_on_its_own_site(link: str | None, sites: tuple[str | None, ...], own: bool) -> None:
+    assert on_own_site(link, *sites) is own

@@ -106,16 +106,24 @@ def fts_query(query: str) -> str:
 
 
 def not_a_later_duplicate(among: str | None) -> str:
-    """SQL condition on `e`: no other source (among the feeds `among` lists, if given) has
-    the same article (same link up to tracking and scheme, or same title and opening words)
-    with an earlier date, or the same date and an earlier first sighting."""
+    """SQL condition on `e` (of feed `f`): no other source (among the feeds `among` lists, if
+    given) has the same article (the same link up to tracking and scheme, or the same title
+    and opening words) first. First is dated earlier; at the same date, linked on its own
+    site when `e` is not (the original publisher's link, not a reposter's); then seen
+    earlier, then stored earlier."""
     restrict = f" and o.feed in ({among})" if among is not None else ""
+    first = (
+        "(o.date, not on_own_site(o.link, fo.url, fo.site, fo.link), o.first_seen, o.rowid) "
+        "< (e.date, not on_own_site(e.link, f.url, f.site, f.link), e.first_seen, e.rowid)"
+    )
     conditions = [
-        f"not exists (select 1 from entries o where o.{column} = e.{column} "
-        f"and o.feed != e.feed{restrict} and (o.date < e.date or (o.date = e.date and "
-        "(o.first_seen < e.first_seen or (o.first_seen = e.first_seen "
-        "and o.rowid < e.rowid)))))"
-        for column in ("link_key", "dup_key")
+        "not exists (select 1 from entries o join feeds fo on fo.url = o.feed "
+        f"where {same} and o.feed != e.feed{restrict} and {first})"
+        for same in (
+            # the hash finds the candidates, the key (rarely computed) makes it exact
+            "o.link_hash = e.link_hash and (o.link = e.link or link_key(o.link) = link_key(e.link))",
+            "o.dup_key = e.dup_key",
+        )
     ]
     return "(" + " and ".join(conditions) + ")"
 

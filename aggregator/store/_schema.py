@@ -3,8 +3,10 @@ migrations that bring every older database to exactly the same tables.
 
 A fresh database runs `TABLES` and `INDEXES` and is marked as having every migration.
 An older one replays the migrations it lacks: `m001` and `m020` (as they were first
-written, with sqlite-utils), then `m030`, which rebuilds every table from `TABLES`, so
-that `sqlite_master` reads the same in both (tests/test_schema.py compares them).
+written, with sqlite-utils), then `m030` and later ones, which rebuild every table from
+`TABLES` (deriving the columns an older table lacks, `DERIVED`), so that `sqlite_master`
+reads the same in both (tests/test_schema.py compares them, from old databases kept in
+tests/data/store/).
 
 Times are text in `aggregator._time.format_utc`'s format, which sorts like the time.
 """
@@ -17,7 +19,7 @@ from typing import cast
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from aggregator.store._matching import fingerprint
+from aggregator.store._matching import fingerprint, register_functions
 
 FEEDS = """
 create table feeds (
@@ -44,7 +46,7 @@ ENTRY_COLUMNS = (
     "entry_id",
     "title",
     "link",
-    "link_key",
+    "link_hash",
     "excerpt",
     "author",
     "thumbnail",
@@ -64,7 +66,7 @@ create table entries (
     entry_id text,               -- the feed's guid/id, else its link
     title text,
     link text,
-    link_key text,               -- the link without scheme, www. and tracking parameters
+    link_hash integer,           -- link_hash(link): its key (no scheme, tracking...), hashed
     excerpt text,
     author text,
     thumbnail text,
@@ -89,12 +91,15 @@ create table pruned (           -- tombstones: entries retention deleted, not ta
 
 TABLES = {"feeds": FEEDS, "entries": ENTRIES, "pruned": PRUNED}
 
+DERIVED = {"entries": {"link_hash": "link_hash(link)"}}
+"""SQL that fills a column an older table lacks, from that table's columns (`link_hash` and
+the other functions of `register_functions`)."""
+
 # External-content FTS5 keyed by rowid, kept in step by triggers. (After a VACUUM, which
 # may renumber rowids, run: insert into entries_fts(entries_fts) values ('rebuild').)
 INDEXES = (
     "create index idx_entries_date on entries (date)",
-    "create index idx_entries_feed_link_key on entries (feed, link_key)",
-    "create index idx_entries_link_key on entries (link_key)",
+    "create index idx_entries_link_hash on entries (link_hash)",
     "create index idx_entries_dup_key on entries (dup_key)",
     "create virtual table entries_fts using fts5 ("
     "title, excerpt, content=entries, tokenize='unicode61 remove_diacritics 2')",
@@ -139,6 +144,8 @@ def _create(db: sqlite_utils.Database) -> None:
 
 
 # --- migrations of older databases, as first written: never edit one ------------------------
+# (m030 and later rebuild to today's `TABLES`: adding a column to one means a `DERIVED` value
+# for older rows and a new migration that calls `_rebuild_as_written`.)
 
 
 @migrations()
@@ -218,6 +225,20 @@ def m020_duplicates_retention_search(db: sqlite_utils.Database) -> None:
 def m030_schema_as_written(db: sqlite_utils.Database) -> None:
     """Every table rebuilt from `TABLES` (rows and rowids kept): the schema reads as written
     here, and `feeds.redirect_seen`, a counter nothing read, is gone."""
+    _rebuild_as_written(db)
+
+
+@migrations()
+def m040_link_hash(db: sqlite_utils.Database) -> None:
+    """`entries.link_key`, the whole key indexed twice (a 2 KB link cost three times its
+    size), becomes `link_hash`, 8 bytes indexed once."""
+    _rebuild_as_written(db)
+
+
+def _rebuild_as_written(db: sqlite_utils.Database) -> None:
+    """Every table rebuilt from today's `TABLES`, rows and rowids kept, the columns the old
+    table lacks derived (`DERIVED`), the ones today's lacks dropped; then `INDEXES`."""
+    register_functions(db.conn)
     for trigger in ("entries_ai", "entries_ad", "entries_au"):
         db.execute(f"drop trigger if exists {trigger}")
     db.execute("drop table if exists entries_fts")
@@ -225,8 +246,18 @@ def m030_schema_as_written(db: sqlite_utils.Database) -> None:
         db.execute(f"alter table {name} rename to _old_{name}")
     for name, statement in TABLES.items():
         db.execute(statement)
-        columns = ", ".join(["rowid", *(c.name for c in _table(db, name).columns)])
-        db.execute(f"insert into {name} ({columns}) select {columns} from _old_{name}")
+        old = {c.name for c in _table(db, f"_old_{name}").columns}
+        derived = DERIVED.get(name, {})
+        values = {
+            column.name: column.name if column.name in old else derived[column.name]
+            for column in _table(db, name).columns
+            if column.name in old or column.name in derived
+        }
+        columns = ", ".join(["rowid", *values])
+        db.execute(
+            f"insert into {name} ({columns}) "
+            f"select {', '.join(['rowid', *values.values()])} from _old_{name}"
+        )
     for name in ("entries", "pruned", "feeds"):  # children before the table they refer to
         db.execute(f"drop table _old_{name}")
     for statement in INDEXES:

@@ -35,7 +35,13 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import _queries
-from aggregator.store._matching import Known, KnownEntries, fingerprint
+from aggregator.store._matching import (
+    Known,
+    KnownEntries,
+    fingerprint,
+    link_hash,
+    register_functions,
+)
 from aggregator.store._schema import ENTRY_COLUMNS, prepare
 
 _INSERT_ENTRY = (
@@ -58,6 +64,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             create_private(self.path)  # 0600: feed URLs may carry passwords
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            register_functions(conn)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -205,7 +212,10 @@ class Store:
                 elif row is None:
                     inserts.append(_entry_row(source.url, entry, key, stamp, now))
                     new += 1
-                    known.add(Known(entry.entry_id, key, entry.content_hash))
+                    hashed = inserts[-1]["link_hash"]
+                    known.add(
+                        Known(entry.entry_id, hashed, key=key, content_hash=entry.content_hash)
+                    )
                 elif row.content_hash != entry.content_hash:
                     edited = _entry_row(source.url, entry, key, stamp, now)
                     updates.append({**edited, "entry_id": row.entry_id})
@@ -219,16 +229,16 @@ class Store:
 
     def _known_entries(self, feed_url: str) -> list[Known]:
         rows = self.db.execute(
-            "select entry_id, link_key, content_hash from entries where feed = :feed",
+            "select entry_id, link_hash, link, content_hash from entries where feed = :feed",
             {"feed": feed_url},
         )
-        return [Known(*row) for row in rows]
+        return [Known(id_, hashed, link, content_hash=h) for id_, hashed, link, h in rows]
 
     def _pruned_entries(self, feed_url: str) -> list[Known]:
         rows = self.db.execute(
             "select entry_id, link_key from pruned where feed = :feed", {"feed": feed_url}
         )
-        return [Known(*row) for row in rows]
+        return [Known(id_, link_hash(key) if key else None, key=key) for id_, key in rows]
 
     def _forget_pruned(self, feed_url: str, entry_ids: Iterable[str]) -> None:
         """A pruned entry the feed no longer lists cannot come back: its tombstone can go."""
@@ -327,7 +337,7 @@ class Store:
         with self.db.atomic():
             self.db.execute(
                 "insert or replace into pruned (feed, entry_id, link_key, pruned) "
-                f"select feed, entry_id, link_key, :now from entries where {where}",
+                f"select feed, entry_id, link_key(link), :now from entries where {where}",
                 params,
             )
             return int(self.db.execute(f"delete from entries where {where}", params).rowcount)
@@ -344,7 +354,7 @@ def _entry_row(
         "entry_id": entry.entry_id,
         "title": entry.title,
         "link": entry.link,
-        "link_key": key,
+        "link_hash": link_hash(key) if key is not None else None,
         "excerpt": entry.excerpt,
         "author": entry.author,
         "thumbnail": entry.thumbnail,
