@@ -45,6 +45,7 @@ from aggregator.cli._views import (
 from aggregator.config import DEFAULT_CONFIG, Config, load_config
 from aggregator.digest._links import listed
 from aggregator.doctor import Diagnosis, diagnose
+from aggregator.store import Store
 
 
 def at_least_one(value: str) -> int:
@@ -80,6 +81,25 @@ FeedName = Annotated[
 ]
 
 
+def feed_urls(config: Config, store: Store, feed: str | None) -> list[str]:
+    """The configured feeds' URLs (a removed feed's entries stay hidden), or those of the
+    feed `--feed` names: by its name or URL in feeds.yaml, else by the name stored for it
+    (its own title). An unknown one is a ConfigError (exit 2)."""
+    if not feed:
+        return [source.url for source in config.feeds]
+    found = [config.feeds[i].url for i in config.indexes_of(feed)]
+    if not found:
+        stored = store.stored_feeds()
+        found = [
+            source.url
+            for source in config.feeds
+            if source.url in stored and feed in (stored[source.url].name, stored[source.url].title)
+        ]
+    if not found:
+        raise config.no_feed_named(feed)
+    return found
+
+
 @app.command("list")
 def list_entries(
     limit: Limit = 20,
@@ -109,9 +129,11 @@ def list_entries(
     _, quiet = levels(verbose, quiet)
     with handled():
         loaded = load_config(config)
-        urls = [source.url for source in loaded.select([feed] if feed else [])]
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
-        entries = with_store(loaded, lambda s: s.latest(limit=limit, since=start, feed_urls=urls))
+        entries = with_store(
+            loaded,
+            lambda s: s.latest(limit=limit, since=start, feed_urls=feed_urls(loaded, s, feed)),
+        )
     show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
     if not entries and not as_json and not quiet:
         error("no entries stored for these feeds" + (" since then" if start else " yet"))
@@ -142,9 +164,11 @@ def search_entries(
         raise typer.Exit(EXIT_USAGE)
     with handled():
         loaded = load_config(config)
-        urls = [source.url for source in loaded.select([feed] if feed else [])]
         entries = with_store(
-            loaded, lambda s: s.search(bounded_query(query), limit=limit, feed_urls=urls)
+            loaded,
+            lambda s: s.search(
+                bounded_query(query), limit=limit, feed_urls=feed_urls(loaded, s, feed)
+            ),
         )
     show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
     if not entries and not as_json and not quiet:
