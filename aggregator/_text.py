@@ -1,12 +1,30 @@
 """Small pure functions on feed-supplied text: safe to print on one line, fit for XML,
-without controls. (The fingerprint that tells the same article apart is
-`store._matching.fingerprint`.)"""
+without controls; and the character classes every cleaner of feed text builds on. (The
+fingerprint that tells the same article apart is `store._matching.fingerprint`.)"""
 
 from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Character classes (the inside of a `[...]`), named once, combined by each cleaner.
+C0_C1 = "\x00-\x1f\x7f-\x9f"
+LINE_SEPARATORS = "\u2028\u2029"
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+ZERO_WIDTH = "\u200b-\u200d\u2060-\u2064\ufeff"
+NOT_XML_1_0 = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+"""What XML 1.0 cannot carry (U+000B and U+000C included; tab, CR and LF are allowed)."""
+
+
+def characters(*classes: str) -> re.Pattern[str]:
+    """One regex matching any character of the given classes."""
+    return re.compile(f"[{''.join(classes)}]")
+
+
+_CONTROL = characters(C0_C1, LINE_SEPARATORS, BIDI_CONTROLS)
+_NOT_XML = characters(NOT_XML_1_0)
+_STORED_CONTROL = characters(C0_C1)
+_INVISIBLE = characters(C0_C1, LINE_SEPARATORS, BIDI_CONTROLS, ZERO_WIDTH)
+_SPACES = re.compile(r"\s+")
 
 
 def one_line(message: str, limit: int = 300) -> str:
@@ -20,29 +38,6 @@ def one_line(message: str, limit: int = 300) -> str:
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
 
 
-_SPACES = re.compile(r"\s+")
-# C0/C1 controls, zero-width space, line/paragraph separators, bidi embeddings, overrides,
-# isolates and marks, invisible operators, BOM: a name must read as it displays. The
-# zero-width (non-)joiners stay: emoji sequences and Persian words need them.
-_NOT_IN_A_NAME = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
-
-
-def clean_name(text: str | None, limit: int = 120) -> str | None:
-    """A name taken from a feed or an OPML file, fit to show: controls and bidi overrides
-    become spaces, runs of white space one space, the length capped; None when nothing is left."""
-    if text is None:
-        return None
-    cleaned = _SPACES.sub(" ", _NOT_IN_A_NAME.sub(" ", text)).strip()
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1].rstrip() + "…"
-    return cleaned or None
-
-
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def xml_text(value: str) -> str:
     """`value` without the characters XML 1.0 cannot carry (a stray control byte in a title)."""
     return _NOT_XML.sub("", value)
@@ -53,4 +48,13 @@ def without_controls(value: str) -> str:
     return _STORED_CONTROL.sub("", value)
 
 
-_STORED_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+def display_name(text: str | None, limit: int) -> str | None:
+    """A name that reads as it displays: controls, zero-width and bidi characters become
+    spaces, white space runs one space, at most `limit` characters (the last one "…" when
+    cut); None when nothing is left."""
+    if text is None:
+        return None
+    name = _SPACES.sub(" ", _INVISIBLE.sub(" ", text)).strip()
+    if len(name) > limit:
+        name = name[: limit - 1].rstrip() + "…"
+    return name or None

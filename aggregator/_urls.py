@@ -7,7 +7,9 @@ import ipaddress
 import re
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+from aggregator._text import BIDI_CONTROLS, C0_C1, LINE_SEPARATORS, ZERO_WIDTH, characters
+
+_CONTROL_OR_SPACE = characters(C0_C1, " ", ZERO_WIDTH, BIDI_CONTROLS, LINE_SEPARATORS)
 _TRACKING_PARAMS = {
     "fbclid",
     "gclid",
@@ -28,6 +30,11 @@ MAX_URL_LENGTH = 2048
 """Longer links, thumbnails and feed links are refused: browsers and servers stop near
 there, and a hostile feed would otherwise grow the database by megabytes a run."""
 _URL_ID = re.compile(r"(https?://)([^/?#]*)", re.I)
+
+
+def is_http_url(value: str) -> bool:
+    """Whether `value` is written as an http(s) URL (any case), as opposed to a local path."""
+    return value[:8].lower().startswith(("http://", "https://"))
 
 
 def safe_http_url(value: str | None, base: str | None = None) -> str | None:

@@ -7,32 +7,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-from aggregator._urls import link_key, redact
+from aggregator._urls import is_http_url, link_key, redact
+from aggregator._yaml import Doubt, load_plain
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
 DEFAULT_CONFIG = "feeds.yaml"
-# The one list of each choice: config validation, the CLI's options (click.Choice, with shell
-# completion) and render() all check against these.
-OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml", "css")
+OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml", "css")  # the CLI's, render()'s
 CSS_MODES = ("inline", "none")
 LANGUAGES = ("fr", "en")
 LAYOUTS = ("grouped", "river")
 HEADING_LEVELS = range(1, 7)
-
-
-def check_choice(what: str, value: str, choices: tuple[str, ...]) -> str:
-    """`value` if it is one of `choices`, else ValueError naming them (for library callers)."""
-    if value not in choices:
-        raise ValueError(f"unknown {what} {value!r} (expected one of {', '.join(choices)})")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +28,11 @@ class Output:
     format: str
     path: Path
     css: str = "inline"
-    """html: "inline" puts the scoped stylesheet in its <head>, "none" leaves it to the blog.
-    A fragment never carries a stylesheet (a `format: css` output is linked from the blog)."""
+    """html: the stylesheet in its <head> ("inline") or not ("none"); never in a fragment."""
     layout: str | None = None
     """Overrides settings.layout for this output."""
     url: str | None = None
-    """Where the blog serves this file: the Atom/JSON Feed id and self link."""
-
-    def public_url(self, settings: Settings) -> str | None:
-        """`url`, else the file's name under settings.public_url."""
-        if self.url or not settings.public_url:
-            return self.url
-        return settings.public_url.rstrip("/") + "/" + quote(self.path.name)
+    """Where the blog serves it (feed id, self link); default: its name under public_url."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +73,11 @@ class Settings:
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
     heading_level: int = 2
-    """The fragment's entry titles are <h2> by default (under a post's <h1>); 3 in a sidebar
-    under an <h2>. The complete page always has its <h1> and then <h2>."""
+    """The fragment's entry titles: <h2> under a post's <h1>, 3 in a sidebar under an <h2>."""
     public_url: str | None = None
-    """Where the outputs are published (the folder's URL): each output's public URL is its
-    file name under it, unless the output sets its own `url`."""
+    """The URL of the folder the outputs are published in."""
+    page_summary: bool = False
+    """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
     """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
 
@@ -127,7 +108,7 @@ class Config:
         as written in feeds.yaml (relative to it)."""
         wanted = name_or_url.strip()
         try:
-            key = link_key(wanted) if wanted.lower().startswith(("http://", "https://")) else None
+            key = link_key(wanted) if is_http_url(wanted) else None
         except ValueError:  # not a URL after all ("http://[oops"): only names can match
             key = None
         try:
@@ -243,7 +224,8 @@ def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:
 
 
 class _Reader:
-    """Walks the round-trip YAML tree, converting values and remembering where each came from."""
+    """Walks the YAML tree, converting values. In ruamel's round-trip tree every node knows
+    its line, which errors name; plain dicts and lists (the fast loader's) do not."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -255,19 +237,22 @@ class _Reader:
 
     @staticmethod
     def _line(node: Any, key: str | int | None) -> int | None:
+        lines = getattr(node, "lc", None)  # ruamel's line and column record
+        if lines is None:
+            return None
         try:
-            if isinstance(node, CommentedMap) and key is not None:
-                return int(node.lc.key(key)[0]) + 1
-            if isinstance(node, CommentedSeq) and isinstance(key, int):
-                return int(node.lc.item(key)[0]) + 1
-            return int(node.lc.line) + 1
+            if isinstance(node, dict) and key is not None:
+                return int(lines.key(key)[0]) + 1
+            if isinstance(node, list) and isinstance(key, int):
+                return int(lines.item(key)[0]) + 1
+            return int(lines.line) + 1
         except (AttributeError, KeyError, TypeError, IndexError):
             return None
 
     def mapping(
         self, node: Any, dotted: str, spec: Mapping[str, Converter], parent: Any, key: Any
     ) -> dict[str, Any]:
-        if not isinstance(node, CommentedMap):
+        if not isinstance(node, dict):
             raise self.fail(parent, key, dotted, "expected a mapping of keys to values")
         values: dict[str, Any] = {}
         for name, raw in node.items():
@@ -288,6 +273,7 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "page_summary": _boolean,
     "public_url": _http_url,
     "clean_links": _boolean,
 }
@@ -313,6 +299,7 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "workers": _non_negative_int,
     "heading_level": lambda v: _in_range(v, HEADING_LEVELS),
     "public_url": _http_url,
+    "page_summary": _boolean,
     "clean_links": _boolean,
 }
 
@@ -342,15 +329,32 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
 
 
 def parse_config(text: str, path: Path) -> Config:
+    """Read by libyaml when it surely gives what ruamel would (see _yaml.py); otherwise, and
+    whenever the file is wrong, by ruamel, whose tree knows the line each error names."""
     try:
-        document = YAML(typ="rt").load(text)
+        return _config(load_plain(text), path)
+    except (Doubt, ConfigError):
+        return _config(_round_trip(text, path), path)
+
+
+def _round_trip(text: str, path: Path) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return YAML(typ="rt").load(text)
     except (MarkedYAMLError, YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ConfigError(f"{path}{line}: invalid YAML: {problem}") from None
+    except Exception as error:  # ruamel itself failed (IndexError on `- -_`): one line, no trace
+        raise ConfigError(f"{path}: cannot read YAML: {type(error).__name__}: {error}") from None
+
+
+def _config(document: Any, path: Path) -> Config:
     reader = _Reader(path)
-    if not isinstance(document, CommentedMap):
+    if not isinstance(document, dict):
         raise ConfigError(f"{path}: expected a mapping with a `feeds` list at the top")
     top = reader.mapping(
         document, "", {"settings": lambda v: v, "feeds": lambda v: v}, document, None
@@ -377,7 +381,7 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     return Settings(**values)
 
 
-def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
+def _retention(reader: _Reader, settings: Any) -> Retention:
     node = settings["retention"]
     if node is None or (isinstance(node, str) and node.strip().lower() == "none"):
         return KEEP_EVERYTHING
@@ -386,7 +390,7 @@ def _retention(reader: _Reader, settings: CommentedMap) -> Retention:
 
 
 def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Output, ...]:
-    if not isinstance(node, CommentedSeq):
+    if not isinstance(node, list):
         raise reader.fail(parent, "outputs", "settings.outputs", "expected a list")
     outputs = []
     for index, item in enumerate(node):
@@ -401,7 +405,7 @@ def _outputs(reader: _Reader, node: Any, parent: Any, base: Path) -> tuple[Outpu
 
 
 def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedSource, ...]:
-    if not isinstance(node, CommentedSeq):
+    if not isinstance(node, list):
         raise reader.fail(document, "feeds", "feeds", "expected a list of feeds")
     feeds: list[FeedSource] = []
     seen: dict[str, int] = {}
@@ -417,8 +421,8 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
             url = resolve_feed_url(fields["url"], base)
         except ValueError as error:
             raise reader.fail(
-                item if isinstance(item, CommentedMap) else node,
-                "url" if isinstance(item, CommentedMap) else index,
+                item if isinstance(item, dict) else node,
+                "url" if isinstance(item, dict) else index,
                 f"{dotted}.url",
                 str(error),
             ) from None

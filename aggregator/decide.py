@@ -119,6 +119,7 @@ def _success(
         next_due=fetched.next_due,
         feed_url=fetch_url if not source.is_local else None,
         notice=_moved_notice(moved_to),
+        warning=read.feed.warning if isinstance(read, Parsed) else None,
     )
     return FeedUpdate(
         url=source.url,
@@ -133,6 +134,7 @@ def _success(
         redirect_to=moved_to,
         last_success=now,
         outcome=outcome,
+        last_warning=read.feed.warning if isinstance(read, Parsed) else stored.last_warning,
     )
 
 
@@ -167,6 +169,7 @@ def _failure(stored: FeedState, read: FetchFailed, now: datetime) -> FeedUpdate:
         redirect_to=stored.redirect_to,
         last_success=stored.last_success,
         outcome=outcome,
+        last_warning=stored.last_warning,
     )
 
 

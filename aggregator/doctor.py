@@ -109,6 +109,8 @@ def judge(preview: FeedPreview, now: datetime, duplicate_of: FeedSource | None) 
             f"moved permanently to {redact(preview.permanent_redirect)}; "
             "update its url in feeds.yaml"
         )
+    if preview.warning:
+        problems.append(preview.warning)
     if duplicate_of is not None:
         problems.append(f"same feed as {duplicate_of.label}")
     if preview.discovered and preview.feed_url:

@@ -8,8 +8,13 @@
     ├── OutputError            an output file cannot be written (exit 4 when none could)
     └── FeedError              a feed named on the command line cannot be used (`add`: exit 1)
 
-During a run, a feed failing is *not* an exception: fetching and parsing return a
-`FeedOutcome` whose `error` says what went wrong, and the run goes on.
+During a run, a feed failing is *not* an exception that leaves the library: fetching and
+parsing raise these internally, and `retrieve` turns them into a `FetchFailed` value whose
+message the run reports, and the run goes on:
+
+    FeedReadError              why one feed could not be read (never raised to a caller)
+    ├── FetchFailure           the request failed (`status`: the HTTP status, if any)
+    └── NotAFeed               the document is not a feed (`is_html`: a page, try discovery)
 """
 
 from __future__ import annotations
@@ -40,16 +45,20 @@ class OutputError(AggregatorError):
 
 
 class FeedError(AggregatorError):
-    """One feed could not be fetched or parsed; carried as a value, not raised past the pipeline."""
+    """A feed named on the command line (`add`) cannot be fetched or is not a feed."""
 
+
+class FeedReadError(Exception):
+    """Why one feed could not be read, as one line; turned into a `FetchFailed` value."""
+
+
+class FetchFailure(FeedReadError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
 
-class FetchFailure(Exception):
-    """Why one request failed; caught in `fetching` and turned into a failed `FetchResult`."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
+class NotAFeed(FeedReadError):
+    def __init__(self, message: str, is_html: bool = False) -> None:
         super().__init__(message)
-        self.status = status
+        self.is_html = is_html

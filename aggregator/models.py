@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from aggregator._urls import redact
+from aggregator._urls import is_http_url, redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    page_summary: bool | None = None
+    """None: as `settings.page_summary` says."""
     public_url: str | None = None
     """The feed's URL as its owner publishes it: exported instead of `url` (OPML)."""
     clean_links: bool | None = None
@@ -39,7 +41,7 @@ class FeedSource:
 
     @property
     def is_local(self) -> bool:
-        return not self.url.lower().startswith(("http://", "https://"))
+        return not is_http_url(self.url)
 
     @property
     def label(self) -> str:
@@ -146,6 +148,8 @@ class ParsedFeed:
     entries: tuple[ParsedEntry, ...]
     format: str | None = None
     """"RSS 2.0", "Atom 1.0", "JSON Feed 1.1"..."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (what was kept, and why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +207,8 @@ class FeedOutcome:
     """Something the user should act on although the fetch worked (a permanent redirect)."""
     failures: int = 0
     """Consecutive failed fetches, this one included."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (`ParsedFeed.warning`)."""
 
     @property
     def failing(self) -> bool:
@@ -224,6 +230,7 @@ class FeedState:
     """Where the last fetch was permanently redirected: a second time moves `fetch_url`."""
     last_error: str | None = None
     last_success: datetime | None = None
+    last_warning: str | None = None
     established: bool = False
     """The URL has given a feed before (a success or stored entries): no more discovery."""
 
@@ -253,6 +260,8 @@ class FeedUpdate:
     redirect_to: str | None
     last_success: datetime | None
     outcome: FeedOutcome
+    last_warning: str | None = None
+    """The last document read was ill-formed (kept through 304s and failures)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +276,7 @@ class FeedHealth:
     last_attempt: datetime | None = None
     last_success: datetime | None = None
     http_status: int | None = None
+    last_warning: str | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
     next_due: datetime | None = None
@@ -309,4 +319,6 @@ class FeedPreview:
     permanent_redirect: str | None = None
     private_address: bool = False
     """The host resolves to a loopback or private address (allowed by `allow_private`)."""
+    warning: str | None = None
+    """The document was ill-formed and read all the same (`ParsedFeed.warning`)."""
     error: str | None = None

@@ -32,6 +32,7 @@ from aggregator.models import (
     FeedOutcome,
     FeedSource,
     Parsed,
+    ParsedFeed,
     SaveCounts,
     UpdateReport,
 )
@@ -124,6 +125,8 @@ class _Updater:
             source, stored.validators, url, discover=not stored.established
         )
         saved: SaveCounts | StoreFailed | None = None
+        if isinstance(read, Parsed) and self._page_summary(source):
+            read = replace(read, feed=await self._with_page_summaries(source, read.feed))
         if isinstance(read, Parsed):
             try:
                 saved = self.store.save_feed(source, read.feed, now)
@@ -132,6 +135,17 @@ class _Updater:
         update = decide(stored, read, now, saved)
         self.store.write_update(update)
         return update.outcome
+
+    def _page_summary(self, source: FeedSource) -> bool:
+        wanted = source.page_summary
+        return self.config.settings.page_summary if wanted is None else wanted
+
+    async def _with_page_summaries(self, source: FeedSource, feed: ParsedFeed) -> ParsedFeed:
+        from aggregator.page_summaries import with_page_summaries
+
+        limit = source.excerpt_length or self.config.settings.excerpt_length
+        new = self.store.new_entries(source, feed)
+        return await with_page_summaries(self.reader.fetcher, source, feed, new, limit)
 
 
 def enable_feed(store: Store, source: FeedSource) -> bool:

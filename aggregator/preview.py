@@ -90,6 +90,7 @@ async def _inspect_one(reader: FeedReader, source: FeedSource) -> FeedPreview:
         advertised=read.advertised,
         permanent_redirect=fetched.permanent_redirect,
         private_address=private,
+        warning=parsed.warning,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aggregator.config import Settings
+from aggregator.errors import NotAFeed
 from aggregator.fetching._client import Fetcher, FetchOptions
 from aggregator.models import (
     NO_VALIDATORS,
@@ -64,9 +65,6 @@ class FeedReader:
         result = await self.fetcher.fetch(source, validators, url=url)
         if not isinstance(result, Fetched):
             return result
-        # Imported here: a run where every feed answers 304 never loads the parsers.
-        from aggregator.parsing._parse import NotAFeed
-
         try:
             return Parsed(result, await self._parse(source, result))
         except NotAFeed as not_a_feed:
@@ -101,7 +99,7 @@ class FeedReader:
     async def _discover(self, source: FeedSource, page: Fetched) -> Parsed | FetchFailed:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
         from aggregator.fetching._discover import feed_links, guessed_feed_urls
-        from aggregator.parsing._parse import NotAFeed, looks_like_html
+        from aggregator.parsing._parse import looks_like_html
 
         advertised = feed_links(page.content, page.final_url)
         candidates = advertised or guessed_feed_urls(page.final_url)

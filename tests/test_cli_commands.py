@@ -470,6 +470,7 @@ def test_run_report(tmp_path: Path, httpserver: HTTPServer) -> None:
         "duplicates": 0,
         "error": None,
         "notice": None,
+        "warning": None,
         "next_due": None,
         "failures": 0,
     }

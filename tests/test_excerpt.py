@@ -31,13 +31,13 @@ def test_cut_prefers_a_sentence_end_near_the_limit() -> None:
     assert cut(text, 50) == "Première phrase assez longue pour compter."
 
 
-def test_boilerplate_removed_and_title_fallback() -> None:
+def test_boilerplate_removed_and_no_title_fallback() -> None:
     excerpt, _ = excerpt_of(
         "<p>Le texte.</p><p>The post <a>X</a> appeared first on <a>Blog</a>.</p>", 200
     )
     assert excerpt == "Le texte."
-    empty, _ = excerpt_of("<p><img src='a.png'></p>", 200, fallback="Le titre")
-    assert empty == "Le titre"
+    empty, _ = excerpt_of("<p><img src='a.png'></p>", 200, title="Le titre")
+    assert empty == ""  # the title is shown already: never twice
 
 
 @pytest.mark.parametrize(
@@ -76,9 +76,9 @@ def test_images_are_nothing_or_their_alt_when_nothing_else() -> None:
     excerpt, extracted = excerpt_of(
         "<img src='https://feeds.feedburner.com/~r/x/~4/y' width='1' height='1' alt='pixel'>",
         200,
-        fallback="Titre",
+        title="Titre",
     )
-    assert (excerpt, extracted.first_image) == ("Titre", None)  # a tracking pixel is nothing
+    assert (excerpt, extracted.first_image) == ("", None)  # a tracking pixel is nothing
 
 
 def test_emoji_images_become_their_emoji() -> None:
@@ -193,9 +193,9 @@ def test_boilerplate(html: str, expected: str) -> None:
     assert excerpt_of(html, 200)[0] == expected
 
 
-def test_no_text_at_all_falls_back_to_the_title() -> None:
-    assert excerpt_of(["", "<p> </p><br>"], 200, fallback="Le titre")[0] == "Le titre"
-    assert excerpt_of("", 5, fallback="Un titre bien trop long")[0] == "Un…"
+def test_no_text_at_all_is_no_excerpt() -> None:
+    assert excerpt_of(["", "<p> </p><br>"], 200, title="Le titre")[0] == ""
+    assert excerpt_of("", 5, title="Un titre bien trop long")[0] == ""
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ def test_feeds_shows_health_as_json_and_as_text(write_config: WriteConfig) -> No
         "last_success",
         "http_status",
         "last_error",
+        "last_warning",
         "consecutive_failures",
         "next_due",
         "retired",

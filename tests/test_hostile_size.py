@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from aggregator.parsing._parse import ParseOptions, newest, parse_feed
+from aggregator.parsing._parse import ParseOptions, newest_entries, parse_feed
 
 from .hostile import generate
 from .hostile.measure import finish_measured, start_measured
@@ -100,10 +100,10 @@ def test_big_documents_are_bounded(recording_server: RecordingServer, tmp_path: 
 
 def test_newest_keeps_document_order_and_puts_undated_last() -> None:
     times = {"a": 3.0, "b": None, "c": 5.0, "d": 1.0, "e": 5.0}
-    assert newest(list("abcde"), 3, times.get) == ["a", "c", "e"]
-    assert newest(list("bd"), 3, times.get) == ["b", "d"]
+    assert newest_entries(list("abcde"), 3, times.get) == ["a", "c", "e"]
+    assert newest_entries(list("bd"), 3, times.get) == ["b", "d"]
     undated = {"x": None, "y": None, "z": None}
-    assert newest(list("xyz"), 2, undated.get) == ["x", "y"]
+    assert newest_entries(list("xyz"), 2, undated.get) == ["x", "y"]
 
 
 def test_json_feed_keeps_its_newest_items() -> None:

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.parsing._parse import NotAFeed, ParseOptions, parse_feed
+from aggregator.errors import NotAFeed
+from aggregator.parsing._parse import ParseOptions, parse_feed
 
 OPTIONS = ParseOptions(excerpt_length=120)
 
@@ -176,12 +177,14 @@ def test_teaser_in_description_full_post_in_content_encoded(data: Path) -> None:
     )
 
 
-def test_no_text_no_image_the_title_is_the_excerpt() -> None:
+def test_no_text_no_image_no_excerpt() -> None:
     rss = (
         b"<rss version='2.0'><channel><title>x</title><item><guid>a</guid>"
         b"<title>Un titre seul</title><description></description></item></channel></rss>"
     )
-    assert parse_feed(rss, {}, OPTIONS).entries[0].excerpt == "Un titre seul"
+    assert (
+        parse_feed(rss, {}, OPTIONS).entries[0].excerpt == ""
+    )  # the title is shown already: no excerpt, never the title twice
 
 
 def test_posts_sharing_a_guid_and_a_link_stay_apart() -> None:

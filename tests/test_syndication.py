@@ -8,6 +8,7 @@ import feedparser
 import jsonschema
 from lxml import etree
 
+from aggregator.digest._outputs import public_url
 from aggregator.digest._render import render
 from aggregator.digest._syndication import ATOM_NS, source_id
 from aggregator.store import Store
@@ -218,7 +219,7 @@ def test_atom_has_a_self_link_from_public_url_and_sources_with_updated(
     )
     with Store(config.settings.database) as store:
         fill(store, "https://a.example/feed", "Blog A", "https://a.example/")
-        url = config.settings.outputs[0].public_url(config.settings)
+        url = public_url(config.settings.outputs[0], config.settings)
         atom = etree.fromstring(render(config, store, "atom", url=url).encode())
     assert url == "https://blog.example/digest/plus-d-articles.atom"
     ns = {"a": ATOM_NS}

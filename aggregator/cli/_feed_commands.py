@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from aggregator._lock import run_lock
-from aggregator._text import clean_name, one_line
+from aggregator._text import display_name, one_line
 from aggregator._urls import redact, safe_http_url
 from aggregator.cli._app import (
     EXIT_USAGE,
@@ -31,6 +31,7 @@ from aggregator.cli._views import (
     plural,
 )
 from aggregator.config import DEFAULT_CONFIG, Config, load_config, resolve_feed_url
+from aggregator.digest._opml import MAX_NAME_LENGTH
 from aggregator.errors import (
     ConfigError,
     FeedError,
@@ -133,7 +134,12 @@ def add(
             raise FeedError(f"{redact(url)}: {preview.error}{private_hint(preview, allow_private)}")
         if preview.feed_url != url:
             refuse_duplicate(loaded, preview.feed_url)
-        new = NewFeed(preview.feed_url, name or clean_name(preview.title), site, allow_private)
+        new = NewFeed(
+            preview.feed_url,
+            name or display_name(preview.title, MAX_NAME_LENGTH),
+            site,
+            allow_private,
+        )
         source = add_feed(loaded.path, new)
     for line in describe_preview(preview):
         say(line, quiet)

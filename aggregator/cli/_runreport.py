@@ -8,8 +8,8 @@
                  "retrying": 0, "new": 4, "updated": 0, "unchanged": 12, "duplicates": 12},
       "feeds": [{"name": "...", "url": "...", "feed_url": "...", "status": "ok",
                  "http_status": 200, "new": 4, "updated": 0, "unchanged": 12,
-                 "duplicates": 12, "error": null, "notice": null, "next_due": null,
-                 "failures": 0}, ...],
+                 "duplicates": 12, "error": null, "notice": null, "warning": null,
+                 "next_due": null, "failures": 0}, ...],
       "outputs": [{"path": "...", "changed": true, "error": null}, ...]
     }
 
@@ -85,6 +85,7 @@ def _feed(outcome: FeedOutcome) -> dict[str, Any]:
         "duplicates": outcome.unchanged,
         "error": text_without_secrets(outcome.error),
         "notice": text_without_secrets(outcome.notice),
+        "warning": outcome.warning,
         "next_due": format_utc(outcome.next_due),
         "failures": outcome.failures,
     }

@@ -41,7 +41,12 @@ from aggregator.config import (
     Output,
     load_config,
 )
-from aggregator.digest._outputs import WrittenOutput, write_if_changed, write_outputs
+from aggregator.digest._outputs import (
+    WrittenOutput,
+    public_url,
+    write_if_changed,
+    write_outputs,
+)
 from aggregator.digest._render import render
 from aggregator.errors import (
     OutputError,
@@ -69,9 +74,10 @@ def report_fetch(
         elif outcome.notice and not quiet:
             error(f"{label}: {outcome.notice}")
         if verbose and not outcome.failing:
+            warning = f" (warning: {outcome.warning})" if outcome.warning else ""
             typer.echo(
                 f"{label}: {outcome.status.replace('_', ' ')}, {outcome.new} new, "
-                f"{outcome.updated} updated"
+                f"{outcome.updated} updated{warning}"
             )
     return EXIT_FEEDS_FAILED if report.failed else EXIT_OK
 
@@ -177,7 +183,7 @@ def settings_url(config: Config, output: Path | None) -> str | None:
     """Where the exported file will be served, from settings.public_url and its name."""
     if output is None or not config.settings.public_url:
         return None
-    return Output(format="html", path=output).public_url(config.settings)
+    return public_url(Output(format="html", path=output), config.settings)
 
 
 @app.command()

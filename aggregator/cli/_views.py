@@ -44,6 +44,7 @@ def health_json(record: FeedHealth, enabled: bool = True) -> dict[str, Any]:
         "last_success": _iso(record.last_success),
         "http_status": record.http_status,
         "last_error": record.last_error,
+        "last_warning": record.last_warning,
         "consecutive_failures": record.consecutive_failures,
         "next_due": _iso(record.next_due),
         "retired": record.retired,
@@ -72,10 +73,13 @@ def health_cells(record: FeedHealth, enabled: bool = True) -> list[str]:
 
 
 def _last_error(record: FeedHealth) -> str:
-    """The last error; while the feed waits to retry, when and after how many failures."""
+    """The last error; while the feed waits to retry, when and after how many failures;
+    without an error, the warning of a feed last read from an ill-formed document."""
     now = datetime.now(UTC)
     if record.last_error and record.next_due and record.next_due > now and not record.retired:
         return retry_message(record.last_error, record.consecutive_failures, record.next_due, now)
+    if record.last_error is None and record.last_warning:
+        return f"warning: {record.last_warning}"
     return record.last_error or ""
 
 

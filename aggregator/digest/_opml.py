@@ -4,7 +4,7 @@ Reading is for files users bring from elsewhere, so it is defensive: defusedxml 
 entity declarations (billion laughs) and external references (no local file, no network),
 only http(s) feed URLs are kept, a feed listed twice is kept once, a list of more than
 MAX_OPML_FEEDS feeds is refused, and names lose control, bidi and zero-width characters and
-are cut at MAX_NAME_LENGTH (`_text.clean_name`).
+are cut at MAX_NAME_LENGTH.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from lxml import etree
 
-from aggregator._text import clean_name, xml_text
+from aggregator._text import display_name, xml_text
 from aggregator._urls import link_key, safe_http_url, without_secrets
 from aggregator.config import Config
 from aggregator.errors import OpmlError
@@ -99,8 +99,8 @@ def _feed(outline: Element) -> OpmlFeed | None:
     written = _without_feed_scheme(attributes.get("xmlurl", ""))
     if not written:
         return None  # a folder, or a link that is not a feed
-    url = safe_http_url(written) or clean_name(written, 300) or ""
-    title = clean_name(attributes.get("text"), MAX_NAME_LENGTH) or clean_name(
+    url = safe_http_url(written) or display_name(written, 300) or ""
+    title = display_name(attributes.get("text"), MAX_NAME_LENGTH) or display_name(
         attributes.get("title"), MAX_NAME_LENGTH
     )
     return OpmlFeed(url=url, title=title, site=safe_http_url(attributes.get("htmlurl")))

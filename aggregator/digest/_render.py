@@ -22,7 +22,6 @@ from aggregator.config import (
     OUTPUT_FORMATS,
     Config,
     Settings,
-    check_choice,
 )
 from aggregator.digest._links import shown_links
 from aggregator.digest._opml import opml_document, subscriptions
@@ -125,6 +124,13 @@ def _opml_note(config: Config) -> str | None:
         f"{local} local feed file(s) left out: a path on this machine means nothing to "
         "another feed reader"
     )
+
+
+def check_choice(what: str, value: str, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices`, else ValueError naming them (for library callers)."""
+    if value not in choices:
+        raise ValueError(f"unknown {what} {value!r} (expected one of {', '.join(choices)})")
+    return value
 
 
 def select_digest(config: Config, store: Store, layout: str) -> Digest:

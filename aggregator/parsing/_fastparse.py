@@ -1,22 +1,31 @@
-"""A fast path for plain RSS 2.0 and Atom 1.0 documents: lxml reads them, not feedparser.
+"""A fast path for the RSS 2.0, RSS 1.0 and Atom 1.0 documents blogs serve: lxml reads
+them, not feedparser.
 
 Why it exists: feedparser calls back into Python for every element and every run of
 character data (expat's SAX interface), about 20 ms for a 128 KB feed of whole posts;
-lxml (libxml2) parses the same document in under a millisecond. Most feeds are plain RSS
-2.0 or Atom 1.0, written by a handful of blog engines.
+lxml (libxml2) parses the same document in under a millisecond.
 
-What it gives: the same dictionaries feedparser would (only the keys `parse.py` reads:
+What it gives: the same dictionaries feedparser would (only the keys `_parse` reads:
 title and title_detail, link, id, content, summary and summary_detail, published, updated
-and their _parsed dates, author), so `parse.py` builds exactly the same ParsedFeed from
-either. Dates go through feedparser's own date parser; links through its URL joining.
-tests/test_fastparse.py checks it against feedparser on every feed file of the project.
+and their _parsed dates, author, media_content, media_thumbnail, enclosures,
+feedburner_origlink), so `_parse` builds exactly the same ParsedFeed from either. Dates go
+through feedparser's own date parser; links through its URL joining (`_feedparser_rules`).
+tests/test_fastparse.py checks it against feedparser on every feed file of the project and
+on the "real-world shapes" of bench/shapes.py.
 
-When it steps aside (returns None, and feedparser reads the document): anything it does
-not know to read exactly as feedparser does. A document lxml finds anything wrong with
-(even a warning), a DOCTYPE, a root other than <rss version="2.0"> or an Atom 1.0 <feed>,
-an element or attribute outside a short list (enclosures, media:*, RSS extensions, xml:base,
-xhtml or base64 content, nested markup in a text element, comments inside one), or one of
-the listed elements twice where feedparser's order rules would matter.
+What it reads: RSS 2.0 and its usual extensions (content:encoded, Dublin Core, wfw, slash,
+sy, atom:link, FeedBurner, iTunes, Creative Commons, GeoRSS, WordPress/Jetpack's own
+elements), RSS 1.0 (RDF, items beside the channel), Atom 1.0 (with Blogger's, YouTube's
+and threading extensions), Media RSS (media:content, media:thumbnail, media:group,
+media:description as a body when there is no other), enclosures, xml:base anywhere.
+Elements in a namespace it does not know are nothing (feedparser keeps them under names of
+their own), unless feedparser would read one of them as something `_parse` reads.
+
+When it steps aside (returns None, and feedparser reads the document): a document lxml
+finds anything wrong with (even a warning), a DOCTYPE, another root (RSS 0.9x, Atom 0.3),
+an element feedparser reads in ways not copied here (SVG or namespaced attributes in
+xhtml, base64 content, markup nested in a text element, Atom enclosures), or one element
+twice where feedparser's order rules would matter.
 
 Safety: the bytes are those feedparser would get (after xmlsafe.as_utf8 and
 neutralize_doctype); the parser resolves no entity, loads no DTD, never uses the network
@@ -25,31 +34,36 @@ and keeps libxml2's size limits (huge_tree=False).
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from feedparser.datetimes import _parse_date
-from feedparser.html import _cp1252
-from feedparser.mixin import _FeedParserMixin as FeedParserMixin
-from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
-ATOM = "{http://www.w3.org/2005/Atom}"
+from aggregator.parsing._fastbase import (
+    ATOM,
+    HTML_TYPES,
+    MEDIA,
+    MEDIA_ELEMENTS,
+    XML_BASE,
+    XML_LANG,
+    BaseReader,
+    Declined,
+    FastFeed,
+    canonical,
+    children,
+    once,
+    text_of,
+)
+from aggregator.parsing._feedparser_rules import make_safe_absolute_uri, map_content_type
+
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-SY = "{http://purl.org/rss/1.0/modules/syndication/}"
-WFW = "{http://wellformedweb.org/CommentAPI/}"
-SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-TEXT_TYPES = ("text/plain", "text/html")
-C1_CONTROLS = re.compile("[\x80-\x9f]")
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+FEEDBURNER = "{http://rssnamespace.org/feedburner/ext/1.0}"
 ENTITY_LEFTOVER = re.compile("&([A-Za-z0-9_]+);")
 
-# Children read or known to change nothing parse.py reads; any other one: feedparser decides.
+# Children read or known to change nothing _parse reads; any other one: feedparser decides.
 RSS_CHANNEL = {
     "title",
     "link",
@@ -62,12 +76,60 @@ RSS_CHANNEL = {
     "category",
     "copyright",
     "webMaster",
+    "managingEditor",
     "image",
     "item",
     f"{ATOM}link",
-    f"{SY}updatePeriod",
-    f"{SY}updateFrequency",
 }
+# By feedparser's names: elements it reads into what _parse never reads.
+CHANNEL_HARMLESS = frozenset(
+    {
+        "dc_subject",
+        "dc_rights",
+        "dc_language",
+        "dc_publisher",
+        "dc_date",
+        "dc_creator",
+        "georss_point",
+        "georss_line",
+        "georss_polygon",
+        "georss_box",
+        "creativecommons_license",
+        "cc_license",
+        "cloud",
+        "itunes_image",
+        "itunes_explicit",
+        "itunes_category",
+        "itunes_owner",
+        "itunes_name",
+        "itunes_email",
+        "itunes_author",
+        "itunes_summary",
+        "itunes_subtitle",
+        "itunes_keywords",
+        "itunes_block",
+    }
+)
+ITEM_HARMLESS = frozenset(
+    {
+        "dc_subject",
+        "dc_rights",
+        "dc_language",
+        "dc_publisher",
+        "georss_point",
+        "georss_line",
+        "georss_polygon",
+        "georss_box",
+        "creativecommons_license",
+        "cc_license",
+        "itunes_image",
+        "itunes_explicit",
+        "itunes_category",
+        "itunes_keywords",
+        "itunes_block",
+        "itunes_subtitle",
+    }
+)
 RSS_IMAGE = {"url", "title", "link", "width", "height", "description"}
 """The channel's <image>: feedparser keeps its title and link apart from the channel's."""
 RSS_ITEM = {
@@ -76,15 +138,18 @@ RSS_ITEM = {
     "guid",
     "pubDate",
     "description",
+    "enclosure",
     f"{CONTENT}encoded",
     f"{DC}creator",
+    f"{DC}date",
     "author",
     "category",
     "comments",
-    f"{WFW}commentRss",
-    f"{SLASH}comments",
     f"{ATOM}updated",
+    f"{FEEDBURNER}origLink",
+    *MEDIA_ELEMENTS,
 }
+RSS1_NAMES = {"title", "link", "description", "item", "channel", "image", "textinput", "items"}
 ATOM_FEED = {
     f"{ATOM}{name}"
     for name in (
@@ -92,6 +157,7 @@ ATOM_FEED = {
         "link",
         "id",
         "updated",
+        "published",
         "subtitle",
         "generator",
         "icon",
@@ -115,32 +181,10 @@ ATOM_ENTRY = {
         "content",
         "category",
     )
-}
-ATOM_PERSON = {f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri"}
-ATOM_LINK_RELS = {"alternate", "self", "related", "replies", "edit"}
-ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "guid": ("isPermaLink",),
-    "category": ("domain",),
-    f"{ATOM}category": ("term", "scheme", "label"),
-    f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
-    f"{ATOM}title": ("type",),
-    f"{ATOM}summary": ("type",),
-    f"{ATOM}content": ("type",),
-    f"{ATOM}subtitle": ("type",),
-    f"{ATOM}rights": ("type",),
-    f"{ATOM}generator": ("uri", "version"),
-}
-
-
-class Declined(Exception):
-    """The document has something the fast path does not read exactly as feedparser."""
-
-
-@dataclass(frozen=True, slots=True)
-class FastFeed:
-    version: str
-    feed: dict[str, Any]
-    entries: list[dict[str, Any]]
+} | MEDIA_ELEMENTS
+ATOM_PERSON: tuple[str, str, str] = (f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri")
+BODIES = {"description", "summary", "content"}
+"""What a media:description must be alone with to be read as the entry's summary."""
 
 
 def parse(document: bytes, content_location: str | None) -> FastFeed | None:
@@ -154,12 +198,16 @@ def parse(document: bytes, content_location: str | None) -> FastFeed | None:
         return None
     if len(parser.error_log) or root.getroottree().docinfo.doctype:
         return None
-    reader = _Reader(_base_uri(content_location or ""))
+    reader = _Reader(_base_uri(content_location or ""), document)
     try:
-        if root.tag == "rss" and dict(root.attrib) == {"version": "2.0"}:
-            return reader.rss(root)
-        if root.tag == f"{ATOM}feed":
-            return reader.atom(root)
+        with reader.inside(root):
+            if root.tag == "rss" and set(root.attrib) - {XML_BASE} == {"version"}:
+                if root.get("version") == "2.0":
+                    return reader.rss(root)
+            elif root.tag == f"{RDF}RDF" and not set(root.attrib) - {XML_BASE, XML_LANG}:
+                return reader.rss1(root)
+            elif root.tag == f"{ATOM}feed" and not set(root.attrib) - {XML_BASE, XML_LANG}:
+                return reader.atom(root)
     except Declined:
         return None
     return None
@@ -174,165 +222,179 @@ def _base_uri(content_location: str) -> str:
     )
 
 
-def _children(element: etree._Element, allowed: set[str]) -> Iterator[etree._Element]:
-    """The element's child elements (comments between them are nothing), all allowed ones."""
-    if element.text and element.text.strip():
-        raise Declined
-    for child in element:
-        if child.tail and child.tail.strip():
-            raise Declined
-        if not isinstance(child.tag, str):
-            continue  # a comment or processing instruction between elements
-        if child.tag not in allowed:
-            raise Declined
-        if any(
-            name not in (XML_LANG,) and name not in ALLOWED_ATTRIBUTES.get(child.tag, ())
-            for name in child.attrib
-        ):
-            raise Declined
-        yield child
+def _rss_tag(element: etree._Element) -> str:
+    """RSS 1.0's elements by their RSS 2.0 names (feedparser reads them alike)."""
+    tag = canonical(element)
+    if tag.startswith(RSS1) and tag[len(RSS1) :] in RSS1_NAMES:
+        return tag[len(RSS1) :]
+    return tag
 
 
-def _text(element: etree._Element) -> str:
-    """The element's text as feedparser joins it: no markup in it, white space stripped."""
-    if len(element):
-        raise Declined  # child elements, comments: feedparser rebuilds or splits them
-    return (element.text or "").strip()
-
-
-def _fixed(output: str) -> str:
-    """What feedparser's pop() does last to every text it keeps, for a UTF-8 document:
-    UTF-8 read as Latin-1 is repaired, C1 controls become their windows-1252 characters."""
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        output = output.encode("iso-8859-1").decode("utf-8")
-    return output.translate(_cp1252) if C1_CONTROLS.search(output) else output
-
-
-def _content_type(element: etree._Element, default: str) -> str:
-    content_type = FeedParserMixin.map_content_type(element.get("type", default))
-    if content_type not in TEXT_TYPES:
-        raise Declined  # xhtml (markup inside), base64, other media types
-    return str(content_type)
-
-
-class _Reader:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.version = ""
-
-    def resolve(self, uri: str) -> str:
-        return str(_urljoin(self.base, uri))
-
-    # --- RSS 2.0 ----------------------------------------------------------------------------
+class _Reader(BaseReader):
+    # --- RSS 2.0 and 1.0 --------------------------------------------------------------------
 
     def rss(self, root: etree._Element) -> FastFeed:
         self.version = "rss20"
-        channels = list(_children(root, {"channel"}))
+        channels = list(children(root, {"channel"}))
         if len(channels) != 1:
             raise Declined
         feed: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
+        with self.inside(channels[0]):
+            self.channel(channels[0], feed, entries)
+        return FastFeed(self.version, feed, entries)
+
+    def rss1(self, root: etree._Element) -> FastFeed:
+        """RSS 1.0: the channel, then the items beside it (not inside it)."""
+        self.version = "rss10"
+        feed: dict[str, Any] = {}
+        entries: list[dict[str, Any]] = []
+        parts = list(children(root, {f"{RSS1}channel", f"{RSS1}item", f"{RSS1}image"}))
+        if [p.tag for p in parts].count(f"{RSS1}channel") != 1:
+            raise Declined
+        for part in parts:
+            with self.inside(part):
+                if part.tag == f"{RSS1}channel":
+                    self.channel(part, feed, entries)
+                elif part.tag == f"{RSS1}item":
+                    entries.append(self.rss_item(part))
+        return FastFeed(self.version, feed, entries)
+
+    def channel(
+        self, channel: etree._Element, feed: dict[str, Any], entries: list[dict[str, Any]]
+    ) -> None:
         seen: set[str] = set()
-        for child in _children(channels[0], RSS_CHANNEL):
-            tag = child.tag
+        allowed = RSS_CHANNEL | {f"{RSS1}{name}" for name in ("title", "link", "description")}
+        for child in children(channel, allowed, CHANNEL_HARMLESS | {"items"}):
+            tag = _rss_tag(child)
             if tag == "item":
-                entries.append(self.rss_item(child))
+                with self.inside(child):
+                    entries.append(self.rss_item(child))
                 continue
             if tag not in (f"{ATOM}link", "category"):
-                _once(seen, tag)
+                once(seen, tag)
             if tag == "title":
                 self.title(feed, child, "text/plain")
             elif tag == "link":
                 feed["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", self.resolved_text(child))
             elif tag == f"{ATOM}link":
-                if child.get("rel") not in ("self", "hub") or not child.get("href"):
+                if child.get("rel") in ("alternate", "enclosure", None) or not child.get("href"):
                     raise Declined  # an alternate one would be the channel's link
             elif tag == "image":
-                for part in _children(child, RSS_IMAGE):
+                for part in children(child, RSS_IMAGE):
                     self.ignored(part)
             else:
                 self.ignored(child)
-        return FastFeed(self.version, feed, entries)
 
     def rss_item(self, item: etree._Element) -> dict[str, Any]:
         entry: dict[str, Any] = {}
+        if self.version == "rss10" and set(item.attrib) - {f"{RDF}about", XML_BASE, XML_LANG}:
+            raise Declined
+        if item.get(f"{RDF}about"):
+            entry["id"] = item.get(f"{RDF}about")
         seen: set[str] = set()
-        for child in _children(item, RSS_ITEM):
-            tag = child.tag
+        allowed = RSS_ITEM | {f"{RSS1}{name}" for name in ("title", "link", "description")}
+        for child in children(item, allowed, ITEM_HARMLESS):
+            tag = _rss_tag(child)
             if tag in (f"{DC}creator", "author"):
                 tag = "author"
-            if tag not in ("category",):
-                _once(seen, tag)
-            if tag == "title":
-                self.title(entry, child, "text/plain")
-            elif tag == "link":
-                link = self.resolved_text(child).replace("&amp;", "&")
-                entry["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", link)
-            elif tag == "guid":
-                self.guid(entry, child, child.get("isPermaLink", "true") == "true")
-            elif tag == "pubDate":
-                self.date(entry, child, "published")
-            elif tag == f"{ATOM}updated":
-                self.date(entry, child, "updated")
-            elif tag == "description":
-                self.summary(entry, child, "text/html")
-            elif tag == f"{CONTENT}encoded":
-                self.content(entry, child, "text/html")
-            elif tag == "author":
-                entry["author"] = _fixed(_text(child))
-            elif tag == "comments":
-                _fixed(self.resolved_text(child))
-            else:
-                self.ignored(child)
+            if tag in (f"{DC}date", f"{ATOM}updated"):
+                tag = "updated"
+            if tag not in ("category", "enclosure") and not tag.startswith(MEDIA):
+                once(seen, tag)
+            self.rss_child(entry, child, tag, seen)
+        if "media_description" in seen and seen & (BODIES | {f"{CONTENT}encoded"}):
+            raise Declined
         return entry
+
+    def rss_child(
+        self, entry: dict[str, Any], child: etree._Element, tag: str, seen: set[str]
+    ) -> None:
+        if tag == "title":
+            self.title(entry, child, "text/plain")
+        elif tag == "link":
+            link = self.resolved_text(child).replace("&amp;", "&")
+            entry["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", link)
+        elif tag == "guid":
+            self.guid(entry, child, child.get("isPermaLink", "true") == "true")
+        elif tag == "pubDate":
+            self.date(entry, child, "published")
+        elif tag == "updated":
+            self.date(entry, child, "updated")
+        elif tag == "description":
+            self.summary(entry, child, "text/html")
+        elif tag == f"{CONTENT}encoded":
+            self.content(entry, child, "text/html")
+        elif tag == "author":
+            if child.attrib:
+                raise Declined
+            if len(child):  # <author><name>…</name><email>…</email></author>, as in Atom
+                self.person(entry, child, ("name", "email", "uri"))
+            else:
+                entry["author"] = self.fix(text_of(child))
+        elif tag == "comments":
+            self.fix(self.resolved_text(child))
+        elif tag == "enclosure":
+            self.enclosure(entry, child)
+        elif tag == f"{FEEDBURNER}origLink":
+            entry["feedburner_origlink"] = self.fix(text_of(child))
+        elif tag.startswith(MEDIA):
+            self.media(entry, child, seen)
+        else:
+            self.ignored(child)
 
     # --- Atom 1.0 ---------------------------------------------------------------------------
 
     def atom(self, root: etree._Element) -> FastFeed:
         self.version = "atom10"
-        if any(name != XML_LANG for name in root.attrib):
-            raise Declined
         feed: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for child in _children(root, ATOM_FEED):
+        for child in children(root, ATOM_FEED, CHANNEL_HARMLESS):
             tag = child.tag
             if tag == f"{ATOM}entry":
-                entries.append(self.atom_entry(child))
+                with self.inside(child):
+                    entries.append(self.atom_entry(child))
                 continue
             if tag not in (f"{ATOM}link", f"{ATOM}category"):
-                _once(seen, tag)
+                once(seen, tag)
             self.atom_common(feed, child, tag)
         return FastFeed(self.version, feed, entries)
 
     def atom_entry(self, element: etree._Element) -> dict[str, Any]:
         entry: dict[str, Any] = {}
         seen: set[str] = set()
-        for child in _children(element, ATOM_ENTRY):
-            tag = child.tag
-            if tag not in (f"{ATOM}link", f"{ATOM}category"):
-                _once(seen, tag)
-            if tag == f"{ATOM}published":
+        for child in children(element, ATOM_ENTRY, ITEM_HARMLESS):
+            tag = canonical(child).replace(ATOM, "")
+            if tag not in ("link", "category") and not tag.startswith(MEDIA):
+                once(seen, tag)
+            if tag == "published":
                 self.date(entry, child, "published")
-            elif tag == f"{ATOM}summary":
+            elif tag == "summary":
                 self.summary(entry, child, "text/plain")
-            elif tag == f"{ATOM}content":
-                self.content(entry, child, "text/plain")
+            elif tag == "content":
+                with self.based(child):
+                    self.content(entry, child, "text/plain")
+            elif tag.startswith(MEDIA):
+                self.media(entry, child, seen)
             else:
-                self.atom_common(entry, child, tag)
+                self.atom_common(entry, child, f"{ATOM}{tag}")
+        if "media_description" in seen and seen & BODIES:
+            raise Declined
         return entry
 
     def atom_common(self, context: dict[str, Any], child: etree._Element, tag: str) -> None:
         if tag == f"{ATOM}title":
             self.title(context, child, "text/plain")
         elif tag == f"{ATOM}link":
-            self.atom_link(context, child)
+            with self.based(child):
+                self.atom_link(context, child)
         elif tag == f"{ATOM}id":
             self.guid(context, child, True)
         elif tag == f"{ATOM}updated":
             self.date(context, child, "updated")
         elif tag == f"{ATOM}author":
-            self.atom_author(context, child)
+            self.person(context, child, ATOM_PERSON)
         else:
             self.ignored(child)
 
@@ -341,22 +403,24 @@ class _Reader:
             raise Declined
         rel = link.get("rel", "alternate")
         href = link.get("href")
-        if rel not in ATOM_LINK_RELS or not href:
+        if rel == "enclosure" or not href:
             raise Declined  # enclosures make thumbnails; a link without href has text
         content_type = link.get("type", "application/atom+xml" if rel == "self" else "text/html")
-        if rel == "alternate" and FeedParserMixin.map_content_type(content_type) in HTML_TYPES:
+        if rel == "alternate" and map_content_type(content_type) in HTML_TYPES:
             context["link"] = self.resolve(href)
 
-    def atom_author(self, context: dict[str, Any], author: etree._Element) -> None:
+    def person(
+        self, context: dict[str, Any], author: etree._Element, names: tuple[str, str, str]
+    ) -> None:
+        """An author with name, email and uri children (`names`: their tags), as
+        feedparser joins them: "name (email)", the name, the email, else the text."""
         own_text = (author.text or "") + "".join(child.tail or "" for child in author)
         person: dict[str, str] = {}
-        for child in author:
-            if not isinstance(child.tag, str):
+        for child in children(author, set(names)) if len(author) else ():
+            if child.tag in person or child.attrib:
                 raise Declined
-            if child.tag not in ATOM_PERSON or child.tag in person or child.attrib:
-                raise Declined
-            person[child.tag] = _text(child)
-        name, email = person.get(f"{ATOM}name"), person.get(f"{ATOM}email")
+            person[child.tag] = text_of(child)
+        name, email = person.get(names[0]), person.get(names[1])
         if name and email:
             context["author"] = f"{name} ({email})"
         elif name:
@@ -364,58 +428,4 @@ class _Reader:
         elif email:
             context["author"] = email
         else:
-            context["author"] = _fixed(own_text.strip())
-
-    # --- elements both read -----------------------------------------------------------------
-
-    def resolved_text(self, element: etree._Element) -> str:
-        text = _text(element)
-        return _fixed(self.resolve(text) if text else text)
-
-    def title(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
-        content_type = _content_type(element, default)
-        output = _text(element)
-        if (
-            not self.version.startswith("atom")
-            and content_type == "text/plain"
-            and FeedParserMixin.looks_like_html(output)
-        ):
-            content_type = "text/html"
-        output = _fixed(output)
-        context["title"] = output
-        context["title_detail"] = {"type": content_type, "value": output}
-
-    def guid(self, context: dict[str, Any], element: etree._Element, is_link: bool) -> None:
-        output = _text(element)
-        if output and is_link:
-            output = self.resolve(output)
-        output = _fixed(output)
-        context["id"] = output
-        if is_link:
-            context.setdefault("link", output)
-
-    def date(self, context: dict[str, Any], element: etree._Element, key: str) -> None:
-        value = _fixed(_text(element))
-        context[key] = value
-        context[f"{key}_parsed"] = _parse_date(value)
-
-    def summary(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
-        content_type = _content_type(element, default)
-        output = _fixed(_text(element))
-        context["summary"] = output
-        context["summary_detail"] = {"type": content_type, "value": output}
-
-    def content(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
-        content_type = _content_type(element, default)
-        output = _fixed(_text(element))
-        context.setdefault("content", []).append({"type": content_type, "value": output})
-        context.setdefault("summary", output)
-
-    def ignored(self, element: etree._Element) -> None:
-        _text(element)  # markup inside: feedparser would read it in ways not checked here
-
-
-def _once(seen: set[str], tag: str) -> None:
-    if tag in seen:
-        raise Declined
-    seen.add(tag)
+            context["author"] = self.fix(own_text.strip())

@@ -6,43 +6,40 @@ off: we never emit feed HTML, we extract text from the raw markup and escape it 
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, TypeVar, cast
-from xml.sax import SAXParseException
 
 import feedparser
 from feedparser.api import SUPPORTED_VERSIONS
 
 try:
     from aggregator.parsing import _fastparse as fastparse
-except ImportError:  # it borrows feedparser internals: a feedparser without them reads alone
+except ImportError:  # it borrows two feedparser internals: a feedparser without them reads alone
     fastparse = None  # type: ignore[assignment]
 from aggregator._text import without_controls
 from aggregator._urls import canonical_url, safe_http_url
+from aggregator.errors import NotAFeed
 from aggregator.models import ParsedEntry, ParsedFeed
+from aggregator.parsing import _dates as dates
 from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
+from aggregator.parsing._salvage import (
+    complete_entries,
+    cut_warning,
+    ends_early,
+    ill_formed,
+    lenient_warning,
+)
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype, root_closed
 
 T = TypeVar("T")
 TITLE_LENGTH = 300
 NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
-ISO_DATE = re.compile(r"\s*(\d{4,})-(\d{1,2})-(\d{1,2})")
-
-
-class NotAFeed(Exception):
-    """The document is not a feed; `is_html` says it looks like a web page (try discovery)."""
-
-    def __init__(self, message: str, is_html: bool = False) -> None:
-        super().__init__(message)
-        self.is_html = is_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,50 +90,62 @@ def _parse_xml_feed(
     base = headers.get("content-location")
     fast = fastparse.parse(document, base) if fast_path and fastparse is not None else None
     if fast is not None:
-        version, feed, all_entries = fast.version, fast.feed, fast.entries
+        read = _Read(fast.version, fast.feed, fast.entries)
     else:
-        version, feed, all_entries = _feedparser(document, feed_headers)
-    link = safe_http_url(feed.get("link"), base)
-    title = _feed_text(feed, "title", NAME_LENGTH)
-    chosen = newest(all_entries, options.max_entries, _feedparser_time)
+        read = _feedparser(document, feed_headers)
+    link = safe_http_url(read.feed.get("link"), base)
+    title = _feed_text(read.feed, "title", NAME_LENGTH)
+    if not (title or link or read.entries):
+        raise NotAFeed("not a feed: no title, link or entries")
+    chosen = newest_entries(read.entries, options.max_entries, _feedparser_time)
     entries = _unique(_entry(e, base=link or base, options=options) for e in chosen)
     return ParsedFeed(
         title=title or None,
         link=link,
         entries=tuple(entries),
-        format=SUPPORTED_VERSIONS.get(version, version) or None,
+        format=SUPPORTED_VERSIONS.get(read.version, read.version) or None,
+        warning=read.warning,
     )
 
 
-def _feedparser(document: bytes, headers: Mapping[str, str]) -> tuple[str, Any, list[Any]]:
-    """feedparser's reading: the version, the feed's fields and the entries."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What the fast path or feedparser read: feedparser's dictionaries."""
+
+    version: str
+    feed: Any
+    entries: list[Any]
+    warning: str | None = None
+
+
+def _feedparser(document: bytes, headers: Mapping[str, str]) -> _Read:
+    """feedparser's reading; for an ill-formed document, what can be kept and a warning."""
     parsed = feedparser.parse(
         document,
         response_headers=headers,
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    if _ends_early(parsed.get("bozo_exception")) or (
-        parsed.get("bozo") and not root_closed(document)
-    ):
-        # feedparser's lenient fallback would still return the entries before the cut.
-        raise NotAFeed("truncated document (it ends in the middle of an element)")
-    if not parsed.get("version") and not parsed.entries:
+    entries, problem = parsed.entries, ill_formed(parsed.get("bozo_exception"))
+    warning = None
+    if problem is not None and ends_early(problem, root_closed(document)):
+        # The lenient parser returns the entry the document stops in, half read: never kept.
+        entries = entries[: complete_entries(document)]
+        warning = cut_warning(problem, len(entries))
+    elif problem is not None:
+        warning = lenient_warning(problem)
+    if not parsed.get("version") and not entries:
         reason = parsed.get("bozo_exception")
         detail = str(reason).splitlines()[0][:120] if reason else "unrecognised format"
         raise NotAFeed(f"not a feed ({detail})")
-    return str(parsed.get("version") or ""), parsed.feed, parsed.entries
+    if problem is not None and not entries:
+        raise NotAFeed(str(problem))
+    return _Read(str(parsed.get("version") or ""), parsed.feed, entries, warning)
 
 
-def _ends_early(error: object) -> bool:
-    """The XML parser reached the end of the bytes with elements still open."""
-    return isinstance(error, SAXParseException) and error.getMessage() in (
-        "no element found",
-        "unclosed token",
-    )
-
-
-def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]) -> list[T]:
+def newest_entries(
+    entries: Sequence[T], limit: int, time_of: Callable[[T], float | None]
+) -> list[T]:
     """The `limit` newest entries, in document order. Undated ones count as the oldest.
 
     Feeds usually list the newest first, but not all: a feed of 10,000 entries listed
@@ -151,12 +160,12 @@ def newest(entries: Sequence[T], limit: int, time_of: Callable[[T], float | None
 
 def _feedparser_time(entry: dict[str, Any]) -> float | None:
     value = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
-    date = _datetime(value)
+    date = dates.from_struct_time(value)
     return date.timestamp() if date else None
 
 
 def _json_time(item: Mapping[str, Any]) -> float | None:
-    date = _iso_datetime(item.get("date_published")) or _iso_datetime(item.get("date_modified"))
+    date = dates.from_iso(item.get("date_published")) or dates.from_iso(item.get("date_modified"))
     return date.timestamp() if date else None
 
 
@@ -171,9 +180,12 @@ def _feed_text(node: Mapping[str, Any], key: str, limit: int) -> str:
 
 def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) -> ParsedEntry:
     title = _feed_text(entry, "title", TITLE_LENGTH)
-    link = safe_http_url(entry.get("link"), base)
+    # FeedBurner's origLink is the post's own address; its <link> goes through a redirector
+    link = safe_http_url(entry.get("feedburner_origlink"), base) or safe_http_url(
+        entry.get("link"), base
+    )
     bodies = _bodies(entry)
-    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
+    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, title=title)
     guid = str(entry.get("id") or "").strip()
     return _record(
         guid=guid,
@@ -229,31 +241,9 @@ def _entry_date(entry: Mapping[str, Any], key: str) -> datetime | None:
     fields = cast(dict[str, Any], entry)
     parsed = dict.get(fields, f"{key}_parsed")
     raw = dict.get(fields, key)
-    if parsed is None or (isinstance(raw, str) and not _plausible_date(raw)):
+    if parsed is None or (isinstance(raw, str) and not dates.plausible(raw)):
         return None
-    return _datetime(parsed)
-
-
-def _plausible_date(raw: str) -> bool:
-    """feedparser turns an ISO "2026-02-30" into March 2, "10000-01-01" into 2010-11-01 and
-    keeps year 0: refuse those."""
-    match = ISO_DATE.match(raw)
-    if match is None:
-        return True
-    try:
-        date(*map(int, match.groups()))
-    except ValueError:
-        return False
-    return True
-
-
-def _datetime(value: time.struct_time | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), UTC)
-    except (OverflowError, ValueError, OSError, TypeError):
-        return None
+    return dates.from_struct_time(parsed)
 
 
 # --- JSON Feed ------------------------------------------------------------------------------
@@ -268,12 +258,14 @@ def _parse_json_feed(content: bytes, base: str | None, options: ParseOptions) ->
         raise NotAFeed("invalid JSON Feed (no items list)")
     link = safe_http_url(_str(document.get("home_page_url")), base)
     title = plain_text(_str(document.get("title")), NAME_LENGTH, is_html=False)
-    items = newest(
+    items = newest_entries(
         [i for i in document.get("items", []) if isinstance(i, dict)],
         options.max_entries,
         _json_time,
     )
     entries = _unique(_json_entry(item, link or base, options) for item in items)
+    if not (title or link or entries):
+        raise NotAFeed("not a feed: a JSON Feed with no title, home page or items")
     version = _str(document.get("version")).rstrip("/").rpartition("/version/")[2]
     return ParsedFeed(
         title=title or None,
@@ -291,7 +283,7 @@ def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions
         _escape_text(_str(item.get("content_text"))),
         _escape_text(_str(item.get("summary"))),
     ]
-    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, fallback=title)
+    excerpt, extracted = excerpt_of(bodies, options.excerpt_length, title=title)
     authors = item.get("authors") or (
         [item["author"]] if isinstance(item.get("author"), dict) else []
     )
@@ -302,8 +294,8 @@ def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions
         title=title,
         link=link,
         excerpt=excerpt,
-        published=_iso_datetime(item.get("date_published")),
-        updated=_iso_datetime(item.get("date_modified")),
+        published=dates.from_iso(item.get("date_published")),
+        updated=dates.from_iso(item.get("date_modified")),
         author=plain_text(author, NAME_LENGTH, is_html=False) or None,
         thumbnail=image or safe_http_url(extracted.first_image, link or base),
         bodies=bodies,
@@ -316,16 +308,6 @@ def _str(value: Any) -> str:
 
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _iso_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 # --- identity -------------------------------------------------------------------------------
@@ -350,7 +332,7 @@ def _record(
     entry_id = (
         without_controls(guid)
         or canonical
-        or "hash:" + _digest(title, date.isoformat() if date else "")
+        or "hash:" + _sha1(title, date.isoformat() if date else "")
     )
     return ParsedEntry(
         entry_id=entry_id[:1000],
@@ -362,11 +344,11 @@ def _record(
         author=author,
         thumbnail=thumbnail,
         canonical_link=canonical,
-        content_hash=_digest(title, canonical or "", excerpt, *bodies),
+        content_hash=_sha1(title, canonical or "", excerpt, *bodies),
     )
 
 
-def _digest(*parts: str) -> str:
+def _sha1(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
@@ -390,6 +372,6 @@ def _unique(entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:
                 or (by_link in kept and kept[by_link].title != entry.title)
                 or previous.canonical_link == entry.canonical_link
             ):
-                by_link = f"{entry.entry_id}#{_digest(entry.title)[:12]}"
+                by_link = f"{entry.entry_id}#{_sha1(entry.title)[:12]}"
             kept.setdefault(by_link, replace(entry, entry_id=by_link))
     return list(kept.values())

@@ -38,7 +38,8 @@ create table feeds (
     failures integer default 0,  -- consecutive failed fetches
     next_due text,               -- not fetched before this time (backoff, server's hint)
     retired integer default 0,   -- 410 Gone: not fetched until `aggregator enable`
-    redirect_to text             -- last run's permanent redirect: a second one moves fetch_url
+    redirect_to text,            -- last run's permanent redirect: a second one moves fetch_url
+    last_warning text            -- the last document read was ill-formed, and read all the same
 )"""
 
 ENTRY_COLUMNS = (
@@ -232,6 +233,12 @@ def m030_schema_as_written(db: sqlite_utils.Database) -> None:
 def m040_link_hash(db: sqlite_utils.Database) -> None:
     """`entries.link_key`, the whole key indexed twice (a 2 KB link cost three times its
     size), becomes `link_hash`, 8 bytes indexed once."""
+    _rebuild_as_written(db)
+
+
+@migrations()
+def m050_feed_warning(db: sqlite_utils.Database) -> None:
+    """`feeds.last_warning`: a feed read from an ill-formed document says so in `feeds`."""
     _rebuild_as_written(db)
 
 

@@ -105,6 +105,7 @@ class Store:
             redirect_to=row["redirect_to"],
             last_error=row["last_error"],
             last_success=parse_utc(row["last_success"]),
+            last_warning=row["last_warning"],
             established=bool(row["last_success"] or row["has_entries"]),
         )
 
@@ -123,6 +124,7 @@ class Store:
             "next_due": format_utc(update.next_due),
             "retired": int(update.retired),
             "redirect_to": update.redirect_to,
+            "last_warning": update.last_warning,
         }
         with self.db.atomic():
             self._upsert_feed(values)
@@ -171,6 +173,7 @@ class Store:
                     last_success=parse_utc(row.get("last_success")),
                     http_status=row.get("http_status"),
                     last_error=row.get("last_error"),
+                    last_warning=row.get("last_warning"),
                     consecutive_failures=row.get("failures") or 0,
                     next_due=parse_utc(row.get("next_due")),
                     retired=bool(row.get("retired")),
@@ -180,6 +183,19 @@ class Store:
         return records
 
     # --- entries --------------------------------------------------------------------------
+
+    def new_entries(self, source: FeedSource, feed: ParsedFeed) -> list[ParsedEntry]:
+        """The entries of `feed` that `save_feed` would insert (none stored, none pruned)."""
+        known = KnownEntries(self._known_entries(source.url), feed)
+        pruned = KnownEntries(self._pruned_entries(source.url), feed)
+        found = []
+        for entry in feed.entries:
+            key = link_key(entry.link) if entry.link else None
+            if known.find(entry, key) is None and pruned.find(entry, key) is None:
+                found.append(entry)
+                hashed = link_hash(key) if key is not None else None
+                known.add(Known(entry.entry_id, hashed, key=key, content_hash=entry.content_hash))
+        return found
 
     def save_feed(self, source: FeedSource, feed: ParsedFeed, now: datetime) -> SaveCounts:
         """Insert new entries, refresh changed ones; all or nothing for this feed.

@@ -10,7 +10,7 @@ EXCERPTS = {
     "Le Creux du Van sous la neige": "Partis de Noiraigue à 8\u00a0h, on a attaqué les 14 lacets sous une neige fine. En haut, "
     "le cirque était blanc et silencieux\u00a0: pas un bouquetin, pas un promeneur.",
     "Photo du jour": "Mer de brouillard sur le lac de Neuchâtel",
-    "Brouillon oublié": "Brouillon oublié",
+    "Brouillon oublié": "",  # no text of its own: no excerpt, not the title twice
 }
 FIRST = {
     "new": {"Les Sentiers de Paul": 3},

@@ -1,0 +1,108 @@
+"""The few rules of feedparser the fast path must apply exactly as feedparser does.
+
+The small ones are written out here (feedparser 6.0's code, re-typed); the two that are
+not small come from feedparser's private names, imported here and nowhere else. feedparser
+is pinned to 6.0.x (pyproject.toml), and tests/test_feedparser_rules.py checks each rule
+against feedparser's own: a feedparser that changes one fails that test, not a run.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+import time
+import urllib.parse
+
+from feedparser.datetimes import _parse_date
+from feedparser.mixin import _FeedParserMixin
+from feedparser.sanitizer import _HTMLSanitizer
+from feedparser.urls import make_safe_absolute_uri
+from lxml import etree
+
+__all__ = [
+    "HANDLED",
+    "PREFIXES",
+    "WINDOWS_1252_C1",
+    "element_name",
+    "is_inert",
+    "looks_like_html",
+    "make_safe_absolute_uri",
+    "map_content_type",
+    "parse_date",
+    "urljoin",
+]
+
+HTML_ELEMENTS: frozenset[str] = frozenset(_HTMLSanitizer.acceptable_elements)
+"""What feedparser takes for HTML in a text element that does not say its type."""
+WINDOWS_1252_C1 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # not in windows-1252
+}
+"""C1 controls as the windows-1252 characters they stand for."""
+HANDLED: frozenset[str] = frozenset(
+    name.split("_", 2)[2] for name in dir(_FeedParserMixin) if name.startswith(("_start_", "_end_"))
+)
+"""The elements feedparser does something with, by its own names ("dc_date", "title")."""
+PREFIXES: dict[str, str] = {uri.lower(): p for uri, p in _FeedParserMixin.namespaces.items()}
+"""The namespaces feedparser knows, and the prefix it reads their elements under."""
+_URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+_ENTITY = re.compile(r"&#?\w+;")
+_TAG_NAME = re.compile(r"</?(\w+)")
+_NAMED_ENTITY = re.compile(r"&(\w+);")
+
+
+def parse_date(value: str) -> time.struct_time | None:
+    """feedparser's date reading (RFC 822, W3C-DTF, ISO 8601 and a dozen local forms)."""
+    parsed: time.struct_time | None = _parse_date(value)
+    return parsed
+
+
+def map_content_type(content_type: str) -> str:
+    content_type = content_type.lower()
+    if content_type in ("text", "plain"):
+        return "text/plain"
+    if content_type == "html":
+        return "text/html"
+    if content_type == "xhtml":
+        return "application/xhtml+xml"
+    return content_type
+
+
+def looks_like_html(text: str) -> bool:
+    """A close tag or an entity, and only known HTML elements and entities."""
+    if not (_CLOSE_TAG.search(text) or _ENTITY.search(text)):
+        return False
+    if any(t.lower() not in HTML_ELEMENTS for t in _TAG_NAME.findall(text)):
+        return False
+    return all(e in html.entities.entitydefs for e in _NAMED_ENTITY.findall(text))
+
+
+def urljoin(base: str, uri: str) -> str:
+    uri = _URI_FIXER.sub(r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
+def element_name(element: etree._Element) -> str:
+    """The name feedparser reads an element under: its known prefix for a namespace it
+    knows, else the document's own prefix (none for a default namespace), lowercased."""
+    qname = etree.QName(element)
+    local = qname.localname.lower()
+    prefix = PREFIXES.get((qname.namespace or "").lower())
+    if prefix is None:
+        prefix = element.prefix or ""
+    return f"{prefix.lower()}_{local}" if prefix else local
+
+
+def is_inert(element: etree._Element, read: frozenset[str]) -> bool:
+    """feedparser keeps the element (and all inside it) under names of its own and nothing
+    else: it has no rule for any of them, and none is a name in `read`."""
+    return all(
+        not isinstance(e.tag, str) or (name not in HANDLED and name not in read)
+        for e in element.iter()
+        for name in [element_name(e) if isinstance(e.tag, str) else ""]
+    )
