@@ -1,47 +1,84 @@
-"""The parser processes: a pool that has started, or None (parse in the main process).
+"""The parser processes: started at the first body to parse, or never (parse in the main
+process).
 
-Starting them must never fail a run. The forkserver (children never inherit the event
-loop's or a test server's threads) binds an AF_UNIX socket in the temporary directory, and
-a long TMPDIR (a systemd PrivateTmp, a CI runner) is too long for a socket path: then
-`spawn`, which needs no socket, and if no start method works, no pool at all.
+A run where every feed answers 304 has nothing to parse, and starts no process. Starting
+them must never fail a run. The forkserver (children never inherit the event loop's or a
+test server's threads) binds an AF_UNIX socket in the temporary directory, and a long
+TMPDIR (a systemd PrivateTmp, a CI runner) is too long for a socket path: then `spawn`,
+which needs no socket, and if no start method works, no pool at all.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from types import TracebackType
 
 START_METHODS = ("forkserver", "spawn")
 PRELOAD = ["aggregator.parsing._parse"]
 
 
-@contextmanager
-def parser_pool(
-    workers: int,
-    on_notice: Callable[[str], None] | None = None,
-    methods: Sequence[str] = START_METHODS,
-) -> Iterator[Executor | None]:
-    """A pool of `workers` processes, already started; or None, said once to `on_notice`."""
-    failures: list[str] = []
-    for method in methods:
-        try:
-            executor = _started_pool(method, workers)
-        except (OSError, ValueError, RuntimeError) as error:
-            failures.append(f"{method}: {type(error).__name__}: {error}"[:200])
-            continue
-        with executor:
-            yield executor
-        return
-    if on_notice is not None:
-        on_notice(
-            "parsing in the main process: the parser processes could not start ("
-            + "; ".join(failures)
-            + ")"
-        )
-    yield None
+class ParserPool:
+    """A pool of `workers` processes, started by the first call of `executor()`; shut down
+    on leaving the `with` block."""
+
+    def __init__(
+        self,
+        workers: int,
+        on_notice: Callable[[str], None] | None = None,
+        methods: Sequence[str] = START_METHODS,
+    ) -> None:
+        self.workers, self.on_notice, self.methods = workers, on_notice, methods
+        self._executor: Executor | None = None
+        self._tried = False
+
+    def executor(self) -> Executor | None:
+        """The started pool; None if no start method works (said once to `on_notice`) or
+        after `broken()`: parse in this process."""
+        if not self._tried:
+            self._tried = True
+            self._executor = self._start()
+        return self._executor
+
+    def broken(self) -> None:
+        """A worker died: the remaining feeds are parsed in this process."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+        self._tried = True
+
+    def __enter__(self) -> ParserPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _start(self) -> Executor | None:
+        failures: list[str] = []
+        for method in self.methods:
+            try:
+                return _started_pool(method, self.workers)
+            except (OSError, ValueError, RuntimeError) as error:
+                failures.append(f"{method}: {type(error).__name__}: {error}"[:200])
+        if self.on_notice is not None:
+            self.on_notice(
+                "parsing in the main process: the parser processes could not start ("
+                + "; ".join(failures)
+                + ")"
+            )
+        return None
 
 
 def _started_pool(method: str, workers: int) -> ProcessPoolExecutor:

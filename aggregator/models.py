@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from aggregator._urls import is_http_url, redact
+from aggregator._keys import entry_link_key, fingerprint, link_hash
+from aggregator._urls import id_key, is_http_url, redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,23 @@ class ParsedEntry:
     thumbnail: str | None = None
     canonical_link: str | None = None
     content_hash: str = ""
+    # Derived from the fields above when the entry is made (in a parser process: the main
+    # process, which stores, is the busier one); a `replace` derives them again.
+    id_key: str = field(init=False)
+    """`_urls.id_key(entry_id)`: the id up to its scheme (a guid that moved to https)."""
+    link_key: str | None = field(init=False)
+    """`_urls.link_key(link)`: what tells the same post by its link (None: no usable link)."""
+    link_hash: int | None = field(init=False)
+    """`entries.link_hash`: the key's hash, which the database indexes."""
+    dup_key: str | None = field(init=False)
+    """`entries.dup_key`: title and opening words, the same article in another feed."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id_key", id_key(self.entry_id))
+        key = entry_link_key(self.link)
+        object.__setattr__(self, "link_key", key)
+        object.__setattr__(self, "link_hash", link_hash(key) if key is not None else None)
+        object.__setattr__(self, "dup_key", fingerprint(self.title, self.excerpt))
 
 
 @dataclass(frozen=True, slots=True)

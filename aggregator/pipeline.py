@@ -14,18 +14,18 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import httpx
 
-from aggregator._parser_pool import parser_pool
+from aggregator._parser_pool import ParserPool
 from aggregator._text import one_line
 from aggregator._urls import without_credentials
 from aggregator.config import Config
 from aggregator.decide import StoreFailed, decide, waiting
+from aggregator.errors import StoreError
 from aggregator.fetching._client import Fetcher, new_client
 from aggregator.models import (
     NO_VALIDATORS,
@@ -82,8 +82,8 @@ class _Updater:
             # Feeds between their host's turn and their commit are bounded by the fetcher's
             # run slots (`concurrency`), held by each update_one task until it ends: bodies
             # waiting for a parser stay bounded, feeds queued for a host hold up no other.
-            with self._executor(len(sources), report.notices.append) as executor:
-                self.reader = FeedReader(settings, Fetcher(http, options), executor)
+            with self._parsers(len(sources), report.notices.append) as parsers:
+                self.reader = FeedReader(settings, Fetcher(http, options), parsers)
                 for done in asyncio.as_completed([self.update_one(s) for s in sources]):
                     outcome = await done
                     report.outcomes.append(outcome)
@@ -92,18 +92,24 @@ class _Updater:
         finally:
             if client is None:
                 await http.aclose()
+        try:
+            self.store.index_pending()
+        except StoreError as error:  # the entries are stored: the next search indexes them
+            report.notices.append(str(error))
         order = {s.url: i for i, s in enumerate(sources)}
         report.outcomes.sort(key=lambda o: order[o.source.url])
         report.finished = datetime.now(UTC)
         return report
 
-    def _executor(
+    def _parsers(
         self, feeds: int, on_notice: Callable[[str], None]
-    ) -> AbstractContextManager[Executor | None]:
+    ) -> AbstractContextManager[ParserPool | None]:
+        """Processes that parse while this one fetches and stores; started by the first
+        body to parse (a run of 304s starts none)."""
         workers = self.config.settings.workers or os.cpu_count() or 1
         if workers < 2 or feeds < POOL_THRESHOLD:
             return nullcontext(None)
-        return parser_pool(min(workers, feeds), on_notice)
+        return ParserPool(min(workers, feeds), on_notice)
 
     async def update_one(self, source: FeedSource) -> FeedOutcome:
         try:

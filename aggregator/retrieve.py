@@ -6,11 +6,11 @@ page, find the feed the page advertises. Shared by the run (`pipeline`) and the 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from aggregator._parser_pool import ParserPool
 from aggregator.config import Settings
 from aggregator.errors import NotAFeed
 from aggregator.fetching._client import Fetcher, FetchOptions
@@ -46,7 +46,8 @@ class FeedReader:
 
     settings: Settings
     fetcher: Fetcher
-    executor: Executor | None = None
+    parsers: ParserPool | None = None
+    """None: parse in this process."""
 
     async def read(
         self,
@@ -83,17 +84,19 @@ class FeedReader:
             excerpt_length=source.excerpt_length or self.settings.excerpt_length,
             max_entries=self.settings.max_entries_per_fetch,
         )
-        if self.executor is None:
+        executor = self.parsers.executor() if self.parsers is not None else None
+        if executor is None:
             return parse_feed(result.content, result.headers, options)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
-                self.executor, parse_feed, result.content, result.headers, options
+                executor, parse_feed, result.content, result.headers, options
             )
         except BrokenProcessPool:
             # A worker died (killed, or the caller's script lacks its `__main__` guard,
             # which forkserver workers need): parse the remaining feeds here.
-            self.executor = None
+            if self.parsers is not None:
+                self.parsers.broken()
             return parse_feed(result.content, result.headers, options)
 
     async def _discover(self, source: FeedSource, page: Fetched) -> Parsed | FetchFailed:

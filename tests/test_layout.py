@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).parent.parent / "aggregator"
 MAX_LINES = 450
 
 # What each stage may import from the package, beside the shared leaf modules.
-SHARED = {"_text", "_urls", "_time", "_files", "errors", "models", "version"}
+SHARED = {"_text", "_urls", "_keys", "_time", "_files", "errors", "models", "version"}
 ALLOWED = {
     "fetching": {"fetching"},
     "parsing": {"parsing"},

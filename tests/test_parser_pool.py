@@ -14,13 +14,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from ruamel.yaml import YAML
+from werkzeug import Request, Response
 
 from aggregator.cli._app import global_options
 from aggregator.cli._update_commands import report_fetch
 from aggregator.models import UpdateReport
+from aggregator.pipeline import POOL_THRESHOLD, update_feeds
+from aggregator.store import Store
 
-from .conftest import DATA
+from .conftest import DATA, WriteConfig
 
 FEEDS = ("rss2-fr.xml", "atom-en.xml", "jsonfeed.json")
 
@@ -58,9 +62,9 @@ def test_a_run_with_a_200_character_tmpdir_parses_every_feed(tmp_path: Path) -> 
 
 def test_without_any_start_method_parsing_stays_in_the_main_process(tmp_path: Path) -> None:
     script = (
-        "from aggregator._parser_pool import parser_pool\n"
-        "with parser_pool(2, print, methods=('forkserver',)) as pool:\n"
-        "    print(pool)\n"
+        "from aggregator._parser_pool import ParserPool\n"
+        "with ParserPool(2, print, methods=('forkserver',)) as pool:\n"
+        "    print(pool.executor())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -90,3 +94,57 @@ def test_a_run_notice_is_said_once_with_verbose_only(
     assert capsys.readouterr().err == (
         "aggregator: parsing in the main process: the parser processes could not start (x)\n"
     )
+
+
+# A run in a process of its own, then the processes it left: the forkserver, once started,
+# outlives the pool (and the run) as long as its parent lives.
+RUN_AND_LIST_CHILDREN = """
+import os, sys
+from aggregator.config import load_config
+from aggregator.pipeline import update_feeds
+from aggregator.store import Store
+
+def children():
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if parent == os.getpid():
+            yield pid
+
+config = load_config(sys.argv[1])
+with Store(config.settings.database) as store:
+    report = update_feeds(config, store)
+print(*sorted({outcome.status for outcome in report.outcomes}))
+print(len(list(children())))
+"""
+
+
+def test_a_run_where_every_feed_answers_304_starts_no_parser_process(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
+    body = (DATA / "rss2-fr.xml").read_bytes()
+
+    def conditional(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(body, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/feed").respond_with_handler(conditional)
+    feeds = [
+        {"url": httpserver.url_for(f"/feed?n={n}"), "allow_private": True}
+        for n in range(POOL_THRESHOLD)
+    ]
+    config = write_config(feeds, workers=2)
+    with Store(config.settings.database) as store:
+        assert {o.status for o in update_feeds(config, store).outcomes} == {"ok"}
+
+    def second_run() -> list[str]:
+        command = [sys.executable, "-c", RUN_AND_LIST_CHILDREN, str(config.path)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert second_run() == ["not_modified", "0"]

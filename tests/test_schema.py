@@ -59,12 +59,21 @@ def old_database(path: Path, release: str) -> None:
     if "redirect_seen" not in db["feeds"].columns_dict:
         del feed["redirect_seen"]
     db["feeds"].insert(feed)  # type: ignore[union-attr]
-    db["entries"].insert(OLD_ENTRY)  # type: ignore[union-attr]
+    entry = dict(OLD_ENTRY)
+    if "link_key" not in db["entries"].columns_dict:  # m040 on: the key's hash
+        entry["link_hash"] = link_hash(str(entry.pop("link_key")))
+    db["entries"].insert(entry)  # type: ignore[union-attr]
     db.close()
 
 
 @pytest.mark.parametrize(
-    "oldest", ["m020_duplicates_retention_search", "m030_schema_as_written", "schema-m030.sql"]
+    "oldest",
+    [
+        "m020_duplicates_retention_search",
+        "m030_schema_as_written",
+        "schema-m030.sql",
+        "schema-m050.sql",  # a trigger per row indexed it for search
+    ],
 )
 def test_a_migrated_database_equals_a_fresh_one(tmp_path: Path, oldest: str) -> None:
     Store(tmp_path / "fresh.db").close()

@@ -8,6 +8,7 @@ loses nothing that was committed.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -19,7 +20,6 @@ import sqlite_utils
 
 from aggregator._files import create_private
 from aggregator._time import format_utc, parse_utc
-from aggregator._urls import link_key
 from aggregator.errors import StoreError
 from aggregator.models import (
     FeedGroup,
@@ -35,13 +35,7 @@ from aggregator.models import (
     Validators,
 )
 from aggregator.store import _queries
-from aggregator.store._matching import (
-    Known,
-    KnownEntries,
-    fingerprint,
-    link_hash,
-    register_functions,
-)
+from aggregator.store._matching import Known, KnownEntries, link_hash, register_functions
 from aggregator.store._schema import ENTRY_COLUMNS, prepare
 
 _INSERT_ENTRY = (
@@ -190,11 +184,9 @@ class Store:
         pruned = KnownEntries(self._pruned_entries(source.url), feed)
         found = []
         for entry in feed.entries:
-            key = link_key(entry.link) if entry.link else None
-            if known.find(entry, key) is None and pruned.find(entry, key) is None:
+            if known.find(entry) is None and pruned.find(entry) is None:
                 found.append(entry)
-                hashed = link_hash(key) if key is not None else None
-                known.add(Known(entry.entry_id, hashed, key=key, content_hash=entry.content_hash))
+                known.add(_known(entry))
         return found
 
     def save_feed(self, source: FeedSource, feed: ParsedFeed, now: datetime) -> SaveCounts:
@@ -221,19 +213,15 @@ class Store:
             known = KnownEntries(self._known_entries(source.url), feed)
             pruned = KnownEntries(self._pruned_entries(source.url), feed)
             for entry in feed.entries:
-                key = link_key(entry.link) if entry.link else None
-                row = known.find(entry, key)
-                if row is None and pruned.find(entry, key) is not None:
+                row = known.find(entry)
+                if row is None and pruned.find(entry) is not None:
                     unchanged += 1
                 elif row is None:
-                    inserts.append(_entry_row(source.url, entry, key, stamp, now))
+                    inserts.append(_entry_row(source.url, entry, stamp, now))
                     new += 1
-                    hashed = inserts[-1]["link_hash"]
-                    known.add(
-                        Known(entry.entry_id, hashed, key=key, content_hash=entry.content_hash)
-                    )
+                    known.add(_known(entry))
                 elif row.content_hash != entry.content_hash:
-                    edited = _entry_row(source.url, entry, key, stamp, now)
+                    edited = _entry_row(source.url, entry, stamp, now)
                     updates.append({**edited, "entry_id": row.entry_id})
                     updated += 1
                 else:
@@ -296,7 +284,27 @@ class Store:
         Case and accents do not matter ("ete" finds "été"); `word*` matches a prefix. The
         words are quoted, so FTS5 operators in a query are just words.
         """
+        # What a run killed before its end stored; a database this user may only read is
+        # searched as it is indexed.
+        with contextlib.suppress(StoreError):
+            self.index_pending()
         return _queries.search(self.db, query, limit, feed_urls)
+
+    def index_pending(self) -> int:
+        """Add the entries stored since the last call to the search index, in one go (the
+        end of a run; a search). Returns how many."""
+        try:
+            if self.db.execute("select 1 from entries_fts_pending limit 1").fetchone() is None:
+                return 0  # no write: searching a database this user cannot write still works
+            with self.db.atomic():
+                self.db.execute(
+                    "insert into entries_fts (rowid, title, excerpt) "
+                    "select e.rowid, e.title, e.excerpt "
+                    "from entries_fts_pending p join entries e on e.rowid = p.id"
+                )
+                return int(self.db.execute("delete from entries_fts_pending").rowcount)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot update the search index: {error}") from None
 
     def delete_feed(self, url: str) -> int:
         """Forget a feed: its stored entries and its fetch history. Returns the entries deleted."""
@@ -359,8 +367,15 @@ class Store:
             return int(self.db.execute(f"delete from entries where {where}", params).rowcount)
 
 
+def _known(entry: ParsedEntry) -> Known:
+    """A parsed entry, once stored, as the next ones of the same document match it."""
+    return Known(
+        entry.entry_id, entry.link_hash, key=entry.link_key, content_hash=entry.content_hash
+    )
+
+
 def _entry_row(
-    feed_url: str, entry: ParsedEntry, key: str | None, stamp: str | None, now: datetime
+    feed_url: str, entry: ParsedEntry, stamp: str | None, now: datetime
 ) -> dict[str, Any]:
     """The `entries` row of a parsed entry seen at `now` (every column of ENTRY_COLUMNS)."""
     # An entry dated in the future is dated now: it must not sit on top of the digest.
@@ -370,7 +385,7 @@ def _entry_row(
         "entry_id": entry.entry_id,
         "title": entry.title,
         "link": entry.link,
-        "link_hash": link_hash(key) if key is not None else None,
+        "link_hash": entry.link_hash,
         "excerpt": entry.excerpt,
         "author": entry.author,
         "thumbnail": entry.thumbnail,
@@ -380,7 +395,7 @@ def _entry_row(
         "first_seen": stamp,
         "last_seen": stamp,
         "content_hash": entry.content_hash,
-        "dup_key": fingerprint(entry.title, entry.excerpt),
+        "dup_key": entry.dup_key,
     }
 
 
