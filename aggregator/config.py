@@ -16,10 +16,11 @@ from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
 DEFAULT_CONFIG = "feeds.yaml"
-OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
+OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml", "css")  # the CLI's, render()'s
 CSS_MODES = ("inline", "none")
 LANGUAGES = ("fr", "en")
 LAYOUTS = ("grouped", "river")
+HEADING_LEVELS = range(1, 7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +28,11 @@ class Output:
     format: str
     path: Path
     css: str = "inline"
-    """html and fragment: "inline" puts the scoped stylesheet in, "none" leaves it to the blog."""
+    """html: the stylesheet in its <head> ("inline") or not ("none"); never in a fragment."""
     layout: str | None = None
     """Overrides settings.layout for this output."""
     url: str | None = None
-    """Where the blog serves this file: the Atom/JSON Feed id and self link."""
+    """Where the blog serves it (feed id, self link); default: its name under public_url."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,10 @@ class Settings:
     """`retention: none` keeps everything; a mapping sets exactly the limits it names."""
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    heading_level: int = 2
+    """The fragment's entry titles: <h2> under a post's <h1>, 3 in a sidebar under an <h2>."""
+    public_url: str | None = None
+    """The URL of the folder the outputs are published in."""
     page_summary: bool = False
     """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
@@ -91,9 +96,12 @@ class Config:
         for wanted in names_or_urls:
             matches = [self.feeds[i] for i in self.indexes_of(wanted)]
             if not matches:
-                raise ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
+                raise self.no_feed_named(wanted)
             chosen.extend(m for m in matches if m not in chosen)
         return tuple(chosen)
+
+    def no_feed_named(self, wanted: str) -> ConfigError:
+        return ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
 
     def indexes_of(self, name_or_url: str) -> list[int]:
         """Where the feeds with this name or URL are: URLs compared canonically, local paths
@@ -128,6 +136,12 @@ class _Invalid(ValueError):
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise _Invalid(f"expected a positive whole number, got {value!r}")
+    return value
+
+
+def _in_range(value: Any, allowed: range) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise _Invalid(f"expected a whole number from {allowed[0]} to {allowed[-1]}, got {value!r}")
     return value
 
 
@@ -283,6 +297,8 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "heading_level": lambda v: _in_range(v, HEADING_LEVELS),
+    "public_url": _http_url,
     "page_summary": _boolean,
     "clean_links": _boolean,
 }

@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from aggregator._files import PUBLIC, read_if_plausible, replace_atomically
-from aggregator.config import Config
+from aggregator.config import Config, Output, Settings
 from aggregator.digest._render import render
 from aggregator.errors import ConfigError, OutputError
 from aggregator.store import Store
@@ -33,8 +34,9 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
     written = []
     for output in config.settings.outputs:
         try:
+            url = public_url(output, config.settings)
             content = render(
-                config, store, output.format, layout=output.layout, css=output.css, url=output.url
+                config, store, output.format, layout=output.layout, css=output.css, url=url
             )
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:
@@ -44,6 +46,14 @@ def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
         else:
             written.append(WrittenOutput(output.path, changed))
     return written
+
+
+def public_url(output: Output, settings: Settings) -> str | None:
+    """Where the blog serves `output`: its `url`, else its file name under
+    settings.public_url."""
+    if output.url or not settings.public_url:
+        return output.url
+    return settings.public_url.rstrip("/") + "/" + quote(output.path.name)
 
 
 def write_if_changed(path: Path, content: str, mode: int = PUBLIC) -> bool:
