@@ -14,6 +14,7 @@ from aggregator.version import PROJECT_URL, USER_AGENT, __version__
 
 if TYPE_CHECKING:
     from aggregator.config import Config, load_config
+    from aggregator.digest._outputs import write_outputs
     from aggregator.digest._render import render
     from aggregator.errors import AggregatorError, ConfigError
     from aggregator.pipeline import update_feeds
@@ -28,6 +29,7 @@ _EXPORTS = {
     "ConfigError": "errors",
     "update_feeds": "pipeline",
     "render": "digest._render",
+    "write_outputs": "digest._outputs",
     "Store": "store",
 }
 
@@ -55,4 +57,5 @@ __all__ = [
     "load_config",
     "render",
     "update_feeds",
+    "write_outputs",
 ]

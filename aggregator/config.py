@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aggregator._urls import is_http_url, link_key, redact
 from aggregator._yaml import Doubt, load_plain
 from aggregator.digest._filters import NO_FILTERS, Filters, read_filters
-from aggregator.digest._labels import LANGUAGES as LANGUAGES
-from aggregator.digest._labels import check_labels
+from aggregator.digest._labels import LANGUAGES, check_labels
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
 DEFAULT_CONFIG = "feeds.yaml"
-OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml")
+OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml", "css")  # the CLI's, render()'s
 CSS_MODES = ("inline", "none")
 LAYOUTS = ("grouped", "river")
+HEADING_LEVELS = range(1, 7)
 THUMBNAIL_MODES = ("local", "remote", "none")  # copies on the blog, the partner's URL, none
 
 
@@ -30,11 +30,11 @@ class Output:
     format: str
     path: Path
     css: str = "inline"
-    """html and fragment: "inline" puts the scoped stylesheet in, "none" leaves it to the blog."""
+    """html: the stylesheet in its <head> ("inline") or not ("none"); never in a fragment."""
     layout: str | None = None
     """Overrides settings.layout for this output."""
     url: str | None = None
-    """Where the blog serves this file: the Atom/JSON Feed id and self link."""
+    """Where the blog serves it (feed id, self link); default: its name under public_url."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,7 @@ class Settings:
     outputs: tuple[Output, ...] = ()
     timezone: str = "UTC"
     layout: str = "grouped"
-    thumbnails: str = "none"
-    """One of THUMBNAIL_MODES (True and False, as before, mean "remote" and "none")."""
+    thumbnails: str = "none"  # THUMBNAIL_MODES; True (the library's, as before): "remote"
     target: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
@@ -75,19 +74,17 @@ class Settings:
     """`retention: none` keeps everything; a mapping sets exactly the limits it names."""
     workers: int = 0
     """Processes that parse feeds; 0 means one per core."""
+    heading_level: int = 2
+    """The fragment's entry titles: <h2> under a post's <h1>, 3 in a sidebar under an <h2>."""
+    public_url: str | None = None
+    """The URL of the folder the outputs are published in."""
     filters: Filters = NO_FILTERS
-    max_age_days: int | None = None
-    """The digest shows entries younger than this (older ones stay stored)."""
+    max_age_days: int | None = None  # shown, not deleted (retention deletes)
     thumbnails_dir: Path | None = None
-    """thumbnails: local: where the copies go (default: `thumbs/` beside the first output)."""
     page_summary: bool = False
     """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
     """Shown links lose tracking parameters and comment anchors; false keeps them as given."""
-
-    def __post_init__(self) -> None:
-        if isinstance(self.thumbnails, bool):  # the library's Settings(thumbnails=True)
-            object.__setattr__(self, "thumbnails", "remote" if self.thumbnails else "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +101,12 @@ class Config:
         for wanted in names_or_urls:
             matches = [self.feeds[i] for i in self.indexes_of(wanted)]
             if not matches:
-                raise ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
+                raise self.no_feed_named(wanted)
             chosen.extend(m for m in matches if m not in chosen)
         return tuple(chosen)
+
+    def no_feed_named(self, wanted: str) -> ConfigError:
+        return ConfigError(f"{self.path}: no feed named {wanted!r} (give its name or URL)")
 
     def indexes_of(self, name_or_url: str) -> list[int]:
         """Where the feeds with this name or URL are: URLs compared canonically, local paths
@@ -141,6 +141,12 @@ class _Invalid(ValueError):
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise _Invalid(f"expected a positive whole number, got {value!r}")
+    return value
+
+
+def _in_range(value: Any, allowed: range) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise _Invalid(f"expected a whole number from {allowed[0]} to {allowed[-1]}, got {value!r}")
     return value
 
 
@@ -282,6 +288,8 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "max_entries_per_fetch": _positive_int,
     "retention": lambda v: v,  # checked by _retention
     "workers": _non_negative_int,
+    "heading_level": lambda v: _in_range(v, HEADING_LEVELS),
+    "public_url": _http_url,
     "filters": lambda v: v,  # checked by _filters
     "max_age_days": _positive_int,
     "thumbnails_dir": _text,
@@ -362,12 +370,11 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     if "retention" in values:
         values["retention"] = _retention(reader, node)
     values["database"] = base / values.get("database", "aggregator.db")
-    if "templates" in values:
-        values["templates"] = base / values["templates"]
+    for folder in ("templates", "thumbnails_dir"):
+        if folder in values:
+            values[folder] = base / values[folder]
     if "filters" in values:
         values["filters"] = read_filters(node, "settings.filters", reader.fail)
-    if "thumbnails_dir" in values:
-        values["thumbnails_dir"] = base / values["thumbnails_dir"]
     return Settings(**values)
 
 

@@ -40,7 +40,7 @@ class FeedCheck:
     @property
     def label(self) -> str:
         title = self.preview.title if self.preview else None
-        return self.source.name or title or redact(self.source.url)
+        return self.source.name or title or self.source.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,7 @@ def judge(preview: FeedPreview, now: datetime, duplicate_of: FeedSource | None) 
     if preview.warning:
         problems.append(preview.warning)
     if duplicate_of is not None:
-        problems.append(f"same feed as {duplicate_of.name or redact(duplicate_of.url)}")
+        problems.append(f"same feed as {duplicate_of.label}")
     if preview.discovered and preview.feed_url:
         notes.append(f"site URL; its feed is {redact(preview.feed_url)}")
     if preview.private_address:

@@ -57,6 +57,7 @@ settings:
   outputs:                         # what `aggregator run` writes, relative to this file
     - {format: html, path: public/plus-d-articles.html}
     - {format: fragment, path: public/plus-d-articles.fragment.html}
+    - {format: css, path: public/plus-d-articles.css}   # link it from your blog's <head>
 
 # Each feed (or add them with `aggregator add URL`):
 #   - url: https://example.org/feed.xml   # a feed URL, or a site URL (its feed is discovered)
@@ -148,7 +149,7 @@ def import_feeds(path: str | Path, feeds: Sequence[NewFeed]) -> Imported:
             continue
         same = by_key.get(_key(feed.url))
         if same is not None:
-            skipped.append((feed, f"already there ({_label(same)})"))
+            skipped.append((feed, f"already there ({same.label})"))
             continue
         if feed.name in names:
             feed = replace(feed, name=None)  # two blogs may share a title: keep both
@@ -200,7 +201,7 @@ def find_feed(config: Config, name_or_url: str) -> int:
     wanted = name_or_url.strip()
     matches = config.indexes_of(wanted)
     if not matches:
-        raise ConfigError(f"{config.path}: no feed named {wanted!r} (give its name or URL)")
+        raise config.no_feed_named(wanted)
     if len(matches) > 1:
         raise ConfigError(f"{config.path}: {len(matches)} feeds match {wanted!r}; give the URL")
     return matches[0]
@@ -222,14 +223,10 @@ def _key(url: str) -> str:
 def _conflict(feeds: Sequence[FeedSource], feed: NewFeed) -> str | None:
     same = duplicate_of(feeds, feed.url)
     if same is not None:
-        return f"{redact(feed.url)} is already there ({_label(same)})"
+        return f"{redact(feed.url)} is already there ({same.label})"
     if feed.name and any(f.name == feed.name for f in feeds):
         return f"a feed named {feed.name!r} is already there; choose another --name"
     return None
-
-
-def _label(source: FeedSource) -> str:
-    return source.name or redact(source.url)
 
 
 # --- the edit: text first, ruamel's tree when the layout calls for it ------------------------

@@ -129,6 +129,8 @@ class Parsed:
     feed: ParsedFeed
     discovered: bool = False
     """The URL gave a web page; `fetched.final_url` is the feed it led to."""
+    advertised: bool = False
+    """Discovered through the page's own <link rel="alternate">, not at a usual path."""
 
 
 FeedRead = Parsed | NotModified | FetchFailed
@@ -356,6 +358,8 @@ class FeedPreview:
     http_status: int | None = None
     discovered: bool = False
     """The URL was a web page; `feed_url` is the feed it advertises (or a usual path)."""
+    advertised: bool = False
+    """Discovered through the page's <link rel="alternate"> (else at a usual path)."""
     permanent_redirect: str | None = None
     private_address: bool = False
     """The host resolves to a loopback or private address (allowed by `allow_private`)."""

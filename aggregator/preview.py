@@ -87,6 +87,7 @@ async def _inspect_one(reader: FeedReader, source: FeedSource) -> FeedPreview:
         latest_date=(latest.published or latest.updated) if latest else None,
         http_status=fetched.status,
         discovered=read.discovered,
+        advertised=read.advertised,
         permanent_redirect=fetched.permanent_redirect,
         private_address=private,
         warning=parsed.warning,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aggregator._parser_pool import ParserPool
 from aggregator.config import Settings
@@ -25,10 +26,6 @@ from aggregator.models import (
 )
 
 NOT_A_FEED_ANY_MORE = "HTML page, not a feed (this URL gave a feed before: no discovery)"
-NO_FEED_FOUND = (
-    "an HTML page with no feed found on it or at the usual "
-    "paths (/feed, /rss, /atom.xml, /index.xml, /feed.json)"
-)
 
 
 def fetch_options(settings: Settings) -> FetchOptions:
@@ -107,21 +104,42 @@ class FeedReader:
         from aggregator.fetching._discover import feed_links, guessed_feed_urls
         from aggregator.parsing._parse import looks_like_html
 
-        candidates = feed_links(page.content, page.final_url) or guessed_feed_urls(page.final_url)
+        advertised = feed_links(page.content, page.final_url)
+        candidates = advertised or guessed_feed_urls(page.final_url)
         # All the candidates together get one more `timeout`, not one each.
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout
+        tried = []
         for candidate in candidates:
             if loop.time() >= deadline:
                 break
+            tried.append(candidate)
             result = await self.fetcher.fetch(source, url=candidate, deadline=deadline)
             if not isinstance(result, Fetched) or looks_like_html(result.content, result.headers):
                 continue
             try:
-                return Parsed(result, await self._parse(source, result), discovered=True)
+                feed = await self._parse(source, result)
             except NotAFeed:
                 continue
-        return _failed(page, NO_FEED_FOUND)
+            return Parsed(result, feed, discovered=True, advertised=bool(advertised))
+        return _failed(
+            page, no_feed_found(page.final_url, bool(advertised), tried, len(candidates))
+        )
+
+
+def no_feed_found(page: str, advertised: bool, tried: list[str], candidates: int) -> str:
+    """Why discovery failed, naming every URL actually tried (a path alone on the page's
+    own host)."""
+    names = ", ".join(_short_url(url, page) for url in tried) or "none"
+    late = f" (out of time after {len(tried)} of {candidates})" if len(tried) < candidates else ""
+    if advertised:
+        return f"an HTML page whose advertised feeds gave no feed; tried: {names}{late}"
+    return f"an HTML page with no feed link, and no feed at the usual paths; tried: {names}{late}"
+
+
+def _short_url(url: str, page: str) -> str:
+    parts, host = urlsplit(url), urlsplit(page).netloc
+    return parts.path or "/" if parts.netloc == host and not parts.query else url
 
 
 def _failed(fetched: Fetched, message: str) -> FetchFailed:

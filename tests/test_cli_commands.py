@@ -54,7 +54,8 @@ def test_init_writes_a_commented_config_and_the_database(tmp_path: Path) -> None
         f"Created {tmp_path}/blog/feeds.yaml and {tmp_path}/blog/aggregator.db."
     )
     config = load_config(tmp_path / "blog" / "feeds.yaml")
-    assert config.feeds == () and len(config.settings.outputs) == 2
+    assert config.feeds == ()
+    assert [o.format for o in config.settings.outputs] == ["html", "fragment", "css"]
     assert (tmp_path / "blog" / "aggregator.db").stat().st_size > 0
 
 
@@ -136,7 +137,9 @@ def test_add_of_a_page_without_a_feed_fails(httpserver: HTTPServer, config_path:
     before = config_path.read_text()
     result = invoke("add", httpserver.url_for("/"), "--allow-private", "--config", str(config_path))
     assert result.exit_code == 1
-    assert "an HTML page with no feed found on it" in one_line_error(result)
+    assert "an HTML page with no feed link, and no feed at the usual paths; tried: /feed, " in (
+        one_line_error(result)
+    )
     assert result.stdout == ""
     assert config_path.read_text() == before
 
@@ -192,7 +195,7 @@ def test_remove_keeps_or_purges_the_stored_entries(two_local_feeds: Path) -> Non
     kept = invoke("remove", "Notes", "--config", config)
     assert kept.exit_code == 0
     assert kept.stdout == (
-        f"Removed Notes from {two_local_feeds}; its stored entries are kept "
+        f"Removed Notes from {two_local_feeds}; its stored entries are kept but hidden "
         "(--purge deletes them).\n"
     )
     with Store(database) as store:
@@ -264,7 +267,8 @@ feeds:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Skipped Alpha again: already there (Alpha)",
-        f"Imported 2 feeds into {config} (1 skipped); check them with `aggregator doctor`.",
+        f"Imported 2 feeds into {config} (1 skipped, listed above); "
+        "check them with `aggregator doctor`.",
     ]
     assert (
         config.read_text()
@@ -389,7 +393,7 @@ def test_doctor_finds_duplicates_disabled_feeds_and_unwritable_paths(
     assert f"output (fragment): {tmp_path}/blocker/digest.html: not writable" in result.stdout
     assert "blocker is not a folder" in one_line_error(result)
     assert result.stdout.splitlines()[-1] == (
-        "3 feeds: 1 ok, 1 warning, 1 disabled; 1 path(s) not writable: needs attention."
+        "3 feeds: 1 ok, 1 warning, 1 disabled; 1 path not writable: needs attention."
     )
 
 

@@ -43,7 +43,7 @@ def store_posts(store: Store, *entries: ParsedEntry, url: str = A) -> None:
 
 
 def titles(page: str) -> list[str]:
-    return re.findall(r'rel="noopener noreferrer"[^>]*>(Billet \d+)</a></h3>', page)
+    return re.findall(r'rel="noopener noreferrer"[^>]*>(Billet \d+)</a></h\d>', page)
 
 
 def test_filters_leave_posts_out_and_the_next_ones_take_their_place(

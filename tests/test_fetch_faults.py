@@ -320,7 +320,7 @@ def test_an_html_page_with_no_feed_anywhere(write_config: WriteConfig) -> None:
         result, elapsed = fetch_cli(config)
     assert elapsed < DEADLINE
     assert result.exit_code == 1
-    assert result.stderr.startswith("aggregator: Site: an HTML page with no feed found")
+    assert result.stderr.startswith("aggregator: Site: an HTML page with no feed link")
     assert result.stderr.count("\n") == 1
 
 

@@ -50,6 +50,7 @@ def test_feeds_shows_health_as_json_and_as_text(write_config: WriteConfig) -> No
     assert missing["entries"] == 0 and missing["retired"] is False
     assert never["last_attempt"] is None and never["entries"] == 0
     assert set(essai) == {
+        "enabled",
         "name",
         "url",
         "fetch_url",

@@ -156,7 +156,10 @@ def test_discovery_does_not_follow_a_page_to_private_addresses(
     recording_server.route("/blog", page, content_type="text/html")
     [outcome] = run(write_config([{"url": f"http://{PUBLIC}/blog"}]), proxied)
     assert outcome.status == "error"
-    assert (outcome.error or "").startswith("an HTML page with no feed found")
+    assert (
+        outcome.error
+        == "an HTML page whose advertised feeds gave no feed; tried: http://10.0.0.1/feed"
+    )
     # The advertised private feed was refused before any request: only the page was asked.
     assert [r.target for r in recording_server.requests] == [f"http://{PUBLIC}/blog"]
 

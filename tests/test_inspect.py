@@ -25,7 +25,7 @@ def test_a_site_url_leads_to_the_feed_it_advertises(httpserver: HTTPServer) -> N
     serve_site(httpserver)
     preview = inspect_feed(httpserver.url_for("/"), allow_private=True)
     assert preview.error is None
-    assert preview.discovered
+    assert preview.discovered and preview.advertised
     assert preview.feed_url == httpserver.url_for("/flux/rss.xml")
     assert preview.title == "Le Blog d’Essai"
     assert preview.format == "RSS 2.0"
@@ -60,7 +60,7 @@ def test_a_page_without_a_feed_is_an_error_value(httpserver: HTTPServer) -> None
     )
     preview = inspect_feed(httpserver.url_for("/"), allow_private=True)
     assert preview.feed_url is None
-    assert preview.error is not None and "no feed found" in preview.error
+    assert preview.error is not None and "no feed at the usual paths; tried: /feed" in preview.error
 
 
 def test_a_private_address_is_refused_unless_allowed(httpserver: HTTPServer) -> None:

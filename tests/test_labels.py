@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.config import LANGUAGES
-from aggregator.digest._labels import LABEL_NAMES, LABELS
+from aggregator.digest._labels import LABEL_NAMES, LABELS, LANGUAGES
 from aggregator.digest._render import render
 from aggregator.store import Store
 

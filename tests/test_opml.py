@@ -54,6 +54,10 @@ def test_a_reader_export_with_nesting_duplicates_and_junk() -> None:
         ),
         OpmlFeed("http://deep.example/rss", "Only a title", None),
         OpmlFeed("https://b.example/feed", "Bad site", None),
+        # listed as written, so that `import-opml` can say it skipped them and why
+        OpmlFeed("javascript:alert(1)", "Script", None),
+        OpmlFeed("file:///etc/passwd", "Local", None),
+        OpmlFeed("/feed.xml", "Relative", None),
         OpmlFeed("http://f.example/rss", "Feed scheme", None),
         OpmlFeed("https://untitled.example/feed", None, None),
     ]

@@ -144,7 +144,7 @@ def test_one_output_failing_does_not_stop_the_others(
         (
             {"format": "rss", "path": "x"},
             "settings.outputs[0].format: expected one of html, "
-            "fragment, atom, json, opml, got 'rss'",
+            "fragment, atom, json, opml, css, got 'rss'",
         ),
         ({"format": "html", "path": "x", "css": "external"}, "settings.outputs[0].css"),
         ({"format": "html", "path": "x", "layout": "masonry"}, "settings.outputs[0].layout"),
@@ -199,8 +199,10 @@ def test_export_formats_and_css(tmp_path: Path, write_config: WriteConfig) -> No
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    assert "<style>" in export("--format", "fragment")
-    assert "<style>" not in export("--format", "fragment", "--css", "none")
+    assert "<style>" not in export("--format", "fragment")
+    assert ".aggregator-entry {" in export("--format", "html")
+    assert ".aggregator-entry {" not in export("--format", "html", "--css", "none")
+    assert ".aggregator-entry" in export("--format", "css")
     assert feedparser.parse(export("-f", "atom").encode()).entries[0].title == (
         "Shipping <em>fast</em>"
     )
@@ -210,4 +212,59 @@ def test_export_formats_and_css(tmp_path: Path, write_config: WriteConfig) -> No
     assert json.loads((tmp_path / "out.json").read_text())["version"].endswith("/1.1")
 
     bad = runner.invoke(app, ["export", "--config", path, "--css", "external"])
-    assert bad.exit_code == 2 and "--css: expected one of inline, none" in bad.stderr
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "aggregator: export --css: expected one of inline, none, got 'external' "
+        "(see `aggregator export --help`)\n"
+    )
+
+
+def test_run_writes_the_stylesheet_and_a_self_linked_atom(
+    tmp_path: Path, write_config: WriteConfig
+) -> None:
+    config = write_config(
+        [{"url": str(DATA / "atom-en.xml")}],
+        public_url="https://blog.example/digest",
+        outputs=[
+            {"format": "fragment", "path": "public/digest.html"},
+            {"format": "css", "path": "public/digest.css"},
+            {"format": "atom", "path": "public/digest.atom"},
+        ],
+    )
+    result = runner.invoke(app, ["run", "-v", "--config", str(config.path)])
+    assert result.exit_code == 0, result.output
+    public = tmp_path / "public"
+    assert "<style" not in (public / "digest.html").read_text()
+    assert (public / "digest.css").read_text().startswith(".aggregator {")
+    atom = etree.fromstring((public / "digest.atom").read_bytes())
+    [self_link] = atom.findall("{http://www.w3.org/2005/Atom}link[@rel='self']")
+    assert self_link.get("href") == "https://blog.example/digest/digest.atom"
+    again = runner.invoke(app, ["run", "-v", "--config", str(config.path)])
+    assert f"{public / 'digest.css'}: unchanged" in again.stdout
+
+
+def test_every_format_comes_from_the_one_list_in_config(write_config: WriteConfig) -> None:
+    """config.OUTPUT_FORMATS is the list: feeds.yaml, `export --format`, its shell completion
+    and render() all accept exactly it (issue 10: validated in one place)."""
+    from aggregator.config import OUTPUT_FORMATS
+    from aggregator.digest._render import render
+
+    config = write_config(
+        [{"url": str(DATA / "atom-en.xml")}],
+        outputs=[{"format": f, "path": f"out.{f}"} for f in OUTPUT_FORMATS],
+    )
+    path = str(config.path)
+    for format in OUTPUT_FORMATS:
+        assert runner.invoke(app, ["export", "-c", path, "-f", format]).exit_code == 0
+    completion = runner.invoke(
+        app,
+        [],
+        env={
+            "_AGGREGATOR_COMPLETE": "complete_bash",
+            "COMP_WORDS": "aggregator export --format ",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completion.stdout.split() == list(OUTPUT_FORMATS)
+    with Store(config.settings.database) as store, pytest.raises(ValueError, match="pdf"):
+        render(config, store, "pdf")

@@ -68,7 +68,7 @@ def test_grouped_digest_parsed_back(write_config: WriteConfig) -> None:
     articles = first.findall(".//article")
     assert len(articles) == 3  # entries_per_feed
     for article, entry in zip(articles, stored, strict=False):
-        link = article.find(".//h3/a")
+        link = article.find(".//h2/a")
         assert link.text == entry.title and link.get("href") == entry.link
         assert link.get("rel") == "noopener noreferrer" and link.get("target") is None
         excerpt = article.find(".//p[@class='aggregator-excerpt']")
@@ -84,7 +84,7 @@ def test_grouped_digest_parsed_back(write_config: WriteConfig) -> None:
     # the hostile source shows as text, with no link at all
     second = groups[1]
     assert second.find(".//p[@class='aggregator-more']").text.endswith("Blog <B>")
-    assert second.find(".//h3/a") is None
+    assert second.find(".//h2/a") is None
     hrefs = [a.get("href") for a in document.iter("a")]
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
 
@@ -128,9 +128,10 @@ def test_fragment_is_one_scoped_element(write_config: WriteConfig) -> None:
         for element in root.iter():
             assert all(c == "aggregator" or c.startswith("aggregator-") for c in classes(element))
             assert element.get("id") is None  # ids could clash with the host page's
-    [styled] = parse_fragment(inline)
-    assert [e.tag for e in styled.iter("style")] == ["style"]
-    assert not list(parse_fragment(bare)[0].iter("style"))
+    # never a <style> in a fragment (not allowed in <section>, blocked by a CSP): the
+    # stylesheet is the `css` output, linked from the blog's <head>
+    assert inline == bare and "<style" not in inline
+    assert render(config, store, "css") == STYLE
 
 
 def test_the_stylesheet_only_touches_the_digest() -> None:
@@ -154,7 +155,7 @@ def test_river_is_newest_first_with_each_source_named(write_config: WriteConfig)
     [root] = parse_fragment(fragment)
     articles = root.findall(".//article")
     assert len(articles) == 4  # entries_per_feed times feeds
-    titles = [a.find(".//h3/a").text for a in articles]
+    titles = [a.find(".//h2/a").text for a in articles]
     assert titles == ["Blog B 0", "Blog A 0", "Blog B 1", "Blog A 1"]
     sources = [a.find(".//span[@class='aggregator-source']").text for a in articles]
     assert sources == ["On Blog B", "On Alpha", "On Blog B", "On Alpha"]  # feeds.yaml's name wins
@@ -192,7 +193,7 @@ def test_a_source_whose_fetches_fail_keeps_its_entries(
             assert update_feeds(config, store, force=True).outcomes[0].status == "error"
         after = render(config, store, "fragment")
     assert after == before
-    titles = [h3.find("a").text for h3 in parse_fragment(after)[0].iter("h3")]
+    titles = [h2.find("a").text for h2 in parse_fragment(after)[0].iter("h2")]
     assert titles == ["Shipping <em>fast</em>", "Notes on CSS"]
 
 
@@ -278,11 +279,11 @@ def test_hostile_text_stays_text_and_only_http_links(write_config: WriteConfig) 
         assert all(not name.startswith("on") for e in tree.iter() for name in e.attrib)
         urls = [e.get(k) for e in tree.iter() for k in ("href", "src") if e.get(k)]
         assert urls and all(u.startswith(("https://", "http://")) for u in urls)
-        titles = [h.find("a").text if h.find("a") is not None else h.text for h in tree.iter("h3")]
+        titles = [h.find("a").text if h.find("a") is not None else h.text for h in tree.iter("h2")]
         assert titles == [HOSTILE_TITLE, "Javascript link", "File link"]
         first = tree.find(".//article")
-        assert first.find(".//h3/a").get("href") == HOSTILE_LINK
-        assert first.find(".//h3/a").get("target") == '_blank" onclick="x'
+        assert first.find(".//h2/a").get("href") == HOSTILE_LINK
+        assert first.find(".//h2/a").get("target") == '_blank" onclick="x'
         assert first.find(".//p[@class='aggregator-excerpt']").text.strip() == HOSTILE_EXCERPT
         assert first.find(".//img").get("alt") == HOSTILE_TITLE
         more = tree.find(".//p[@class='aggregator-more']/a")
@@ -335,7 +336,7 @@ def test_templates_receive_the_documented_variables(
         "fr",
         "False",
         "_top",
-        "True",
+        "False",
         "aggregator 0.1.0",
         "25 novembre 2026",
         "2026-11-25",
@@ -408,3 +409,57 @@ def test_river_judges_duplicates_among_the_feeds_shown(write_config: WriteConfig
         fill(store, "https://a.example/feed", "Blog A", "https://a.example/", n=1)
         river = render(config, store, "fragment")
     assert river.count("<article") == 1
+
+
+# --- issue 12, points 14 and 15: headings, link names, the stylesheet as its own output -------
+
+
+def heading_tags(root: Element) -> list[str]:
+    return [e.tag for e in root.iter() if re.fullmatch(r"h[1-6]", str(e.tag))]
+
+
+def test_heading_levels_follow_one_setting_and_the_page_skips_none(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config([A, B])
+    sidebar = write_config([A, B], heading_level=3)
+    with Store(config.settings.database) as store:
+        fill(store, A, "Blog A", "https://a.example/")
+        fill(store, B, "Blog B", "https://b.example/")
+        page = parse_page(render(config, store, "html"))
+        fragment = parse_fragment(render(config, store, "fragment"))[0]
+        in_sidebar = parse_fragment(render(sidebar, store, "fragment"))[0]
+        sidebar_page = parse_page(render(sidebar, store, "html"))
+    assert set(heading_tags(fragment)) == {"h2"}  # under the post's <h1>
+    assert set(heading_tags(in_sidebar)) == {"h3"}  # under a sidebar's <h2>
+    for tree in (page, sidebar_page):  # the page's own <h1>, then <h2>: no level skipped
+        tags = heading_tags(tree)
+        assert tags[0] == "h1" and set(tags[1:]) == {"h2"}
+
+
+def test_every_read_more_link_names_its_post(write_config: WriteConfig) -> None:
+    config = write_config([A])
+    with Store(config.settings.database) as store:
+        fill(store, A, "Blog A", "https://a.example/")
+        [root] = parse_fragment(render(config, store, "fragment"))
+    links = [a for a in root.iter("a") if "aggregator-read-more" in classes(a)]
+    assert links
+    for link in links:
+        hidden = link.find("span")
+        assert hidden is not None and classes(hidden) == ["aggregator-visually-hidden"]
+        name = "".join(link.itertext())
+        assert name.startswith("Lire la suite : ") and len(name) > len("Lire la suite : ")
+        assert (link.text or "").strip() == "Lire la suite"  # the visible label is unchanged
+    names = ["".join(link.itertext()) for link in links]
+    assert len(set(names)) == len(names)
+    assert ".aggregator-visually-hidden {" in STYLE
+
+
+def test_the_stylesheet_is_an_output_and_the_opml_says_what_it_left_out(
+    write_config: WriteConfig,
+) -> None:
+    config = write_config([A, {"url": str(DATA / "rss2-fr.xml")}])
+    with Store(config.settings.database) as store:
+        assert render(config, store, "css") == STYLE
+        opml = render(config, store, "opml")
+    assert "<!-- 1 local feed file(s) left out" in opml

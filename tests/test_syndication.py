@@ -8,6 +8,7 @@ import feedparser
 import jsonschema
 from lxml import etree
 
+from aggregator.digest._outputs import public_url
 from aggregator.digest._render import render
 from aggregator.digest._syndication import ATOM_NS, source_id
 from aggregator.store import Store
@@ -204,3 +205,25 @@ def test_atom_follows_rfc_4287s_musts(write_config: WriteConfig) -> None:
         [source] = entry.findall("a:source", ns)
         assert once(source, "id") and once(source, "title")
     assert len({entry.findtext("a:id", namespaces=ns) for entry in entries}) == len(entries)
+
+
+def test_atom_has_a_self_link_from_public_url_and_sources_with_updated(
+    write_config: WriteConfig,
+) -> None:
+    """The two warnings the W3C Feed Validator gave: no rel="self", atom:source without
+    atom:updated."""
+    config = write_config(
+        ["https://a.example/feed"],
+        public_url="https://blog.example/digest/",
+        outputs=[{"format": "atom", "path": "public/plus-d-articles.atom"}],
+    )
+    with Store(config.settings.database) as store:
+        fill(store, "https://a.example/feed", "Blog A", "https://a.example/")
+        url = public_url(config.settings.outputs[0], config.settings)
+        atom = etree.fromstring(render(config, store, "atom", url=url).encode())
+    assert url == "https://blog.example/digest/plus-d-articles.atom"
+    ns = {"a": ATOM_NS}
+    [self_link] = atom.findall("a:link[@rel='self']", ns)
+    assert self_link.get("href") == url
+    sources = atom.findall("a:entry/a:source", ns)
+    assert sources and all(s.find("a:updated", ns) is not None for s in sources)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from PIL import ExifTags, Image
 
-from aggregator.config import Settings, parse_config
+from aggregator.config import parse_config
 from aggregator.digest._thumbnails import thumbnail_folder
 from aggregator.errors import ConfigError
 from aggregator.thumbnails import (
@@ -283,4 +283,3 @@ def test_the_folder_can_be_chosen(tmp_path: Path) -> None:
         parse_config("settings:\n  thumbnails: yes please\nfeeds: []\n", tmp_path / "f.yaml")
     with pytest.raises(ConfigError, match="expected one of local, remote, none, got \\[1\\]"):
         parse_config("settings:\n  thumbnails: [1]\nfeeds: []\n", tmp_path / "f.yaml")
-    assert Settings(database=tmp_path / "db", thumbnails=True).thumbnails == "remote"  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -111,14 +112,14 @@ def judged_entries(
     config: Config,
     limit: int,
     since: datetime | None,
-    feed: str | None,
+    feed_urls: Sequence[str],
     everything: bool,
 ) -> list[tuple[StoredEntry, str | None]]:
     """The newest entries with why the digest leaves each out (None: shown); without
     `everything`, only the shown ones."""
     judge = Judge.of(config, datetime.now(UTC), store.hidden_posts())
     shown = None if everything or judge.leaves_all else judge.shows
-    entries = store.latest(limit=limit, feed=feed, since=since, shown=shown)
+    entries = store.latest(limit=limit, since=since, feed_urls=feed_urls, shown=shown)
     return [(entry, judge.reason(entry) if everything else None) for entry in entries]
 
 

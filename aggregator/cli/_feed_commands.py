@@ -7,17 +7,20 @@ from typing import Annotated
 
 import typer
 
-from aggregator._text import one_line
+from aggregator._lock import run_lock
+from aggregator._text import display_name, one_line
 from aggregator._urls import redact, safe_http_url
 from aggregator.cli._app import (
     EXIT_USAGE,
     ConfigPath,
     NameOrUrl,
     Quiet,
+    Verbose,
     app,
     error,
     handled,
     label,
+    levels,
     require_http_url,
     say,
     with_locked_store,
@@ -27,12 +30,14 @@ from aggregator.cli._views import (
     describe_preview,
     plural,
 )
-from aggregator.config import DEFAULT_CONFIG, Config, load_config
+from aggregator.config import DEFAULT_CONFIG, Config, load_config, resolve_feed_url
+from aggregator.digest._opml import MAX_NAME_LENGTH
 from aggregator.errors import (
     ConfigError,
     FeedError,
 )
 from aggregator.feedsfile import (
+    Imported,
     NewFeed,
     add_feed,
     create_config,
@@ -42,17 +47,24 @@ from aggregator.feedsfile import (
     remove_feed,
     set_enabled,
 )
+from aggregator.models import FeedPreview, FeedSource
 from aggregator.pipeline import enable_feed
 from aggregator.preview import inspect_feed
+from aggregator.store import Store
 
 
 @app.command()
 def init(
-    directory: Annotated[
+    where: Annotated[
         Path | None,
-        typer.Argument(metavar="DIR", help="Folder to set up (default: where --config points)."),
+        typer.Argument(
+            metavar="DIR_OR_FILE",
+            help="A folder to set up (its feeds.yaml is created), or the config file itself "
+            "when it ends in .yaml or .yml (default: where --config points).",
+        ),
     ] = None,
     config: ConfigPath = Path(DEFAULT_CONFIG),
+    verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Create a commented feeds.yaml and its database.
@@ -61,17 +73,29 @@ def init(
 
     Example: aggregator init ~/blog-digest
     """
-    target = directory / DEFAULT_CONFIG if directory is not None else config
+    _, quiet = levels(verbose, quiet)
+    target = config_file(where) if where is not None else config
     with handled():
         created = create_config(target)
         with_store(created, lambda store: None)
     say(f"Created {target} and {created.settings.database}.", quiet)
-    say(f"Next: aggregator add https://example.org/ --config {target}", quiet)
+    option = "" if target == Path(DEFAULT_CONFIG) else f" --config {target}"
+    say(f"Next: aggregator add https://example.org/{option}", quiet)
+
+
+def config_file(where: Path) -> Path:
+    """`init blog/` sets up a folder; `init myfeeds.yaml` names the file."""
+    if where.suffix.lower() in (".yaml", ".yml") and not where.is_dir():
+        return where
+    return where / DEFAULT_CONFIG
 
 
 @app.command()
 def add(
-    url: Annotated[str, typer.Argument(help="A feed URL, or a site URL (its feed is found).")],
+    url: Annotated[
+        str,
+        typer.Argument(help="A feed URL, a site URL (its feed is found), or a local feed file."),
+    ],
     name: Annotated[
         str | None,
         typer.Option("--name", help="Source name in the digest (default: the feed's title)."),
@@ -87,6 +111,7 @@ def add(
         ),
     ] = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
+    verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Add a feed, or the feed behind a site's URL, to feeds.yaml.
@@ -97,7 +122,8 @@ def add(
 
     Example: aggregator add https://atelier-du-web.example/ --name "Atelier du Web"
     """
-    url = require_http_url("URL", url)
+    _, quiet = levels(verbose, quiet)
+    url = feed_url_or_path(url)
     if site is not None:
         site = require_http_url("--site", site)
     with handled():
@@ -105,15 +131,37 @@ def add(
         refuse_duplicate(loaded, url)
         preview = inspect_feed(url, allow_private, settings=loaded.settings)
         if preview.error or not preview.feed_url:
-            raise FeedError(f"{redact(url)}: {preview.error}")
+            raise FeedError(f"{redact(url)}: {preview.error}{private_hint(preview, allow_private)}")
         if preview.feed_url != url:
             refuse_duplicate(loaded, preview.feed_url)
-        source = add_feed(
-            loaded.path, NewFeed(preview.feed_url, name or preview.title, site, allow_private)
+        new = NewFeed(
+            preview.feed_url,
+            name or display_name(preview.title, MAX_NAME_LENGTH),
+            site,
+            allow_private,
         )
+        source = add_feed(loaded.path, new)
     for line in describe_preview(preview):
         say(line, quiet)
     say(f"Added {label(source)} to {loaded.path} ({plural(len(loaded.feeds) + 1, 'feed')}).", quiet)
+
+
+def feed_url_or_path(value: str) -> str:
+    """An http(s) URL as it will be used, or an existing local file made absolute (feeds.yaml
+    accepts both); anything else exits 2."""
+    if Path(value.strip()).is_file():
+        return resolve_feed_url(value.strip(), Path.cwd())
+    if safe_http_url(value.strip()) is None:
+        error(f"URL: expected an http(s) URL or a local feed file, got {one_line(value, 100)!r}")
+        raise typer.Exit(EXIT_USAGE)
+    return require_http_url("URL", value)
+
+
+def private_hint(preview: FeedPreview, allow_private: bool) -> str:
+    """The way out when the address was refused for being private (the feed is not added)."""
+    if allow_private or "non-public address" not in (preview.error or ""):
+        return ""
+    return "; if this server is yours, add it again with --allow-private"
 
 
 def refuse_duplicate(config: Config, url: str) -> None:
@@ -127,14 +175,17 @@ def remove(
     name_or_url: NameOrUrl,
     purge: Annotated[bool, typer.Option("--purge", help="Also delete its stored entries.")] = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
+    verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Remove a feed (--purge: and its stored entries).
 
-    Without --purge its stored entries stay in the database (and in `aggregator list`).
+    Without --purge its stored entries stay in the database, hidden like the feed (the
+    digest, `list` and `search` show configured feeds only): add it back to see them again.
 
     Example: aggregator remove "Atelier du Web" --purge
     """
+    _, quiet = levels(verbose, quiet)
     with handled():
         loaded = load_config(config)
         source = loaded.feeds[find_feed(loaded, name_or_url)]
@@ -144,7 +195,7 @@ def remove(
     kept = (
         f"; {plural(deleted, 'stored entry', 'stored entries')} deleted"
         if deleted is not None
-        else "; its stored entries are kept (--purge deletes them)"
+        else "; its stored entries are kept but hidden (--purge deletes them)"
     )
     say(f"Removed {label(source)} from {loaded.path}{kept}.", quiet)
 
@@ -153,6 +204,7 @@ def remove(
 def disable(
     name_or_url: NameOrUrl,
     config: ConfigPath = Path(DEFAULT_CONFIG),
+    verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Disable a feed: runs skip it, the digest leaves it out.
@@ -161,16 +213,17 @@ def disable(
 
     Example: aggregator disable "Atelier du Web"
     """
-    with handled():
-        loaded = load_config(config)
-        source = set_enabled(loaded.path, name_or_url, False)
-    say(f"Disabled {label(source)} (`aggregator enable` brings it back).", quiet)
+    source, _ = switch_feed(config, name_or_url, enabled=False)
+    say(
+        f"Disabled {label(source)} (`aggregator enable` brings it back).", levels(verbose, quiet)[1]
+    )
 
 
 @app.command()
 def enable(
     name_or_url: NameOrUrl,
     config: ConfigPath = Path(DEFAULT_CONFIG),
+    verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Enable a feed again (a retired one too).
@@ -179,23 +232,40 @@ def enable(
 
     Example: aggregator enable "Atelier du Web"
     """
+    source, retired = switch_feed(config, name_or_url, enabled=True)
+    again = "; no longer retired, the next run tries it" if retired else ""
+    say(f"Enabled {label(source)}{again}.", levels(verbose, quiet)[1])
+
+
+def switch_feed(config: Path, name_or_url: str, enabled: bool) -> tuple[FeedSource, bool]:
+    """Write or take away `enabled: false`; enabling also clears a retirement. Under the run
+    lock, so a command that finds a run going (exit 3) has changed nothing, file included."""
     with handled():
         loaded = load_config(config)
-        source = set_enabled(loaded.path, name_or_url, True)
-        retired = with_locked_store(loaded, lambda s: enable_feed(s, source))
-    again = "; no longer retired, the next run tries it" if retired else ""
-    say(f"Enabled {label(source)}{again}.", quiet)
+        with run_lock(loaded), Store(loaded.settings.database) as store:
+            find_feed(loaded, name_or_url)  # an unknown name is exit 2 before anything
+            source = set_enabled(loaded.path, name_or_url, enabled)
+            return source, enable_feed(store, source) if enabled else False
 
 
 @app.command("import-opml")
 def import_opml(
     file: Annotated[Path, typer.Argument(help="An OPML file, as feed readers export.")],
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Mark the imported feeds `allow_private: true` (feeds on your own network).",
+        ),
+    ] = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
+    verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
     """Add the feeds of an OPML file (a feed reader's export).
 
-    Feeds already in feeds.yaml, and URLs that are not http(s), are skipped.
+    Feeds already in feeds.yaml, and URLs that are not http(s), are skipped: each is listed
+    with why.
 
     Nothing is fetched: check them with `aggregator doctor`.
 
@@ -203,6 +273,7 @@ def import_opml(
     """
     from aggregator.digest._opml import parse_opml
 
+    _, quiet = levels(verbose, quiet)
     try:
         data = file.read_bytes()
     except OSError as failure:
@@ -217,16 +288,22 @@ def import_opml(
         result = import_feeds(
             loaded.path,
             [
-                NewFeed(o.url.strip(), o.title or None, safe_http_url(o.site) if o.site else None)
+                NewFeed(o.url, o.title, safe_http_url(o.site) if o.site else None, allow_private)
                 for o in outlines
             ],
         )
     for feed, why in result.skipped:
-        say(f"Skipped {one_line(feed.name or redact(feed.url))}: {one_line(why)}", quiet)
-    say(
-        f"Imported {plural(len(result.added), 'feed')} into {loaded.path} "
-        f"({len(result.skipped)} skipped); check them with `aggregator doctor`.",
-        quiet,
+        say(f"Skipped {label(feed.as_source())}: {one_line(why)}", quiet)
+    say(import_summary(result, loaded.path), quiet)
+
+
+def import_summary(result: Imported, path: Path) -> str:
+    skipped = f" ({len(result.skipped)} skipped, listed above)" if result.skipped else ""
+    if not result.added:
+        return f"Nothing imported: {path} is unchanged{skipped}."
+    return (
+        f"Imported {plural(len(result.added), 'feed')} into {path}{skipped}; "
+        "check them with `aggregator doctor`."
     )
 
 

@@ -14,6 +14,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from aggregator._text import one_line
 from aggregator.models import FeedOutcome
 from aggregator.pipeline import OnOutcome
 
@@ -22,8 +23,11 @@ A_FEW_FEEDS = 5
 
 @contextmanager
 def feed_progress(total: int, console: Console | None = None) -> Iterator[OnOutcome | None]:
-    """An `on_outcome` callback that advances a bar on stderr, or None when there is no bar."""
-    console = console or Console(stderr=True)
+    """An `on_outcome` callback that advances a bar on stderr, or None when there is no bar.
+
+    Feed names come from feeds' titles and OPML files: shown as text, never read as markup.
+    """
+    console = console or Console(stderr=True, markup=False, highlight=False, emoji=False)
     if total <= A_FEW_FEEDS or not console.is_terminal:
         yield None
         return
@@ -32,12 +36,12 @@ def feed_progress(total: int, console: Console | None = None) -> Iterator[OnOutc
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
 
         def advance(outcome: FeedOutcome) -> None:
-            progress.update(task, advance=1, description=outcome.source.name or "")
+            progress.update(task, advance=1, description=one_line(outcome.source.name or "", 60))
 
         yield advance

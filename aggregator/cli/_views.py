@@ -3,11 +3,14 @@ pipe, JSON for --json (entries, feed health, an added feed, the doctor's verdict
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -27,11 +30,12 @@ COLUMNS = (
     "next due",
     "retired",
     "entries",
-    "last error",
+    "enabled",
+    "last error",  # last: it is the long one, and scripts read it with $NF
 )
 
 
-def health_json(record: FeedHealth) -> dict[str, Any]:
+def health_json(record: FeedHealth, enabled: bool = True) -> dict[str, Any]:
     return {
         "name": record.name,
         "url": redact(record.url),
@@ -45,10 +49,11 @@ def health_json(record: FeedHealth) -> dict[str, Any]:
         "next_due": _iso(record.next_due),
         "retired": record.retired,
         "entries": record.entries,
+        "enabled": enabled,
     }
 
 
-def health_cells(record: FeedHealth) -> list[str]:
+def health_cells(record: FeedHealth, enabled: bool = True) -> list[str]:
     url = redact(record.url)
     if record.fetch_url is not None:
         url += f" -> {redact(record.fetch_url)}"
@@ -62,6 +67,7 @@ def health_cells(record: FeedHealth) -> list[str]:
         _short(record.next_due),
         "yes" if record.retired else "",
         str(record.entries),
+        "yes" if enabled else "no",
         _last_error(record),
     ]
 
@@ -77,14 +83,17 @@ def _last_error(record: FeedHealth) -> str:
     return record.last_error or ""
 
 
-def health_text(records: Sequence[FeedHealth]) -> str:
+def health_text(records: Sequence[FeedHealth], disabled: Container[str] = ()) -> str:
     """Tab-separated, a header line first: for pipes, `cut` and `awk`."""
     lines = ["\t".join(COLUMNS)]
-    lines += ["\t".join(cell.replace("\t", " ") for cell in health_cells(r)) for r in records]
+    lines += [
+        "\t".join(c.replace("\t", " ") for c in health_cells(r, r.url not in disabled))
+        for r in records
+    ]
     return "\n".join(lines) + "\n"
 
 
-def health_table(records: Sequence[FeedHealth]) -> Table:
+def health_table(records: Sequence[FeedHealth], disabled: Container[str] = ()) -> Table:
     table = Table(title="Feeds", title_justify="left")
     for column in COLUMNS:
         table.add_column(
@@ -93,10 +102,44 @@ def health_table(records: Sequence[FeedHealth]) -> Table:
             justify="right" if column in ("HTTP", "failures", "entries") else "left",
         )
     for record in records:
-        style = "red" if record.last_error else "dim" if record.retired else None
         # Text, never a str: a str cell would be read as rich markup, and it is feed text
-        table.add_row(*(Text(cell) for cell in health_cells(record)), style=style)
+        cells = health_cells(record, record.url not in disabled)
+        table.add_row(*(Text(cell) for cell in cells), style=_health_style(record, disabled))
     return table
+
+
+def block(head: Text, details: Sequence[Text]) -> Group:
+    """A feed's head line, then its details indented (wrapped lines keep the indent)."""
+    return Group(head, *(Padding(line, (0, 0, 0, 2), expand=False) for line in details))
+
+
+def health_blocks(records: Sequence[FeedHealth], disabled: Container[str] = ()) -> list[Group]:
+    """One short block per feed, for a terminal too narrow for the table."""
+    blocks = []
+    for record in records:
+        name, url, attempt, success, http, failures, due, retired, entries, _, last_error = (
+            health_cells(record, record.url not in disabled)
+        )
+        state = " (disabled)" if record.url in disabled else " (retired)" if retired else ""
+        details = [
+            Text(url),
+            Text(f"last attempt {attempt or 'never'}; last success {success or 'never'}"),
+            Text(
+                f"HTTP {http or '-'}; {failures} failures; {entries} entries; "
+                f"next try {due or 'at the next run'}"
+            ),
+        ]
+        if last_error:
+            details.append(Text(f"last error: {last_error}", style="red"))
+        head = Text(f"{name or url}{state}", style=_health_style(record, disabled) or "bold")
+        blocks.append(block(head, details))
+    return blocks
+
+
+def _health_style(record: FeedHealth, disabled: Container[str]) -> str | None:
+    if record.last_error:
+        return "red"
+    return "dim" if record.retired or record.url in disabled else None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -125,7 +168,9 @@ def entries_table(
         table.add_column("Left out", style="yellow", ratio=1)
     zone = ZoneInfo(timezone)
     for index, entry in enumerate(entries):
-        title = Text(entry.title, style=f"link {entry.link}" if entry.link else "")
+        # a Style object: a style string is parsed, and a link with white space in it
+        # (U+00A0 included) would turn its words into other styles or another link
+        title = Text(entry.title, style=Style(link=entry.link) if entry.link else "")
         cells: list[Text | str] = [
             Text(entry.feed_name),
             f"{entry.date.astimezone(zone):%Y-%m-%d}",
@@ -156,7 +201,9 @@ def entry_json(entry: StoredEntry) -> dict[str, Any]:
 
 def describe_preview(preview: FeedPreview) -> list[str]:
     where = redact(preview.feed_url or preview.source.url)
-    found = " (advertised by the page)" if preview.discovered else ""
+    found = ""
+    if preview.discovered:
+        found = " (advertised by the page)" if preview.advertised else " (at a usual path)"
     lines = [
         f"Found: {one_line(preview.title or '(untitled)')} — {preview.format or 'feed'}, "
         f"{preview.entries} posts, at {where}{found}"
@@ -175,12 +222,9 @@ def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
     table = Table(header_style="bold", show_lines=False)
     for column in ("Feed", "Verdict", "Format", "Last post", "Details"):
         table.add_column(column, overflow="fold")
-    zone = ZoneInfo(timezone)
-    now = datetime.now(UTC)
     for check in diagnosis.feeds:
         preview = check.preview
-        latest = preview.latest_date if preview else None
-        age = f"{latest.astimezone(zone):%Y-%m-%d} ({(now - latest).days} d)" if latest else ""
+        age = _age(preview.latest_date if preview else None, timezone)
         table.add_row(
             Text(check.label),
             Text(check.verdict, VERDICT_STYLES[check.verdict]),
@@ -191,15 +235,42 @@ def diagnosis_table(diagnosis: Diagnosis, timezone: str) -> Table:
     return table
 
 
-def summary_line(diagnosis: Diagnosis) -> str:
+def diagnosis_blocks(diagnosis: Diagnosis, timezone: str) -> list[Group]:
+    """The doctor's verdicts one block per feed, for a narrow terminal."""
+    blocks = []
+    for check in diagnosis.feeds:
+        preview = check.preview
+        head = Text.assemble(
+            Text(one_line(check.label), "bold"),
+            ": ",
+            Text(check.verdict, VERDICT_STYLES[check.verdict]),
+        )
+        if preview and preview.format:
+            head.append(f" ({preview.format}{_age(preview.latest_date, timezone, ', last post ')})")
+        blocks.append(block(head, [Text(one_line(p)) for p in (*check.problems, *check.notes)]))
+    return blocks
+
+
+def _age(latest: datetime | None, timezone: str, prefix: str = "") -> str:
+    if latest is None:
+        return ""
+    days = (datetime.now(UTC) - latest).days
+    return f"{prefix}{latest.astimezone(ZoneInfo(timezone)):%Y-%m-%d} ({days} d)"
+
+
+def summary_line(diagnosis: Diagnosis, healthy: bool | None = None) -> str:
+    """Counts per verdict, the paths, then the verdict (`healthy` overrides the diagnosis's
+    own, when the config itself has a problem)."""
     counts = ", ".join(
         plural(diagnosis.count(v), v) if v in (WARNING, ERROR) else f"{diagnosis.count(v)} {v}"
         for v in (OK, WARNING, ERROR, DISABLED)
         if diagnosis.count(v) or v == OK
     )
     unwritable = sum(1 for p in diagnosis.paths if p.error)
-    paths = f"{unwritable} path(s) not writable" if unwritable else "all paths writable"
-    verdict = "all good" if diagnosis.healthy else "needs attention"
+    paths = f"{plural(unwritable, 'path')} not writable" if unwritable else "all paths writable"
+    verdict = (
+        "all good" if (diagnosis.healthy if healthy is None else healthy) else "needs attention"
+    )
     return f"{plural(len(diagnosis.feeds), 'feed')}: {counts}; {paths}: {verdict}."
 
 

@@ -41,8 +41,9 @@ class OpmlFeed:
 def parse_opml(data: bytes) -> list[OpmlFeed]:
     """The feeds an OPML document lists, in document order, nested outlines included.
 
-    An outline counts as a feed when its `xmlUrl` is an http(s) URL (`feed:` URLs too);
-    its name is `text`, else `title`; its site is `htmlUrl` when that is http(s).
+    An outline counts as a feed when it has an `xmlUrl`; one that is not an http(s) URL
+    (`feed:` URLs are) is listed as written, for the caller to skip and say so; its name is
+    `text`, else `title`, cleaned; its site is `htmlUrl` when that is http(s).
     Raises OpmlError (one line) for anything that is not a readable OPML document.
     """
     if len(data) > MAX_OPML_BYTES:
@@ -54,8 +55,8 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     seen: set[str] = set()
     for outline in _outlines(root):
         feed = _feed(outline)
-        if feed is not None and link_key(feed.url) not in seen:
-            seen.add(link_key(feed.url))
+        if feed is not None and _key(feed.url) not in seen:
+            seen.add(_key(feed.url))
             feeds.append(feed)
             if len(feeds) > MAX_OPML_FEEDS:
                 raise OpmlError(
@@ -85,15 +86,20 @@ def _outlines(root: Element) -> Iterable[Element]:
     return (e for e in root.iter() if isinstance(e.tag, str) and _local_name(e.tag) == "outline")
 
 
+def _key(url: str) -> str:
+    return link_key(url) if url.startswith(("http://", "https://")) else url
+
+
 def _local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
 def _feed(outline: Element) -> OpmlFeed | None:
     attributes = {_local_name(k).lower(): v for k, v in outline.attrib.items()}
-    url = safe_http_url(_without_feed_scheme(attributes.get("xmlurl", "")))
-    if url is None:
-        return None
+    written = _without_feed_scheme(attributes.get("xmlurl", ""))
+    if not written:
+        return None  # a folder, or a link that is not a feed
+    url = safe_http_url(written) or display_name(written, 300) or ""
     title = display_name(attributes.get("text"), MAX_NAME_LENGTH) or display_name(
         attributes.get("title"), MAX_NAME_LENGTH
     )
@@ -133,12 +139,15 @@ def subscriptions(config: Config, store: Store) -> list[OpmlFeed]:
     return feeds
 
 
-def opml_document(feeds: Sequence[OpmlFeed], title: str) -> str:
-    """An OPML 2.0 subscription list, as feed readers import it."""
+def opml_document(feeds: Sequence[OpmlFeed], title: str, note: str | None = None) -> str:
+    """An OPML 2.0 subscription list, as feed readers import it; `note` becomes a comment at
+    the top of its body (what was left out, and why)."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = xml_text(title)
     body = etree.SubElement(root, "body")
+    if note:
+        body.append(etree.Comment(f" {xml_text(note).replace('--', '- -')} "))
     for feed in feeds:
         name = xml_text(feed.title or feed.url)
         attributes = {"type": "rss", "text": name, "title": name, "xmlUrl": xml_text(feed.url)}

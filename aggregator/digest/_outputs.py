@@ -11,9 +11,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from aggregator._files import PUBLIC, read_if_plausible, replace_atomically
-from aggregator.config import Config
+from aggregator.config import Config, Output, Settings
 from aggregator.digest._render import render
 from aggregator.digest._thumbnails import LocalImages
 from aggregator.errors import ConfigError, OutputError
@@ -43,15 +44,16 @@ def write_outputs(
     written = []
     for output in config.settings.outputs:
         try:
+            url = public_url(output, config.settings)
             content = render(
                 config,
                 store,
                 output.format,
                 layout=output.layout,
                 css=output.css,
-                url=output.url,
+                url=url,
                 now=now,
-                images=images.images_for(output.path, output.url) if images else None,
+                images=images.images_for(output.path, url) if images else None,
             )
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:
@@ -61,6 +63,14 @@ def write_outputs(
         else:
             written.append(WrittenOutput(output.path, changed))
     return written
+
+
+def public_url(output: Output, settings: Settings) -> str | None:
+    """Where the blog serves `output`: its `url`, else its file name under
+    settings.public_url."""
+    if output.url or not settings.public_url:
+        return output.url
+    return settings.public_url.rstrip("/") + "/" + quote(output.path.name)
 
 
 def write_if_changed(path: Path, content: str, mode: int = PUBLIC) -> bool:

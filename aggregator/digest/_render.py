@@ -18,7 +18,13 @@ import jinja2
 from babel.dates import format_date
 
 from aggregator._urls import safe_http_url
-from aggregator.config import CSS_MODES, LAYOUTS, Config, Settings
+from aggregator.config import (
+    CSS_MODES,
+    LAYOUTS,
+    OUTPUT_FORMATS,
+    Config,
+    Settings,
+)
 from aggregator.digest._filters import Judge
 from aggregator.digest._labels import LABELS
 from aggregator.digest._links import shown_links
@@ -32,8 +38,9 @@ from aggregator.version import __version__
 if TYPE_CHECKING:
     from aggregator.digest._thumbnails import LocalImage
 
-HTML_FORMATS = ("html", "fragment")
-FORMATS = (*HTML_FORMATS, "atom", "json", "opml")
+FORMATS = OUTPUT_FORMATS
+PAGE_HEADING_LEVEL = 2
+"""In the complete page, entry titles come right under its <h1>."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,28 +71,29 @@ def render(
     layout: str | None = None,
     css: str = "inline",
     url: str | None = None,
+    heading_level: int | None = None,
     *,
     now: datetime | None = None,
     images: Mapping[str, LocalImage] | None = None,
 ) -> str:
-    """The output `format` (one of FORMATS) from what `store` holds.
+    """The output `format` (one of config.OUTPUT_FORMATS) from what `store` holds.
 
-    `layout` overrides settings.layout; `css` ("inline" or "none") is for html and fragment;
-    `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link.
+    `layout` overrides settings.layout; `css` ("inline" or "none") is for the html page (a
+    fragment never carries a stylesheet: the `css` format is the file a blog links);
+    `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link;
+    `heading_level` overrides settings.heading_level for a fragment.
     `now` (default: the current time) is what the age window counts from; `images` are the
     local copies of the entries' images (`thumbnails: local`, see digest/_thumbnails.py).
     Raises ConfigError when a user template is broken.
     """
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")
-    if css not in CSS_MODES:
-        raise ValueError(f"unknown css mode {css!r} (expected one of {', '.join(CSS_MODES)})")
-    layout = layout or config.settings.layout
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r} (expected one of {', '.join(LAYOUTS)})")
+    check_choice("format", format, OUTPUT_FORMATS)
+    check_choice("css mode", css, CSS_MODES)
+    layout = check_choice("layout", layout or config.settings.layout, LAYOUTS)
     labels = labels_for(config)
     if format == "opml":
-        return opml_document(subscriptions(config, store), labels["title"])
+        return opml_document(subscriptions(config, store), labels["title"], _opml_note(config))
+    if format == "css":
+        return render_template(config, "style.css", {})
     digest = replace(select_digest(config, store, layout, now), images=images or {})
     meta = FeedMeta(
         title=labels["title"],
@@ -97,12 +105,30 @@ def render(
         return atom_feed(digest.entries, meta)
     if format == "json":
         return json_feed(digest.entries, meta)
-    return render_html(
-        config,
-        digest,
-        "page.html" if format == "html" else "fragment.html",
-        inline_css=css == "inline",
+    page = format == "html"
+    context = html_context(config, digest, inline_css=page and css == "inline")
+    if page:
+        context["heading"] = PAGE_HEADING_LEVEL
+    elif heading_level is not None:
+        context["heading"] = heading_level
+    return render_template(config, "page.html" if page else "fragment.html", context)
+
+
+def _opml_note(config: Config) -> str | None:
+    local = sum(1 for f in config.feeds if f.enabled and f.is_local)
+    if not local:
+        return None
+    return (
+        f"{local} local feed file(s) left out: a path on this machine means nothing to "
+        "another feed reader"
     )
+
+
+def check_choice(what: str, value: str, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices`, else ValueError naming them (for library callers)."""
+    if value not in choices:
+        raise ValueError(f"unknown {what} {value!r} (expected one of {', '.join(choices)})")
+    return value
 
 
 def select_digest(config: Config, store: Store, layout: str, now: datetime | None = None) -> Digest:
@@ -178,19 +204,20 @@ def html_context(config: Config, digest: Digest, inline_css: bool) -> dict[str, 
         "entries": entries,
         "labels": labels_for(config),
         "language": settings.language,
-        "thumbnails": settings.thumbnails == "remote",
+        "thumbnails": settings.thumbnails in ("remote", True),  # True: Settings' old boolean
         "images": digest.images,
         "target": settings.target,
         "css": inline_css,
         "generator": f"aggregator {__version__}",
+        "heading": settings.heading_level,
         "updated": entries[0].date if entries else None,
     }
 
 
-def render_html(config: Config, digest: Digest, template: str, inline_css: bool) -> str:
+def render_template(config: Config, template: str, context: dict[str, Any]) -> str:
     try:
         env = environment(config)
-        return env.get_template(template).render(html_context(config, digest, inline_css))
+        return env.get_template(template).render(context)
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name}:{error.lineno}"
         raise ConfigError(f"{where}: template error: {error.message}") from None

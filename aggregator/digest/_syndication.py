@@ -105,6 +105,9 @@ def _atom_entry(feed: etree._Element, entry: StoredEntry, href: str) -> None:
     source = etree.SubElement(element, f"{{{ATOM_NS}}}source")
     _text(source, "id", source_id(entry.feed_url))
     _text(source, "title", entry.feed_name)
+    # the source's own updated time is not kept; this post's is a lower bound of it, and
+    # without one the W3C validator warns on every entry
+    _text(source, "updated", rfc3339(entry.date))
     site = safe_http_url(entry.site)
     if site:
         _link(source, site, "alternate", type="text/html")

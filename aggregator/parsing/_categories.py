@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from lxml import etree
+
 from aggregator.parsing._excerpt import plain_text
+from aggregator.parsing._fastbase import Declined
 
 MAX_CATEGORIES = 30
 CATEGORY_LENGTH = 100
@@ -41,3 +44,16 @@ def feedparser_categories(entry: Mapping[str, Any]) -> tuple[str, ...]:
 def json_feed_categories(item: Mapping[str, Any]) -> tuple[str, ...]:
     tags = item.get("tags")
     return categories_of(tags) if isinstance(tags, list) else ()
+
+
+def add_tag(entry: dict[str, Any], term: str | None, label: str | None = None) -> None:
+    """The fast path's record of a category, in feedparser's shape (`tags`)."""
+    entry.setdefault("tags", []).append({"term": term, "label": label})
+
+
+def atom_category(category: etree._Element) -> tuple[str | None, str | None]:
+    """An Atom <category>'s term and label (only those are read); text inside is
+    feedparser's to place, so the fast path declines."""
+    if len(category) or (category.text or "").strip():
+        raise Declined
+    return category.get("term"), category.get("label")

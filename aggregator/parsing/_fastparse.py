@@ -35,10 +35,12 @@ and keeps libxml2's size limits (huge_tree=False).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
 
+from aggregator.parsing._categories import add_tag, atom_category
 from aggregator.parsing._fastbase import (
     ATOM,
     HTML_TYPES,
@@ -312,40 +314,30 @@ class _Reader(BaseReader):
     def rss_child(
         self, entry: dict[str, Any], child: etree._Element, tag: str, seen: set[str]
     ) -> None:
-        if tag == "title":
-            self.title(entry, child, "text/plain")
-        elif tag == "link":
-            link = self.resolved_text(child).replace("&amp;", "&")
-            entry["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", link)
-        elif tag == "guid":
-            self.guid(entry, child, child.get("isPermaLink", "true") == "true")
-        elif tag == "pubDate":
-            self.date(entry, child, "published")
-        elif tag == "updated":
-            self.date(entry, child, "updated")
-        elif tag == "description":
-            self.summary(entry, child, "text/html")
-        elif tag == f"{CONTENT}encoded":
-            self.content(entry, child, "text/html")
-        elif tag == "author":
-            if child.attrib:
-                raise Declined
-            if len(child):  # <author><name>…</name><email>…</email></author>, as in Atom
-                self.person(entry, child, ("name", "email", "uri"))
-            else:
-                entry["author"] = self.fix(text_of(child))
-        elif tag == "comments":
-            self.fix(self.resolved_text(child))
-        elif tag == "enclosure":
-            self.enclosure(entry, child)
-        elif tag == "category":
-            entry.setdefault("tags", []).append({"term": self.fix(text_of(child))})
-        elif tag == f"{FEEDBURNER}origLink":
-            entry["feedburner_origlink"] = self.fix(text_of(child))
-        elif tag.startswith(MEDIA):
+        if tag.startswith(MEDIA):
             self.media(entry, child, seen)
+        elif (read := _RSS_ITEM_READERS.get(tag)) is not None:
+            read(self, entry, child)
         else:
             self.ignored(child)
+
+    def rss_link(self, entry: dict[str, Any], child: etree._Element) -> None:
+        link = self.resolved_text(child).replace("&amp;", "&")
+        entry["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", link)
+
+    def rss_author(self, entry: dict[str, Any], child: etree._Element) -> None:
+        if child.attrib:
+            raise Declined
+        if len(child):  # <author><name>…</name><email>…</email></author>, as in Atom
+            self.person(entry, child, ("name", "email", "uri"))
+        else:
+            entry["author"] = self.fix(text_of(child))
+
+    def rss_comments(self, entry: dict[str, Any], child: etree._Element) -> None:
+        self.fix(self.resolved_text(child))  # read as feedparser does, then unused
+
+    def feedburner_link(self, entry: dict[str, Any], child: etree._Element) -> None:
+        entry["feedburner_origlink"] = self.fix(text_of(child))
 
     # --- Atom 1.0 ---------------------------------------------------------------------------
 
@@ -382,19 +374,12 @@ class _Reader(BaseReader):
             elif tag.startswith(MEDIA):
                 self.media(entry, child, seen)
             elif tag == "category":
-                self.atom_category(entry, child)
+                add_tag(entry, *atom_category(child))
             else:
                 self.atom_common(entry, child, f"{ATOM}{tag}")
         if "media_description" in seen and seen & BODIES:
             raise Declined
         return entry
-
-    def atom_category(self, context: dict[str, Any], category: etree._Element) -> None:
-        """Its term and label (only those are read); text inside is feedparser's to place."""
-        if len(category) or (category.text or "").strip():
-            raise Declined
-        term, label = category.get("term"), category.get("label")
-        context.setdefault("tags", []).append({"term": term, "label": label})
 
     def atom_common(self, context: dict[str, Any], child: etree._Element, tag: str) -> None:
         if tag == f"{ATOM}title":
@@ -442,3 +427,23 @@ class _Reader(BaseReader):
             context["author"] = email
         else:
             context["author"] = self.fix(own_text.strip())
+
+
+_ItemReader = Callable[[_Reader, dict[str, Any], etree._Element], None]
+_RSS_ITEM_READERS: dict[str, _ItemReader] = {
+    "title": lambda reader, entry, child: reader.title(entry, child, "text/plain"),
+    "link": _Reader.rss_link,
+    "guid": lambda reader, entry, child: reader.guid(
+        entry, child, child.get("isPermaLink", "true") == "true"
+    ),
+    "pubDate": lambda reader, entry, child: reader.date(entry, child, "published"),
+    "updated": lambda reader, entry, child: reader.date(entry, child, "updated"),
+    "description": lambda reader, entry, child: reader.summary(entry, child, "text/html"),
+    f"{CONTENT}encoded": lambda reader, entry, child: reader.content(entry, child, "text/html"),
+    "author": _Reader.rss_author,
+    "comments": _Reader.rss_comments,
+    "enclosure": lambda reader, entry, child: reader.enclosure(entry, child),
+    f"{FEEDBURNER}origLink": _Reader.feedburner_link,
+    "category": lambda reader, entry, child: add_tag(entry, reader.fix(text_of(child))),
+}
+"""How each RSS item element is read (media:* and unknown elements apart)."""

@@ -87,16 +87,20 @@ def groups(
     return sorted(found, key=lambda g: g.entries[0].date, reverse=True)
 
 
-def search(db: sqlite_utils.Database, query: str, limit: int) -> list[StoredEntry]:
+def search(
+    db: sqlite_utils.Database, query: str, limit: int, feed_urls: Sequence[str] | None = None
+) -> list[StoredEntry]:
     match = fts_query(query)
     if not match:
         return []
+    among, params = _in_list(feed_urls)
+    only = f" and e.feed in ({among})" if among is not None else ""
     sql = (
         f"{SELECT_ENTRIES} join entries_fts on entries_fts.rowid = e.rowid "
-        "where entries_fts match :match order by entries_fts.rank, e.date desc limit :limit"
+        f"where entries_fts match :match{only} order by entries_fts.rank, e.date desc limit :limit"
     )
     try:
-        return _entries(db.execute(sql, {"match": match, "limit": limit}))
+        return _entries(db.execute(sql, {**params, "match": match, "limit": limit}))
     except sqlite3.Error as error:
         raise StoreError(f"search: cannot run {query!r}: {error}") from None
 

@@ -293,8 +293,11 @@ class Store:
     def hidden_posts(self) -> list[HiddenPost]:
         return _hidden.hidden_posts(self.db)
 
-    def search(self, query: str, limit: int = 20) -> list[StoredEntry]:
-        """Entries whose title or excerpt has every word of `query`, best match first.
+    def search(
+        self, query: str, limit: int = 20, feed_urls: Sequence[str] | None = None
+    ) -> list[StoredEntry]:
+        """Entries whose title or excerpt has every word of `query`, best match first
+        (only those of `feed_urls`, if given).
 
         Case and accents do not matter ("ete" finds "été"); `word*` matches a prefix. The
         words are quoted, so FTS5 operators in a query are just words.
@@ -303,7 +306,7 @@ class Store:
         # searched as it is indexed.
         with contextlib.suppress(StoreError):
             self.index_pending()
-        return _queries.search(self.db, query, limit)
+        return _queries.search(self.db, query, limit, feed_urls)
 
     def index_pending(self) -> int:
         """Add the entries stored since the last call to the search index, in one go (the
