@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator._urls import is_http_url, link_key, redact
 from aggregator._yaml import Doubt, load_plain
+from aggregator.digest._filters import NO_FILTERS, Filters, read_filters
+from aggregator.digest._labels import LANGUAGES, check_labels
 from aggregator.errors import ConfigError
 from aggregator.models import FeedSource
 
 DEFAULT_CONFIG = "feeds.yaml"
 OUTPUT_FORMATS = ("html", "fragment", "atom", "json", "opml", "css")  # the CLI's, render()'s
 CSS_MODES = ("inline", "none")
-LANGUAGES = ("fr", "en")
 LAYOUTS = ("grouped", "river")
 HEADING_LEVELS = range(1, 7)
+THUMBNAIL_MODES = ("local", "remote", "none")  # copies on the blog, the partner's URL, none
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ class Settings:
     outputs: tuple[Output, ...] = ()
     timezone: str = "UTC"
     layout: str = "grouped"
-    thumbnails: bool = False
+    thumbnails: str = "none"  # THUMBNAIL_MODES; True (the library's, as before): "remote"
     target: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     templates: Path | None = None
@@ -76,6 +78,9 @@ class Settings:
     """The fragment's entry titles: <h2> under a post's <h1>, 3 in a sidebar under an <h2>."""
     public_url: str | None = None
     """The URL of the folder the outputs are published in."""
+    filters: Filters = NO_FILTERS
+    max_age_days: int | None = None  # shown, not deleted (retention deletes)
+    thumbnails_dir: Path | None = None
     page_summary: bool = False
     """An entry without text of its own gets its page's description (one request each)."""
     clean_links: bool = True
@@ -198,24 +203,6 @@ def _http_url(value: Any) -> str:
     return url
 
 
-LABEL_NAMES = ("title", "read_more", "more_from", "from", "empty")
-
-
-def _labels(value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _Invalid("expected a mapping of label names to text")
-    unknown = sorted(str(k) for k in value if k not in LABEL_NAMES)
-    if unknown:
-        raise _Invalid(f"unknown label {unknown[0]!r} (known labels: {', '.join(LABEL_NAMES)})")
-    labels = {}
-    for name, text in value.items():
-        try:
-            labels[str(name)] = _text(text)
-        except _Invalid as error:
-            raise _Invalid(f"{name}: {error}") from None
-    return labels
-
-
 def _unknown_key(name: str, spec: Mapping[str, Converter]) -> str:
     close = difflib.get_close_matches(name, spec, n=1)
     if close:
@@ -261,7 +248,7 @@ class _Reader:
                 raise self.fail(node, name, where, _unknown_key(str(name), spec))
             try:
                 values[name] = spec[name](raw)
-            except _Invalid as error:
+            except ValueError as error:  # _Invalid, or a check of its own module's
                 raise self.fail(node, name, where, str(error)) from None
         return values
 
@@ -273,6 +260,8 @@ _FEED_KEYS: dict[str, Converter] = {
     "excerpt_length": _positive_int,
     "allow_private": _boolean,
     "enabled": _boolean,
+    "filters": lambda v: v,  # checked by _filters, which needs the YAML node
+    "max_age_days": _positive_int,
     "page_summary": _boolean,
     "public_url": _http_url,
     "clean_links": _boolean,
@@ -286,9 +275,11 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "outputs": lambda v: v,  # checked by _outputs, which needs the YAML node
     "timezone": _timezone,
     "layout": _one_of(*LAYOUTS),
-    "thumbnails": _boolean,
+    "thumbnails": lambda v: _one_of(*THUMBNAIL_MODES)(
+        ("remote" if v else "none") if isinstance(v, bool) else v  # true/false: as before
+    ),
     "target": _text,
-    "labels": _labels,
+    "labels": check_labels,
     "templates": _text,
     "concurrency": _positive_int,
     "per_host": _positive_int,
@@ -299,6 +290,9 @@ _SETTINGS_KEYS: dict[str, Converter] = {
     "workers": _non_negative_int,
     "heading_level": lambda v: _in_range(v, HEADING_LEVELS),
     "public_url": _http_url,
+    "filters": lambda v: v,  # checked by _filters
+    "max_age_days": _positive_int,
+    "thumbnails_dir": _text,
     "page_summary": _boolean,
     "clean_links": _boolean,
 }
@@ -376,8 +370,11 @@ def _settings(reader: _Reader, node: Any, document: Any, base: Path) -> Settings
     if "retention" in values:
         values["retention"] = _retention(reader, node)
     values["database"] = base / values.get("database", "aggregator.db")
-    if "templates" in values:
-        values["templates"] = base / values["templates"]
+    for folder in ("templates", "thumbnails_dir"):
+        if folder in values:
+            values[folder] = base / values[folder]
+    if "filters" in values:
+        values["filters"] = read_filters(node, "settings.filters", reader.fail)
     return Settings(**values)
 
 
@@ -415,6 +412,8 @@ def _feeds(reader: _Reader, node: Any, document: Any, base: Path) -> tuple[FeedS
             fields: dict[str, Any] = {"url": item.strip()}
         else:
             fields = reader.mapping(item, dotted, _FEED_KEYS, node, index)
+            if "filters" in fields:
+                fields["filters"] = read_filters(item, f"{dotted}.filters", reader.fail)
         if "url" not in fields:
             raise reader.fail(node, index, f"{dotted}.url", "missing")
         try:

@@ -7,8 +7,9 @@ must be writable. A problem is something the user should fix; a note is worth kn
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +17,11 @@ import httpx
 
 from aggregator._urls import link_key, redact
 from aggregator.config import Config
+from aggregator.digest._filters import Judge
+from aggregator.errors import StoreError
 from aggregator.models import FeedPreview, FeedSource
 from aggregator.preview import inspect_feeds
+from aggregator.store import Store
 
 STALE_AFTER = timedelta(days=365)
 
@@ -77,6 +81,7 @@ def diagnose(
     )
     first_with: dict[str, FeedSource] = {}
     checks = []
+    left_out = nothing_shown(config, now)
     for source in config.feeds:
         preview = previews.get(source.url)
         if preview is None:
@@ -86,7 +91,13 @@ def diagnose(
         if preview.feed_url:
             key = link_key(preview.feed_url) if not source.is_local else preview.feed_url
             duplicate = first_with.setdefault(key, source)
-        checks.append(judge(preview, now, duplicate if duplicate is not source else None))
+        check = judge(preview, now, duplicate if duplicate is not source else None)
+        if source.url in left_out:
+            verdict = WARNING if check.verdict == OK else check.verdict
+            check = replace(
+                check, verdict=verdict, problems=(*check.problems, left_out[source.url])
+            )
+        checks.append(check)
     paths = [
         PathCheck("database", config.settings.database, writable_error(config.settings.database))
     ]
@@ -122,6 +133,33 @@ def judge(preview: FeedPreview, now: datetime, duplicate_of: FeedSource | None) 
     elif preview.latest_date and now - preview.latest_date > STALE_AFTER:
         notes.append(f"no post for {(now - preview.latest_date).days} days")
     return FeedCheck(source, WARNING if problems else OK, tuple(problems), tuple(notes), preview)
+
+
+def nothing_shown(config: Config, now: datetime) -> dict[str, str]:
+    """Feed URL -> why none of its stored posts is in the digest, for the enabled feeds with
+    stored posts whose filters or age window (or hidden posts) leave them all out. Reads
+    an existing database only: doctor creates none."""
+    if not config.settings.database.is_file():
+        return {}
+    found = {}
+    try:
+        with Store(config.settings.database) as store:
+            judge = Judge.of(config, now, store.hidden_posts())
+            for source in config.feeds:
+                stored = store.latest(limit=None, feed_urls=[source.url]) if source.enabled else []
+                reasons = [judge.reason(entry) for entry in stored]
+                if stored and all(reasons):
+                    found[source.url] = _left_out(reasons)
+    except (StoreError, sqlite3.Error):
+        return {}  # the database check says what is wrong with it
+    return found
+
+
+def _left_out(reasons: list[str | None]) -> str:
+    count = f"{len(reasons)} stored post{'s' if len(reasons) > 1 else ''}"
+    if all(r and r.startswith("older than") for r in reasons):
+        return f"max_age_days leaves none of its {count} in the digest"
+    return f"its filters leave none of its {count} in the digest (see `aggregator list --all`)"
 
 
 def writable_error(path: Path) -> str | None:

@@ -10,6 +10,7 @@ Named by the way they travel:
     ParsedFeed      parse     -> store        a feed document's metadata and its entries
     StoredEntry     store     -> render/cli   a post as stored, with its source's name
     StoredFeed      store     -> render       what the last successful fetch said about a feed
+    HiddenPost      store     -> render/cli   a post the owner hid, with when and why
     FeedOutcome     pipeline  -> caller       what happened to one feed in a run
     FeedPreview     pipeline  -> cli          what a feed looks like, nothing stored (add, doctor)
     FeedHealth      store     -> cli          how a feed has been doing across runs
@@ -19,9 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aggregator._keys import entry_link_key, fingerprint, link_hash
 from aggregator._urls import id_key, is_http_url, redact
+
+if TYPE_CHECKING:
+    from aggregator.digest._filters import Filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,10 @@ class FeedSource:
     excerpt_length: int | None = None
     allow_private: bool = False
     enabled: bool = True
+    filters: Filters | None = None
+    """This feed's own filters, added to settings.filters."""
+    max_age_days: int | None = None
+    """Shown in the digest while younger than this (overrides settings.max_age_days)."""
     page_summary: bool | None = None
     """None: as `settings.page_summary` says."""
     public_url: str | None = None
@@ -140,6 +149,8 @@ class ParsedEntry:
     thumbnail: str | None = None
     canonical_link: str | None = None
     content_hash: str = ""
+    categories: tuple[str, ...] = ()
+    """Categories and tags, as the feed names them."""
     # Derived from the fields above when the entry is made (in a parser process: the main
     # process, which stores, is the busier one); a `replace` derives them again.
     id_key: str = field(init=False)
@@ -184,6 +195,21 @@ class StoredEntry:
     first_seen: datetime
     author: str | None = None
     thumbnail: str | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenPost:
+    """A post the owner hid (`aggregator hide`): no output shows it again. It is matched on
+    its entry id in its feed and on its link compared canonically (link_key)."""
+
+    feed_url: str
+    entry_id: str
+    link_key: str | None
+    title: str
+    link: str | None
+    hidden_at: datetime
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,8 +61,8 @@ def test_defaults(tmp_path: Path) -> None:
             "feeds.yaml:2: settings.excerpt_length: expected a positive whole number, got 'abc'",
         ),
         (
-            "settings:\n  language: de\nfeeds: []\n",
-            "feeds.yaml:2: settings.language: expected one of fr, en, got 'de'",
+            "settings:\n  language: ru\nfeeds: []\n",
+            "feeds.yaml:2: settings.language: expected one of fr, en, de, es, it, pt, nl, got 'ru'",
         ),
         ("settings: {}\n", "feeds.yaml: feeds: missing"),
         (

@@ -33,6 +33,7 @@ from aggregator.cli._app import (
     show_entries,
     with_store,
 )
+from aggregator.cli._editorial_commands import judged_entries, show_hidden, show_judged
 from aggregator.cli._views import (
     diagnosis_blocks,
     diagnosis_table,
@@ -115,26 +116,45 @@ def list_entries(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output (see README).")] = False,
+    everything: Annotated[
+        bool,
+        typer.Option("--all", help="Also the entries the digest leaves out, with the reason."),
+    ] = False,
+    hidden: Annotated[
+        bool, typer.Option("--hidden", help="The hidden posts instead: when, why.")
+    ] = False,
     config: ConfigPath = Path(DEFAULT_CONFIG),
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
-    """List the latest excerpts, newest first.
+    """List the latest excerpts the digest shows, newest first (--all: every stored one).
 
     A table on a terminal, one entry per three lines when piped, JSON with --json. Only
     the feeds in feeds.yaml: a removed feed's entries are hidden, as in the digest.
+    --all adds the entries that filters, max_age_days or `hide` leave out, with the reason;
+    --hidden lists the hidden posts.
 
     Example: aggregator list --limit 5 --feed "Atelier du Web" --since 2026-11-01 --json
     """
     _, quiet = levels(verbose, quiet)
     with handled():
         loaded = load_config(config)
+        if hidden:
+            with_store(loaded, lambda s: show_hidden(s, loaded, as_json))
+            return
         start = since.replace(tzinfo=ZoneInfo(loaded.settings.timezone)) if since else None
-        entries = with_store(
+        judged = with_store(
             loaded,
-            lambda s: s.latest(limit=limit, since=start, feed_urls=feed_urls(loaded, s, feed)),
+            lambda s: judged_entries(
+                s, loaded, limit, start, feed_urls(loaded, s, feed), everything
+            ),
         )
-    show_entries(listed(entries, loaded), as_json, loaded.settings.timezone)
+    entries = listed([entry for entry, _ in judged], loaded)
+    if everything:
+        reasons = [reason for _, reason in judged]
+        show_judged(list(zip(entries, reasons, strict=True)), as_json, loaded.settings.timezone)
+    else:
+        show_entries(entries, as_json, loaded.settings.timezone)
     if not entries and not as_json and not quiet:
         error("no entries stored for these feeds" + (" since then" if start else " yet"))
 

@@ -45,7 +45,6 @@ from aggregator.digest._outputs import (
     WrittenOutput,
     public_url,
     write_if_changed,
-    write_outputs,
 )
 from aggregator.digest._render import render
 from aggregator.errors import (
@@ -53,6 +52,7 @@ from aggregator.errors import (
 )
 from aggregator.models import UpdateReport
 from aggregator.pipeline import update_feeds
+from aggregator.publish import publish
 from aggregator.retention import prune as apply_retention
 from aggregator.store import Store
 
@@ -218,7 +218,7 @@ def run(
             with feed_progress(len(loaded.feeds)) as on_outcome:
                 report = update_feeds(loaded, store, force=force, on_outcome=on_outcome)
             apply_retention(loaded, store)
-            written = write_outputs(loaded, store)
+            written = publish(loaded, store)
             titles = stored_titles(store) if verbose else {}
     code = report_fetch(report, verbose, quiet, titles)
     if not loaded.settings.outputs and not quiet:

@@ -153,23 +153,33 @@ def _short(value: datetime | None) -> str:
 VERDICT_STYLES = {OK: "green", WARNING: "yellow", ERROR: "bold red", DISABLED: "dim"}
 
 
-def entries_table(entries: list[StoredEntry], timezone: str) -> Table:
+def entries_table(
+    entries: list[StoredEntry],
+    timezone: str,
+    reasons: Sequence[str | None] | None = None,
+) -> Table:
+    """With `reasons` (`list --all`), a last column says why the digest leaves each out."""
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("Source", style="cyan", max_width=24)
     table.add_column("Date", no_wrap=True)
     table.add_column("Title", style="bold", ratio=1)
     table.add_column("Excerpt", ratio=2)
+    if reasons is not None:
+        table.add_column("Left out", style="yellow", ratio=1)
     zone = ZoneInfo(timezone)
-    for entry in entries:
+    for index, entry in enumerate(entries):
         # a Style object: a style string is parsed, and a link with white space in it
         # (U+00A0 included) would turn its words into other styles or another link
         title = Text(entry.title, style=Style(link=entry.link) if entry.link else "")
-        table.add_row(
+        cells: list[Text | str] = [
             Text(entry.feed_name),
             f"{entry.date.astimezone(zone):%Y-%m-%d}",
             title,
             Text(entry.excerpt),
-        )
+        ]
+        if reasons is not None:
+            cells.append(Text(reasons[index] or ""))
+        table.add_row(*cells)
     return table
 
 

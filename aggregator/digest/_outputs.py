@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from aggregator._files import PUBLIC, read_if_plausible, replace_atomically
 from aggregator.config import Config, Output, Settings
 from aggregator.digest._render import render
+from aggregator.digest._thumbnails import LocalImages
 from aggregator.errors import ConfigError, OutputError
 from aggregator.store import Store
 
@@ -26,17 +28,32 @@ class WrittenOutput:
     error: str | None = None
 
 
-def write_outputs(config: Config, store: Store) -> list[WrittenOutput]:
+def write_outputs(
+    config: Config,
+    store: Store,
+    now: datetime | None = None,
+    images: LocalImages | None = None,
+) -> list[WrittenOutput]:
     """Render and write every `settings.outputs` entry; one failing does not stop the others.
 
     One WrittenOutput per output, in order: `changed` says whether its file was replaced.
+    `images`: the local copies of the shown entries' images (`thumbnails: local`, see
+    aggregator.publish, which copies them first).
     """
+    now = now or datetime.now(UTC)
     written = []
     for output in config.settings.outputs:
         try:
             url = public_url(output, config.settings)
             content = render(
-                config, store, output.format, layout=output.layout, css=output.css, url=url
+                config,
+                store,
+                output.format,
+                layout=output.layout,
+                css=output.css,
+                url=url,
+                now=now,
+                images=images.images_for(output.path, url) if images else None,
             )
             changed = write_if_changed(output.path, content)
         except (OutputError, ConfigError) as error:

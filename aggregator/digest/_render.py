@@ -2,14 +2,16 @@
 
 The HTML is Jinja2 with autoescape on: everything from a feed is text. Links go through
 `safe_http_url` again here, so nothing but http(s) is ever emitted, whatever is in the
-database. Nothing depends on the clock: the same entries give the same bytes.
+database. Nothing depends on the clock but the age window (`max_age_days`): the same
+entries, hidden posts and `now` give the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -23,6 +25,8 @@ from aggregator.config import (
     Config,
     Settings,
 )
+from aggregator.digest._filters import Judge
+from aggregator.digest._labels import LABELS
 from aggregator.digest._links import shown_links
 from aggregator.digest._opml import opml_document, subscriptions
 from aggregator.digest._syndication import FeedMeta, atom_feed, json_feed
@@ -31,25 +35,12 @@ from aggregator.models import FeedGroup, FeedSource, StoredEntry
 from aggregator.store import Store
 from aggregator.version import __version__
 
+if TYPE_CHECKING:
+    from aggregator.digest._thumbnails import LocalImage
+
 FORMATS = OUTPUT_FORMATS
 PAGE_HEADING_LEVEL = 2
 """In the complete page, entry titles come right under its <h1>."""
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Plus d’articles",
-        "read_more": "Lire la suite",
-        "more_from": "Plus d’articles sur :",
-        "from": "Sur",
-        "empty": "Aucun article pour le moment.",
-    },
-    "en": {
-        "title": "More articles",
-        "read_more": "Read more",
-        "more_from": "More articles on:",
-        "from": "On",
-        "empty": "No articles yet.",
-    },
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +52,8 @@ class Digest:
     """grouped: per source its newest entries; sources ordered by their newest entry."""
     river: tuple[StoredEntry, ...] = ()
     """river: newest first across sources."""
+    images: Mapping[str, LocalImage] = field(default_factory=dict)
+    """thumbnails: local: an entry's image URL -> its copy beside the output."""
 
     @property
     def entries(self) -> list[StoredEntry]:
@@ -79,6 +72,9 @@ def render(
     css: str = "inline",
     url: str | None = None,
     heading_level: int | None = None,
+    *,
+    now: datetime | None = None,
+    images: Mapping[str, LocalImage] | None = None,
 ) -> str:
     """The output `format` (one of config.OUTPUT_FORMATS) from what `store` holds.
 
@@ -86,6 +82,8 @@ def render(
     fragment never carries a stylesheet: the `css` format is the file a blog links);
     `url`, where the blog serves the file, becomes the Atom/JSON Feed id and self link;
     `heading_level` overrides settings.heading_level for a fragment.
+    `now` (default: the current time) is what the age window counts from; `images` are the
+    local copies of the entries' images (`thumbnails: local`, see digest/_thumbnails.py).
     Raises ConfigError when a user template is broken.
     """
     check_choice("format", format, OUTPUT_FORMATS)
@@ -96,7 +94,7 @@ def render(
         return opml_document(subscriptions(config, store), labels["title"], _opml_note(config))
     if format == "css":
         return render_template(config, "style.css", {})
-    digest = select_digest(config, store, layout)
+    digest = replace(select_digest(config, store, layout, now), images=images or {})
     meta = FeedMeta(
         title=labels["title"],
         language=config.settings.language,
@@ -133,20 +131,24 @@ def check_choice(what: str, value: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def select_digest(config: Config, store: Store, layout: str) -> Digest:
-    """The enabled feeds' entries, named as feeds.yaml names them now.
+def select_digest(config: Config, store: Store, layout: str, now: datetime | None = None) -> Digest:
+    """The enabled feeds' entries, named as feeds.yaml names them now, without the hidden
+    posts and those the filters or the age window leave out (digest/_filters.Judge).
 
     Only what is stored counts, not how the last fetch went: a partner that is down keeps
     its place with the entries it had.
     """
     sources = {f.url: f for f in config.feeds if f.enabled}
     per_feed = config.settings.entries_per_feed
+    judge = Judge.of(config, now or datetime.now(UTC), store.hidden_posts())
+    shown = None if judge.leaves_all else judge.shows
     if layout == "river":
         # duplicates are judged among the feeds shown, not a disabled or removed one
-        river = store.latest(limit=per_feed * max(len(sources), 1), feed_urls=list(sources))
+        limit = per_feed * max(len(sources), 1)
+        river = store.latest(limit=limit, feed_urls=list(sources), shown=shown)
         river_shown = (_named(e, sources[e.feed_url], config.settings) for e in river)
         return Digest(layout, river=tuple(river_shown))
-    groups = store.groups(list(sources), per_feed)
+    groups = store.groups(list(sources), per_feed, shown)
     return Digest(layout, groups=tuple(_named_group(g, sources, config.settings) for g in groups))
 
 
@@ -202,7 +204,8 @@ def html_context(config: Config, digest: Digest, inline_css: bool) -> dict[str, 
         "entries": entries,
         "labels": labels_for(config),
         "language": settings.language,
-        "thumbnails": settings.thumbnails,
+        "thumbnails": settings.thumbnails in ("remote", True),  # True: Settings' old boolean
+        "images": digest.images,
         "target": settings.target,
         "css": inline_css,
         "generator": f"aggregator {__version__}",

@@ -26,6 +26,7 @@ from aggregator._urls import canonical_url, safe_http_url
 from aggregator.errors import NotAFeed
 from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.parsing import _dates as dates
+from aggregator.parsing._categories import feedparser_categories, json_feed_categories
 from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
 from aggregator.parsing._salvage import (
     complete_entries,
@@ -197,6 +198,7 @@ def _entry(entry: Mapping[str, Any], base: str | None, options: ParseOptions) ->
         author=_feed_text(entry, "author", NAME_LENGTH) or None,
         thumbnail=_thumbnail(entry, extracted, link or base),
         bodies=bodies,
+        categories=feedparser_categories(entry),
     )
 
 
@@ -299,6 +301,7 @@ def _json_entry(item: Mapping[str, Any], base: str | None, options: ParseOptions
         author=plain_text(author, NAME_LENGTH, is_html=False) or None,
         thumbnail=image or safe_http_url(extracted.first_image, link or base),
         bodies=bodies,
+        categories=json_feed_categories(item),
     )
 
 
@@ -324,6 +327,7 @@ def _record(
     author: str | None,
     thumbnail: str | None,
     bodies: list[str],
+    categories: tuple[str, ...] = (),
 ) -> ParsedEntry:
     canonical = canonical_url(link) if link else None
     # The excerpt is in the hash: a new excerpt_length or extraction rule refreshes stored
@@ -344,7 +348,9 @@ def _record(
         author=author,
         thumbnail=thumbnail,
         canonical_link=canonical,
-        content_hash=_sha1(title, canonical or "", excerpt, *bodies),
+        # Categories too (when there are any): a recategorised post is an edit.
+        content_hash=_sha1(title, canonical or "", excerpt, *bodies, *categories),
+        categories=categories,
     )
 
 

@@ -3,8 +3,9 @@ sources carry is shown once, under the source that published it first."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,9 +27,12 @@ _STORED_ENTRY = {
     "first_seen": "e.first_seen",
     "author": "e.author",
     "thumbnail": "e.thumbnail",
+    "categories": "e.categories",
 }
 """`StoredEntry` field -> SQL: the select and the row-to-record code both derive from it."""
 _TIMES = ("date", "first_seen")
+Shown = Callable[[StoredEntry], bool]
+"""Whether the digest shows an entry (digest/_filters.Judge.shows)."""
 _NO_TIME = datetime.min.replace(tzinfo=UTC)
 
 SELECT_ENTRIES = (
@@ -44,9 +48,10 @@ def latest(
     feed: str | None,
     since: datetime | None,
     feed_urls: Sequence[str] | None,
+    shown: Shown | None = None,
 ) -> list[StoredEntry]:
     among, params = _in_list(feed_urls)
-    params.update(feed=feed, since=format_utc(since), limit=limit)
+    params.update(feed=feed, since=format_utc(since), limit=_sql_limit(limit, shown))
     where = ["1"]
     if feed is not None:
         where.append("(f.name = :feed or f.url = :feed)")
@@ -59,10 +64,15 @@ def latest(
     sql = f"{SELECT_ENTRIES} where {' and '.join(where)} order by e.date desc, e.rowid desc"
     if limit is not None:
         sql += " limit :limit"
-    return _entries(db.execute(sql, params))
+    return _first(db.execute(sql, params), limit, shown)
 
 
-def groups(db: sqlite_utils.Database, feed_urls: Sequence[str], per_feed: int) -> list[FeedGroup]:
+def groups(
+    db: sqlite_utils.Database,
+    feed_urls: Sequence[str],
+    per_feed: int,
+    shown: Shown | None = None,
+) -> list[FeedGroup]:
     among, params = _in_list(feed_urls)
     sql = (
         f"{SELECT_ENTRIES} where e.feed = :url and {not_a_later_duplicate(among)} "
@@ -70,7 +80,8 @@ def groups(db: sqlite_utils.Database, feed_urls: Sequence[str], per_feed: int) -
     )
     found = []
     for url in feed_urls:
-        entries = tuple(_entries(db.execute(sql, {**params, "url": url, "per_feed": per_feed})))
+        query = {**params, "url": url, "per_feed": _sql_limit(per_feed, shown)}
+        entries = tuple(_first(db.execute(sql, query), per_feed, shown))
         if entries:
             found.append(FeedGroup(entries[0].feed_name, entries[0].site, entries))
     return sorted(found, key=lambda g: g.entries[0].date, reverse=True)
@@ -136,6 +147,27 @@ def _in_list(values: Sequence[str] | None) -> tuple[str | None, dict[str, Any]]:
     return ", ".join(f":{name}" for name in names) or "null", names
 
 
+def _sql_limit(limit: int | None, shown: Shown | None) -> int | None:
+    """With a `shown` judgement the rows are read until enough are shown (-1: no limit)."""
+    return limit if shown is None or limit is None else -1
+
+
+def _first(cursor: sqlite3.Cursor, limit: int | None, shown: Shown | None) -> list[StoredEntry]:
+    """The first `limit` entries `shown` keeps (all of them without `shown`), reading rows
+    only as far as needed."""
+    if shown is None:
+        return _entries(cursor)
+    names = [d[0] for d in cursor.description]
+    found: list[StoredEntry] = []
+    for row in cursor:
+        entry = _stored_entry(dict(zip(names, row, strict=True)))
+        if shown(entry):
+            found.append(entry)
+            if limit is not None and len(found) == limit:
+                break
+    return found
+
+
 def _entries(cursor: sqlite3.Cursor) -> list[StoredEntry]:
     names = [d[0] for d in cursor.description]
     return [_stored_entry(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
@@ -144,4 +176,14 @@ def _entries(cursor: sqlite3.Cursor) -> list[StoredEntry]:
 def _stored_entry(row: dict[str, Any]) -> StoredEntry:
     for name in _TIMES:
         row[name] = parse_utc(row[name]) or _NO_TIME
+    row["categories"] = _categories(row["categories"])
     return StoredEntry(**row)
+
+
+def _categories(stored: str | None) -> tuple[str, ...]:
+    """The JSON list written by the store; anything else (a hand-edited row) is none."""
+    try:
+        names = json.loads(stored) if stored else []
+    except ValueError:
+        return ()
+    return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()

@@ -58,6 +58,7 @@ ENTRY_COLUMNS = (
     "last_seen",
     "content_hash",
     "dup_key",
+    "categories",
 )
 """The `entries` columns, in table order: the insert and update statements derive from it."""
 
@@ -78,6 +79,7 @@ create table entries (
     last_seen text,
     content_hash text,           -- tells an edit from the same post again
     dup_key text,                -- title + opening words: the same article in another feed
+    categories text,             -- JSON list of the entry's categories and tags, or null
     primary key (feed, entry_id)
 )"""
 
@@ -90,7 +92,19 @@ create table pruned (           -- tombstones: entries retention deleted, not ta
     primary key (feed, entry_id)
 )"""
 
-TABLES = {"feeds": FEEDS, "entries": ENTRIES, "pruned": PRUNED}
+HIDDEN = """
+create table hidden (           -- posts the owner hid (aggregator hide): never shown again
+    feed text,
+    entry_id text,
+    link_key text,               -- also matched: the post under a new id or tracking query
+    title text,
+    link text,
+    hidden_at text,
+    reason text,
+    primary key (feed, entry_id)
+)"""
+
+TABLES = {"feeds": FEEDS, "entries": ENTRIES, "pruned": PRUNED, "hidden": HIDDEN}
 
 DERIVED = {"entries": {"link_hash": "link_hash(link)"}}
 """SQL that fills a column an older table lacks, from that table's columns (`link_hash` and
@@ -263,6 +277,12 @@ def m060_search_queue(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m070_categories_hidden(db: sqlite_utils.Database) -> None:
+    """`entries.categories` and the `hidden` table (issue 15)."""
+    _rebuild_as_written(db)
+
+
 def _drop_search_queue(db: sqlite_utils.Database) -> None:
     for trigger in SEARCH_TRIGGERS:
         db.execute(f"drop trigger if exists {trigger}")
@@ -271,14 +291,18 @@ def _drop_search_queue(db: sqlite_utils.Database) -> None:
 
 def _rebuild_as_written(db: sqlite_utils.Database) -> None:
     """Every table rebuilt from today's `TABLES`, rows and rowids kept, the columns the old
-    table lacks derived (`DERIVED`), the ones today's lacks dropped; then `INDEXES`."""
+    table lacks derived (`DERIVED`), the ones today's lacks dropped; a table the old
+    database lacks is created; then `INDEXES`."""
     register_functions(db.conn)
     _drop_search_queue(db)  # the 'rebuild' below indexes every row
     db.execute("drop table if exists entries_fts")
-    for name in TABLES:
+    existing = [name for name in TABLES if _table(db, name).exists()]
+    for name in existing:
         db.execute(f"alter table {name} rename to _old_{name}")
     for name, statement in TABLES.items():
         db.execute(statement)
+        if name not in existing:
+            continue
         old = {c.name for c in _table(db, f"_old_{name}").columns}
         derived = DERIVED.get(name, {})
         values = {
@@ -291,7 +315,7 @@ def _rebuild_as_written(db: sqlite_utils.Database) -> None:
             f"insert into {name} ({columns}) "
             f"select {', '.join(['rowid', *values.values()])} from _old_{name}"
         )
-    for name in ("entries", "pruned", "feeds"):  # children before the table they refer to
+    for name in reversed(existing):  # children before the table they refer to
         db.execute(f"drop table _old_{name}")
     for statement in INDEXES:
         db.execute(statement)

@@ -9,6 +9,7 @@ loses nothing that was committed.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from aggregator.models import (
     FeedSource,
     FeedState,
     FeedUpdate,
+    HiddenPost,
     ParsedEntry,
     ParsedFeed,
     SaveCounts,
@@ -34,8 +36,9 @@ from aggregator.models import (
     StoredFeed,
     Validators,
 )
-from aggregator.store import _queries
+from aggregator.store import _hidden, _queries
 from aggregator.store._matching import Known, KnownEntries, link_hash, register_functions
+from aggregator.store._queries import Shown
 from aggregator.store._schema import ENTRY_COLUMNS, prepare
 
 _INSERT_ENTRY = (
@@ -259,21 +262,36 @@ class Store:
         feed: str | None = None,
         since: datetime | None = None,
         feed_urls: Sequence[str] | None = None,
+        shown: Shown | None = None,
     ) -> list[StoredEntry]:
         """Newest first, across sources (or `feed_urls`) or for one (by name or URL).
 
         Across sources, an article that several of them carry is listed once, under the
-        source that published it first.
+        source that published it first. With `shown`, only the entries it keeps count.
         """
-        return _queries.latest(self.db, limit, feed, since, feed_urls)
+        return _queries.latest(self.db, limit, feed, since, feed_urls, shown)
 
-    def groups(self, feed_urls: Sequence[str], per_feed: int) -> list[FeedGroup]:
-        """Per source its newest entries; sources ordered by their newest entry.
+    def groups(
+        self, feed_urls: Sequence[str], per_feed: int, shown: Shown | None = None
+    ) -> list[FeedGroup]:
+        """Per source its newest entries (that `shown` keeps); sources ordered by their
+        newest entry.
 
         An article that several of these sources carry is shown once, in the group of the
         one that published it first.
         """
-        return _queries.groups(self.db, feed_urls, per_feed)
+        return _queries.groups(self.db, feed_urls, per_feed, shown)
+
+    def hide(self, url_or_id: str, reason: str | None, now: datetime) -> list[HiddenPost]:
+        """Hide the stored entries with this id, link or canonical link; those hidden."""
+        return _hidden.hide(self.db, url_or_id, reason, now)
+
+    def unhide(self, url_or_id: str) -> int:
+        """Show again what was hidden under this id, link or canonical link; how many."""
+        return _hidden.unhide(self.db, url_or_id)
+
+    def hidden_posts(self) -> list[HiddenPost]:
+        return _hidden.hidden_posts(self.db)
 
     def search(
         self, query: str, limit: int = 20, feed_urls: Sequence[str] | None = None
@@ -396,6 +414,9 @@ def _entry_row(
         "last_seen": stamp,
         "content_hash": entry.content_hash,
         "dup_key": entry.dup_key,
+        "categories": json.dumps(entry.categories, ensure_ascii=False)
+        if entry.categories
+        else None,
     }
 
 
