@@ -58,6 +58,11 @@ def load_plain(text: str) -> Any:
         raise Doubt(str(error)) from None
 
 
+def _key_start(node: Any) -> int:
+    """Where a mapping node's first key starts in the text."""
+    return int(node.value[0][0].start_mark.index)
+
+
 @functools.cache
 def _loader() -> type:
     """A CSafeLoader with YAML 1.2 core resolution and only the constructors we trust."""
@@ -76,6 +81,10 @@ def _loader() -> type:
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Hashable, Any]:
             if not isinstance(node, yaml.MappingNode):
                 raise ConstructorError(None, None, "expected a mapping", node.start_mark)
+            if node.flow_style and node.value and node.start_mark.index == _key_start(node):
+                # `[a: b]`, a one-pair mapping written inside a flow list: libyaml and
+                # ruamel read its corners apart (`["":]`)
+                raise Doubt("a one-pair mapping inside a flow list")
             mapping: dict[Hashable, Any] = {}
             for key_node, value_node in node.value:
                 key = self.construct_object(key_node, deep=deep)

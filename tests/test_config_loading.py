@@ -58,6 +58,7 @@ def test_a_scalar_reads_as_ruamel_reads_it_or_is_a_doubt(scalar: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="-+._:0123456789abefnoxXeEtTzZ yYlu~<=&*!'\"#%[]{},", max_size=10))
 @example("1_0.5")
+@example('"":')
 @example("key: 1\nkey: 2")
 def test_any_scalar_reads_as_ruamel_reads_it_or_is_a_doubt(scalar: str) -> None:
     assert_same_as_ruamel(f"key: {scalar}\n")
@@ -74,6 +75,8 @@ def test_any_scalar_reads_as_ruamel_reads_it_or_is_a_doubt(scalar: str) -> None:
         "base: &b {x: 1}\nkey:\n  <<: *b\n",
         "key: !!binary aGk=\n",
         "key: [unclosed\n",
+        'key: ["":]\n',
+        "key: [a: b]\n",
     ],
 )
 def test_what_libyaml_and_ruamel_may_read_apart_is_left_to_ruamel(text: str) -> None:
