@@ -84,53 +84,18 @@ RSS_CHANNEL = {
     f"{ATOM}link",
 }
 # By feedparser's names: elements it reads into what _parse never reads.
-CHANNEL_HARMLESS = frozenset(
-    {
-        "dc_subject",
-        "dc_rights",
-        "dc_language",
-        "dc_publisher",
-        "dc_date",
-        "dc_creator",
-        "georss_point",
-        "georss_line",
-        "georss_polygon",
-        "georss_box",
-        "creativecommons_license",
-        "cc_license",
-        "cloud",
-        "itunes_image",
-        "itunes_explicit",
-        "itunes_category",
-        "itunes_owner",
-        "itunes_name",
-        "itunes_email",
-        "itunes_author",
-        "itunes_summary",
-        "itunes_subtitle",
-        "itunes_keywords",
-        "itunes_block",
-    }
-)
 ITEM_HARMLESS = frozenset(
     {
-        "dc_rights",
-        "dc_language",
-        "dc_publisher",
-        "georss_point",
-        "georss_line",
-        "georss_polygon",
-        "georss_box",
-        "creativecommons_license",
-        "cc_license",
-        "itunes_image",
-        "itunes_explicit",
-        "itunes_category",
-        "itunes_keywords",
-        "itunes_block",
-        "itunes_subtitle",
+        *("dc_rights", "dc_language", "dc_publisher", "creativecommons_license", "cc_license"),
+        *("georss_point", "georss_line", "georss_polygon", "georss_box"),
+        *("itunes_image", "itunes_explicit", "itunes_category", "itunes_subtitle"),
+        *("itunes_keywords", "itunes_block"),
     }
 )
+CHANNEL_HARMLESS = ITEM_HARMLESS | {
+    *("cloud", "dc_creator", "dc_date", "dc_subject"),
+    *("itunes_owner", "itunes_name", "itunes_email", "itunes_author", "itunes_summary"),
+}
 RSS_IMAGE = {"url", "title", "link", "width", "height", "description"}
 """The channel's <image>: feedparser keeps its title and link apart from the channel's."""
 RSS_ITEM = {
