@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
+import unicodedata
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 from aggregator._text import BIDI_CONTROLS, C0_C1, LINE_SEPARATORS, ZERO_WIDTH, characters
 
@@ -68,7 +69,8 @@ def safe_http_url(value: str | None, base: str | None = None) -> str | None:
         port = parts.port
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    # "\\": a browser ends the host at a backslash (`http://10.0.0.1\@public.example/`)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "\\" in parts.netloc:
         return None
     del port  # only checked for validity
     return urlunsplit(parts._replace(scheme=parts.scheme.lower()))
@@ -185,6 +187,8 @@ def is_public_host(host: str) -> bool:
     """False for a host that names this machine or a private network, however spelt:
     `localhost`, an IP address (IPv4 also in the integer, hex and octal forms browsers
     accept), or a name that looks like a number and is not a valid address."""
+    # as a browser reads it: percent-decoded, full-width forms and ideographic dots mapped
+    host = unicodedata.normalize("NFKC", unquote(host)).replace("\u3002", ".")
     host = host.lower().rstrip(".")
     if not host or host == "localhost" or host.endswith(".localhost"):
         return False

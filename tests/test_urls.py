@@ -154,3 +154,18 @@ def test_without_secrets_keeps_the_feed_and_drops_the_secrets() -> None:
     assert without_secrets("https://partner.example/?feed=atom") == (
         "https://partner.example/?feed=atom"
     )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://127.0.0.1:8080\\@p.example/x.png",  # a browser's host: 127.0.0.1:8080
+        "http://192.168.1.1\\@p.example/admin",
+        "http://127.0.0.%31/x",  # percent-decoded by browsers
+        "http://%6c%6fcalhost/",
+        "http://127\u30020\u30020\u30021/x",  # ideographic full stops are dots
+        "http://\uff11\uff12\uff17.0.0.1/",  # full-width digits
+    ],
+)
+def test_public_link_reads_hosts_as_a_browser_does(link: str) -> None:
+    assert public_link(link) is None
