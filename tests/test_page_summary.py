@@ -136,3 +136,14 @@ def test_summary_sources_in_order() -> None:
     assert page_summary(b"<script>alert(1)</script>", "https://a.example/").text == ""
     tricky = b'<meta property="og:image" content="javascript:alert(1)"><meta name="description" content="x">'
     assert page_summary(tricky, "https://a.example/").image is None
+
+
+def test_the_first_paragraph_stops_at_its_end() -> None:
+    page = (
+        b"<html><body><article><p>Real first paragraph of the post, long enough to count as "
+        b"prose for sure.</p>Cookie banner: accept all cookies to continue<nav>x</nav>"
+        b"</article></body></html>"
+    )
+    summary = page_summary(page, "https://blog.example/post")
+    assert "Real first paragraph" in summary.text
+    assert "Cookie" not in summary.text

@@ -82,7 +82,7 @@ def _first_paragraph(root: etree._Element) -> str:
     for paragraph in root.iter("p"):
         if any(a.tag in NOT_PROSE for a in paragraph.iterancestors()):
             continue
-        text = _clean(etree.tostring(paragraph, encoding="unicode", method="html"))
+        text = _clean(etree.tostring(paragraph, encoding="unicode", method="html", with_tail=False))
         if len(text) >= MIN_PARAGRAPH:
             return text
     return ""
