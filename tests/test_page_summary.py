@@ -141,7 +141,7 @@ def test_summary_sources_in_order() -> None:
 def test_the_first_paragraph_stops_at_its_end() -> None:
     page = (
         b"<html><body><article><p>Real first paragraph of the post, long enough to count as "
-        b"prose for sure.</p>Cookie banner: accept all cookies to continue<nav>x</nav>"
+        b"prose for sure, with a few more words.</p>Cookie banner: accept all cookies to continue<nav>x</nav>"
         b"</article></body></html>"
     )
     summary = page_summary(page, "https://blog.example/post")
