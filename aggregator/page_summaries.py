@@ -37,6 +37,9 @@ async def with_page_summaries(
     had none. One request per such entry; the content hash stays the feed's, so the next
     run finds the entry unchanged and never asks again."""
     wanted = [e for e in new if not e.excerpt and e.link]
+    if not wanted:
+        return feed
+    fetcher.release_slot()
     summaries = await asyncio.gather(
         *(summary_of_page(fetcher, source, e.link or "") for e in wanted)
     )

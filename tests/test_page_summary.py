@@ -147,3 +147,19 @@ def test_the_first_paragraph_stops_at_its_end() -> None:
     summary = page_summary(page, "https://blog.example/post")
     assert "Real first paragraph" in summary.text
     assert "Cookie" not in summary.text
+
+
+def test_page_summaries_are_read_with_one_run_slot(
+    recording_server: RecordingServer, write_config: WriteConfig
+) -> None:
+    """The feed's task gives its slot back before the page requests take theirs (found in
+    review: with `concurrency: 1` every page request waited for the feed's own slot)."""
+    url = serve(recording_server)
+    config = write_config(
+        [{"url": url, "allow_private": True}], page_summary=True, concurrency=1, timeout=5
+    )
+    with Store(config.settings.database) as store:
+        report = update_feeds(config, store)
+    assert not report.failed
+    assert sorted(page_requests(recording_server)) == ["/breve/", "/marche/"]
+    assert stored(config)["Brève"][0].startswith("Une brève")

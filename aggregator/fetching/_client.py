@@ -107,6 +107,11 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._resolved: dict[tuple[str, int], list[IPAddress]] = {}
 
+    def release_slot(self) -> None:
+        """Give back the current task's run slot before it starts requests of its own in
+        other tasks (which take slots of their own: holding one would starve them)."""
+        self._slots.give_back()
+
     async def fetch(
         self,
         source: FeedSource,
@@ -150,9 +155,9 @@ class Fetcher:
         self._slots.give_back()  # a second request of this task (discovery) queues like a first
         async with host_limit:
             loop = asyncio.get_running_loop()
-            queued = loop.time()
+            queued, when = loop.time(), scope.when()
+            scope.reschedule(None)  # the wait for a run slot is the run's, not this feed's
             await self._slots.take()
-            when = scope.when()
             if when is not None:
                 scope.reschedule(when + loop.time() - queued)
             turn.started = True

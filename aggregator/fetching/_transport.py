@@ -145,6 +145,9 @@ class OriginPools(httpx.AsyncBaseTransport):
         origin = self._origins.get(key)
         if origin is None:
             await self._close_idle_origins()
+            # another request may have made this origin's pool while we closed idle ones
+            origin = self._origins.get(key)
+        if origin is None:
             origin = self._origins[key] = self._new_origin(allow_private=key[3])
         else:
             self._origins.move_to_end(key)
