@@ -26,6 +26,7 @@ from aggregator.thumbnails import (
     make_thumbnails,
     update_thumbnails,
 )
+from aggregator.thumbnails._images import MAX_PIXELS
 
 from .hostile.servers import RecordingServer, recording_server  # noqa: F401 (fixture)
 
@@ -156,7 +157,7 @@ def test_each_web_format(
 
 HOSTILE = {
     "bomb": (png_claiming(60_000, 60_000), "image/png", "too many pixels"),
-    "under-pillows-limit": (png_claiming(8_000, 8_000), "image/png", "more than 40000000"),
+    "under-pillows-limit": (png_claiming(8_000, 8_000), "image/png", f"more than {MAX_PIXELS}"),
     "html": (b"<!DOCTYPE html><title>Oops</title>", "image/jpeg", "not an image"),
     "eps": (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "image/jpeg", "not an image"),
     "truncated": (jpeg_with_gps_turned_on_its_side()[:3000], "image/jpeg", "cannot decode"),

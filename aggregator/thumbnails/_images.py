@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 BOX = (160, 90)
 """The width and height the templates give a thumbnail (16:9)."""
-MAX_PIXELS = 40_000_000
-"""Refused past this many pixels, before decoding: a decompression bomb is a small file."""
+MAX_PIXELS = 16_000_000
+"""Refused past this many pixels, before decoding: a decompression bomb is a small file.
+(4000×4000; decoding one takes ~64 MB and its copies as much again.)"""
+_DECODING = threading.Lock()
+"""One image decoded at a time, whatever the threads: memory stays that of one image."""
 Image.init()  # registers the format plugins, so that WEB_FORMATS can ask which are there
 WEB_FORMATS = tuple(f for f in ("JPEG", "PNG", "WEBP", "GIF", "AVIF") if f in Image.OPEN)
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -28,7 +32,7 @@ class ImageRefused(Exception):
 def make_thumbnails(data: bytes, box: tuple[int, int] = BOX) -> list[bytes]:
     """WebP files of the image in `data`, cut to `box` and (when large enough) to twice
     `box`. Raises ImageRefused when `data` is not an image Pillow decodes within limits."""
-    with warnings.catch_warnings():
+    with _DECODING, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data), formats=WEB_FORMATS) as image:
