@@ -35,8 +35,12 @@ MAYBE_NOT_TEXT = re.compile(
 )
 # An anchor, an alias or a tag (`&name`, `*name`, `!tag` after a space or a flow indicator:
 # ruamel gives even `!!str 12` another type than str), a directive, and what the two parsers
-# were seen to read apart: tabs, block scalars (`|`, `>`).
-NOT_PLAIN = re.compile(r"(?:^|[\s\[{,])(?:[&*][^\s,\[\]{}]|!)|^%|\t|(?:^|\s)[|>]", re.MULTILINE)
+# were seen to read apart: tabs, block scalars (`|`, `>`), and the line breaks and byte-order
+# mark libyaml honours where ruamel does not (U+0085, U+2028, U+2029, U+FEFF after the start).
+NOT_PLAIN = re.compile(
+    r"(?:^|[\s\[{,])(?:[&*][^\s,\[\]{}]|!)|^%|\t|(?:^|\s)[|>]|[\x85\u2028\u2029]|(?<!\A)\ufeff",
+    re.MULTILINE,
+)
 
 DOUBT_TAG = "tag:aggregator,2026:doubt"
 

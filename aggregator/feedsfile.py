@@ -51,7 +51,7 @@ TEMPLATE = """\
 
 settings:
   database: aggregator.db          # relative to this file
-  language: fr                     # fr | en: labels and date format
+  language: fr                     # fr, en, de, es, it, pt or nl: labels, dates
   excerpt_length: 200              # characters of excerpt text (a cut adds "…")
   entries_per_feed: 3              # shown per source in the grouped digest
   outputs:                         # what `aggregator run` writes, relative to this file

@@ -75,6 +75,9 @@ def test_any_scalar_reads_as_ruamel_reads_it_or_is_a_doubt(scalar: str) -> None:
         "base: &b {x: 1}\nkey:\n  <<: *b\n",
         "key: !!binary aGk=\n",
         "key: [unclosed\n",
+        "a: b # x\u2028c: d\n",  # libyaml ends a comment at U+2028, ruamel does not
+        "a:\n\ufefffalse\n",
+        "a: b\x85c: d\n",
         'key: ["":]\n',
         "key: [a: b]\n",
     ],

@@ -191,6 +191,15 @@ def test_a_misspelt_filter_in_a_feed_names_its_line(tmp_path: Path) -> None:
     )
 
 
+def test_a_regex_too_deep_to_compile_is_a_config_error_with_its_line(tmp_path: Path) -> None:
+    deep = "(" * 600 + "a" + ")" * 600
+    text = f"settings:\n  filters:\n    exclude: ['/{deep}/']\nfeeds: []\n"
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text, tmp_path / "feeds.yaml")
+    assert "feeds.yaml:3:" in str(raised.value)
+    assert "invalid regular expression" in str(raised.value)
+
+
 def test_age_window() -> None:
     now = datetime(2026, 6, 30, 12, tzinfo=UTC)
     assert too_old(now - timedelta(days=30), now, 30) is None

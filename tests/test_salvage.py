@@ -225,3 +225,17 @@ def test_feeds_shows_the_warning_until_a_clean_read(
     with Store(config.settings.database) as store:
         update_feeds(config, store, force=True)
     assert last_column() == ""
+
+
+def test_an_item_of_another_namespace_is_not_counted_as_complete() -> None:
+    """`<x:item>` is complete to libxml2 but no entry to feedparser: counting it would keep
+    the post that was cut (found in review)."""
+    document = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>'
+        b"<link>https://blog.example/</link>"
+        b'<x:item xmlns:x="urn:x"><x:title>meta</x:title></x:item>'
+        b"<item><title>Cut post</title><link>https://blog.example/cut</link>"
+        b"<description>This is the beginning of a post that gets cu"
+    )
+    with pytest.raises(NotAFeed):
+        parse_feed(document, {}, ParseOptions())

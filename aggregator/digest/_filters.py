@@ -104,8 +104,10 @@ def compile_term(value: Any) -> Term:
 def _regex(source: str) -> Any:
     try:
         pattern = regex.compile(source, regex.IGNORECASE | regex.V0)
-    except regex.error as error:
-        raise FilterError(f"invalid regular expression /{source}/: {error}") from None
+    except (regex.error, RecursionError, OverflowError) as error:
+        raise FilterError(
+            f"invalid regular expression /{source}/: {error or 'too deeply nested'}"
+        ) from None
     if pattern.search(""):
         raise FilterError(f"the regular expression /{source}/ matches empty text, so every entry")
     return pattern

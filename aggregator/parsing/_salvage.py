@@ -23,6 +23,16 @@ from xml.sax import SAXParseException
 from lxml import etree
 
 ENTRY_NAMES = frozenset({"item", "entry"})
+FEED_NAMESPACES = frozenset(
+    {
+        None,
+        "http://purl.org/rss/1.0/",
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://www.w3.org/2005/Atom",
+        "http://purl.org/atom/ns#",
+    }
+)
+"""An <item> or <entry> in another namespace (`<x:item>`) is no entry feedparser lists."""
 CONTAINER_NAMES = frozenset({"channel", "RDF", "rss", "feed"})
 EARLY_END = ("no element found", "unclosed token", "unclosed CDATA section")
 HARMLESS = ("undefined entity",)
@@ -73,7 +83,10 @@ def complete_entries(document: bytes) -> int:
 
 
 def _is_entry(element: etree._Element) -> bool:
-    if not isinstance(element.tag, str) or etree.QName(element).localname not in ENTRY_NAMES:
+    if not isinstance(element.tag, str):
+        return False
+    name = etree.QName(element)
+    if name.localname not in ENTRY_NAMES or name.namespace not in FEED_NAMESPACES:
         return False
     parent = element.getparent()
     return parent is not None and (
