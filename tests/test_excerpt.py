@@ -279,6 +279,18 @@ def test_long_posts_are_read_from_a_prefix_that_has_enough_text() -> None:
     assert "<" not in excerpt_of("<p>mot</p>" * 700 + "<a href='" + "x" * 9000 + "'>", 100)[0]
 
 
+def test_a_short_prefix_with_enough_text_still_finds_the_first_image() -> None:
+    # the text of the first 2 KB would do, but the post's photo comes later: it is the thumbnail
+    text = "<p>Une phrase du billet, assez longue pour compter vraiment.</p>" * 40
+    post = text + "<figure><img src='https://example.org/photo.jpg'></figure>" + text
+    excerpt, found = excerpt_of(post, 200)
+    assert excerpt.startswith("Une phrase du billet")
+    assert found.first_image == "https://example.org/photo.jpg"
+    # beyond the image window (8 KB) the first image is not looked for, as before
+    far = text * 4 + "<img src='https://example.org/far.jpg'>"
+    assert excerpt_of(far, 200)[1].first_image is None
+
+
 def test_a_read_more_link_is_told_by_its_own_text() -> None:
     # text in a script or a ruby annotation is not the link's text; a link inside one is
     assert extract("<p>Un texte.</p><a><script>Read more</script></a>").truncated is False

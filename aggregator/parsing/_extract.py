@@ -16,8 +16,11 @@ from lxml import etree
 
 from aggregator.parsing._normalize import decode_leftover_entities, normalize
 
-HTML_PREFIXES = (8_000, 32_000)
-"""Parse this much of a long post first; more only when it had too little text."""
+HTML_PREFIXES = (2_000, 8_000, 32_000)
+"""Parse this much of a long post first; more only when it had too little text (or an image
+may follow within IMAGE_WINDOW: the thumbnail is the first image there)."""
+IMAGE_WINDOW = 8_000
+IMAGE_TAG = re.compile("<img", re.I)
 MAX_HTML = 2_000_000
 BLOCK = "\x1e"
 """Marks a block boundary between extraction and normalization (a control: never text)."""
@@ -173,9 +176,11 @@ def extract(html: str, want_chars: int | None = None) -> Extracted:
     for size in HTML_PREFIXES:
         if want_chars is None or len(html) <= size:
             break
-        end = html.rfind(">", 0, size) + 1  # end the prefix after a tag, not in one
-        head = _extract(html[: end or size])
-        if len(head.text) > want_chars * 2:
+        end = html.rfind(">", 0, size) + 1 or size  # end the prefix after a tag, not in one
+        head = _extract(html[:end])
+        if len(head.text) > want_chars * 2 and (
+            head.first_image or IMAGE_TAG.search(html, end, IMAGE_WINDOW) is None
+        ):
             return head
     return _extract(html[:MAX_HTML])
 
