@@ -4,6 +4,7 @@
 (0.3 s of CPU on a small server, for one line).
 """
 
+import gc
 import sys
 
 
@@ -13,9 +14,18 @@ def main() -> None:
 
         print(f"aggregator {__version__}")
         return
+    # What the imports make lives as long as the process: no collection need walk it, during
+    # the imports, the run, or the collections the interpreter runs as it exits (together
+    # 0.15 s of a 0.8 s run of 500 feeds that all answer 304).
+    gc.disable()
     from aggregator.cli import main as run_command
 
-    run_command()
+    gc.freeze()
+    gc.enable()
+    try:
+        run_command()
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":
