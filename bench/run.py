@@ -17,6 +17,7 @@ every 50 ms, needs psutil). With --reader, a line of ratios aggregator/reader fo
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import subprocess
@@ -327,8 +328,17 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def compile_bytecode() -> None:
+    """What `pip install` does: an editable install (or PYTHONDONTWRITEBYTECODE) would have
+    each run compile again the modules changed since their last .pyc."""
+    import aggregator
+
+    compileall.compile_dir(Path(aggregator.__file__).parent, quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     arguments = parse_arguments(argv)
+    compile_bytecode()
     settings: dict[str, object] = {"per_host": 16, "timeout": 120}
     settings.update(item.split("=", 1) for item in arguments.set)
     options = Options(
