@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,26 +31,20 @@ from aggregator.cli._views import (
     plural,
 )
 from aggregator.config import DEFAULT_CONFIG, Config, load_config, resolve_feed_url
-from aggregator.digest._opml import MAX_NAME_LENGTH
 from aggregator.errors import (
     ConfigError,
     FeedError,
-)
-from aggregator.feedsfile import (
-    Imported,
-    NewFeed,
-    add_feed,
-    create_config,
-    duplicate_of,
-    find_feed,
-    import_feeds,
-    remove_feed,
-    set_enabled,
 )
 from aggregator.models import FeedPreview, FeedSource
 from aggregator.pipeline import enable_feed
 from aggregator.preview import inspect_feed
 from aggregator.store import Store
+
+if TYPE_CHECKING:
+    from aggregator.feedsfile import Imported
+
+# aggregator.feedsfile (ruamel.yaml) and the OPML reader (lxml) are imported by the commands
+# that edit or import: `fetch` and `run` start without them.
 
 
 @app.command()
@@ -73,6 +67,8 @@ def init(
 
     Example: aggregator init ~/blog-digest
     """
+    from aggregator.feedsfile import create_config
+
     _, quiet = levels(verbose, quiet)
     target = config_file(where) if where is not None else config
     with handled():
@@ -122,6 +118,9 @@ def add(
 
     Example: aggregator add https://atelier-du-web.example/ --name "Atelier du Web"
     """
+    from aggregator.digest._opml import MAX_NAME_LENGTH
+    from aggregator.feedsfile import NewFeed, add_feed
+
     _, quiet = levels(verbose, quiet)
     url = feed_url_or_path(url)
     if site is not None:
@@ -165,6 +164,8 @@ def private_hint(preview: FeedPreview, allow_private: bool) -> str:
 
 
 def refuse_duplicate(config: Config, url: str) -> None:
+    from aggregator.feedsfile import duplicate_of
+
     same = duplicate_of(config.feeds, url)
     if same is not None:
         raise ConfigError(f"{config.path}: {redact(url)} is already there ({label(same)})")
@@ -185,6 +186,8 @@ def remove(
 
     Example: aggregator remove "Atelier du Web" --purge
     """
+    from aggregator.feedsfile import find_feed, remove_feed
+
     _, quiet = levels(verbose, quiet)
     with handled():
         loaded = load_config(config)
@@ -240,6 +243,8 @@ def enable(
 def switch_feed(config: Path, name_or_url: str, enabled: bool) -> tuple[FeedSource, bool]:
     """Write or take away `enabled: false`; enabling also clears a retirement. Under the run
     lock, so a command that finds a run going (exit 3) has changed nothing, file included."""
+    from aggregator.feedsfile import find_feed, set_enabled
+
     with handled():
         loaded = load_config(config)
         with run_lock(loaded), Store(loaded.settings.database) as store:
@@ -272,6 +277,7 @@ def import_opml(
     Example: aggregator import-opml subscriptions.opml
     """
     from aggregator.digest._opml import parse_opml
+    from aggregator.feedsfile import NewFeed, import_feeds
 
     _, quiet = levels(verbose, quiet)
     try:

@@ -46,7 +46,6 @@ from aggregator.digest._outputs import (
     public_url,
     write_if_changed,
 )
-from aggregator.digest._render import render
 from aggregator.errors import (
     OutputError,
 )
@@ -163,6 +162,8 @@ def export(
 
     Example: aggregator export --format fragment --output public/digest.html
     """
+    from aggregator.digest._render import render  # jinja2: not for the other commands
+
     levels(verbose, quiet)
     with handled():
         loaded = load_config(config)

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from aggregator._files import PUBLIC, read_if_plausible, replace_atomically
 from aggregator.config import Config, Output, Settings
-from aggregator.digest._render import render
 from aggregator.digest._thumbnails import LocalImages
 from aggregator.errors import ConfigError, OutputError
 from aggregator.store import Store
@@ -40,6 +39,8 @@ def write_outputs(
     `images`: the local copies of the shown entries' images (`thumbnails: local`, see
     aggregator.publish, which copies them first).
     """
+    from aggregator.digest._render import render  # jinja2: only when something is written
+
     now = now or datetime.now(UTC)
     written = []
     for output in config.settings.outputs:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Protocol
 
 from aggregator.config import Config, Settings
-from aggregator.digest._render import select_digest
 from aggregator.store import Store
 
 PAGE_FORMATS = ("html", "fragment")
@@ -41,6 +40,8 @@ def thumbnail_folder(settings: Settings, config_folder: Path) -> Path:
 def shown_image_urls(config: Config, store: Store, now: datetime) -> dict[str, bool]:
     """The image URL of every entry a page or fragment output shows -> whether its feed
     allows private addresses."""
+    from aggregator.digest._render import select_digest  # jinja2: not for a fetch
+
     settings = config.settings
     private = {f.url: f.allow_private for f in config.feeds}
     pages = [o for o in settings.outputs if o.format in PAGE_FORMATS]
