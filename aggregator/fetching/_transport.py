@@ -114,6 +114,15 @@ async def first_connected(
                 await late.aclose()
 
 
+class _PoolTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport, which maps httpcore's errors and streams to its own, around a pool
+    of ours (httpx's takes no network backend). Its own __init__ would make a pool and an
+    SSL context that would go unused."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool
+
+
 @dataclass
 class _Origin:
     transport: httpx.AsyncHTTPTransport
@@ -148,7 +157,7 @@ class OriginPools(httpx.AsyncBaseTransport):
             # another request may have made this origin's pool while we closed idle ones
             origin = self._origins.get(key)
         if origin is None:
-            origin = self._origins[key] = self._new_origin(allow_private=key[3])
+            origin = self._origins[key] = self._new_origin(key[0], allow_private=key[3])
         else:
             self._origins.move_to_end(key)
         return await origin.transport.handle_async_request(request)
@@ -158,21 +167,21 @@ class OriginPools(httpx.AsyncBaseTransport):
         for origin in origins:
             await origin.transport.aclose()
 
-    def _new_origin(self, allow_private: bool) -> _Origin:
-        if self._ssl_context is None:  # loading the CA bundle costs ~10 ms: once per run
-            self._ssl_context = httpx.create_ssl_context(trust_env=False)
+    def _new_origin(self, scheme: bytes, allow_private: bool) -> _Origin:
         pool = httpcore.AsyncConnectionPool(
-            ssl_context=self._ssl_context,
+            # an http origin never speaks TLS: no CA bundle to load (~13 ms) for it
+            ssl_context=self._tls_context() if scheme == b"https" else None,
             max_connections=self.per_origin,
             max_keepalive_connections=self.per_origin,
             keepalive_expiry=KEEPALIVE_EXPIRY,
             network_backend=CheckedBackend(allow_private, self.resolver),
         )
-        transport = httpx.AsyncHTTPTransport(verify=self._ssl_context, trust_env=False)
-        # httpx's transport maps httpcore's errors and streams to its own; it takes no
-        # network backend, so its pool is replaced by one that dials through ours.
-        transport._pool = pool
-        return _Origin(transport, pool)
+        return _Origin(_PoolTransport(pool), pool)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        if self._ssl_context is None:  # loading the CA bundle costs ~13 ms: once per run
+            self._ssl_context = httpx.create_ssl_context(trust_env=False)
+        return self._ssl_context
 
     async def _close_idle_origins(self) -> None:
         """Past `max_pools`, close the least recently used pools that have nothing in flight
