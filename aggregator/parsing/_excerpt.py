@@ -73,7 +73,8 @@ SHORTCODES = re.compile(
 )
 # Stripped from the end of a cut before "…": spaces, dangling separators and openers.
 STRIP_BEFORE_ELLIPSIS = frozenset(TRIM + ".,;:!?¿¡…·-–—‐‑‒―/\\|([{«‹“‘„‚*•")
-SENTENCE_END = re.compile(r"[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
+# Searched backwards from the end (regex's (?r)): the only place it can match.
+SENTENCE_END = regex.compile(r"(?r)[.!?…](?:[\u00a0\u202f]?[»”’\")\]])*$")
 # What a "." ends without ending a sentence: initials ("J. R. R."), ordinals and list numbers
 # ("1.", "12."), and the usual abbreviations of French and English prose.
 ABBREVIATIONS = (
@@ -85,6 +86,9 @@ ABBREVIATIONS = (
 NOT_A_SENTENCE_END = re.compile(
     rf"(?:^|[\s(\[«“‘\"'/–—-])(?:\w|\d{{1,3}}|{ABBREVIATIONS})\.$|\b(?:e\.g|i\.e)\.?$"
 )
+NOT_A_SENTENCE_END_REACH = 16
+"""Its matches are shorter: it is searched for in the last characters only."""
+SPACE = re.compile(" ")
 LEAD_SEPARATORS = " \u00a0|·•–—:-"
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -163,7 +167,8 @@ def cut(text: str, limit: int, truncated: bool = False) -> str:
             return text
         return _with_ellipsis(text) or text
     # A space starts a grapheme cluster unless it follows a "prepend" character.
-    breaks = [i for i in range(limit, 0, -1) if text[i] == " " and not PREPEND.match(text[i - 1])]
+    spaces = [m.start() for m in SPACE.finditer(text, 1, limit + 1)]
+    breaks = [i for i in reversed(spaces) if not PREPEND.match(text[i - 1])]
     for end in breaks:
         if end < limit * SENTENCE_ZONE:
             break
@@ -198,10 +203,10 @@ def _cluster_boundaries(text: str) -> set[int]:
 
 
 def _ends_a_sentence(head: str) -> bool:
-    return (
-        SENTENCE_END.search(head) is not None
-        and NOT_A_SENTENCE_END.search(head.rstrip('»”’")]\u00a0\u202f')) is None
-    )
+    if SENTENCE_END.search(head) is None:
+        return False
+    core = head.rstrip('»”’")]\u00a0\u202f')
+    return NOT_A_SENTENCE_END.search(core, max(0, len(core) - NOT_A_SENTENCE_END_REACH)) is None
 
 
 # --- what the pipeline calls ----------------------------------------------------------------

@@ -116,6 +116,8 @@ NOT_OWN_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
 SKIP, BLOCK_START, LINK, SKIPPED_LINK, KEEP = "skip", "block", "link", "skipped link", "keep"
 SPACE_BEFORE_EMPTIED = re.compile(f"\\s*{REMOVED}[\\s{REMOVED}]*(?=[)\\]])")
 """'(see <img>)' reads '(see)'."""
+REMOVED_BEFORE_CLOSER = re.compile(f"{REMOVED}[\\s{REMOVED}]*[)\\]]")
+"""What both patterns above need: a quick search (they are tried at every position)."""
 SPACED = "spaced"
 """Inline, but shown apart by the page's style: a byline, a date, a tag after a title."""
 SPACED_ELEMENTS = frozenset({"time"})
@@ -355,7 +357,7 @@ def _text_of_blocks(raw: str) -> tuple[str, tuple[str, ...]]:
     first two blocks' text."""
     if "&" in raw:
         raw = decode_leftover_entities(raw)
-    if REMOVED in raw:
+    if REMOVED in raw and REMOVED_BEFORE_CLOSER.search(raw):
         raw = SPACE_BEFORE_EMPTIED.sub("", EMPTIED_BRACKETS.sub(REMOVED, raw))
     blocks = raw.split(BLOCK)
     for index, block in enumerate(blocks):
@@ -371,7 +373,8 @@ def _text_of_blocks(raw: str) -> tuple[str, tuple[str, ...]]:
         ):
             blocks = blocks[index + 1 :]
         break
-    leads = tuple(itertools.islice((text for text in map(normalize, blocks) if text), 2))
+    texts = (normalize(block) for block in blocks if block and not block.isspace())
+    leads = tuple(itertools.islice((text for text in texts if text), 2))
     return normalize(" ".join(blocks)), leads
 
 

@@ -31,10 +31,12 @@ NO_JOINER_SCRIPT = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{I
 # ASCII white space (or a line separator) in it is one plain space.
 PLAIN_SPACES = " \t\n\r\f\v\u2000-\u2006\u2008\u205f\u3000\u1680\u2028\u2029"
 NO_BREAK_SPACES = "\u00a0\u202f\u2007\u2009\u200a"
-# In two passes that each start with one character class (which `re` skips to quickly; the
-# one-pass pattern tried every position and replaced each space between words with itself):
-# the other plain spaces become " ", then runs of two or more that have a " " become one.
+# In passes that each start with one character class or a literal (which `re` skips to
+# quickly; a pattern that tried every position, or replaced each space between words with
+# itself, cost more than all the rest): the other plain spaces become " "; then runs of two
+# or more become one, those mixing " " and no-break spaces only in text that has the latter.
 OTHER_PLAIN_SPACE = re.compile(f"[{PLAIN_SPACES.replace(' ', '')}]")
+SPACES = re.compile("  +")
 SPACE_RUN = re.compile(f"[ {NO_BREAK_SPACES}]{{2,}}")
 NO_BREAK_RUN = re.compile(f"([{NO_BREAK_SPACES}])[{NO_BREAK_SPACES}]+")
 TRIM = " \u00a0\u202f\u2007\u2009\u200a"
@@ -45,9 +47,11 @@ def normalize(text: str) -> str:
     text = NOT_TEXT_CHARACTERS.sub("", unicodedata.normalize("NFC", text))
     if "\u200c" in text or "\u200d" in text:
         text = JOINERS.sub(_joiner_inside_a_sequence, text)
-    text = SPACE_RUN.sub(_one_space, OTHER_PLAIN_SPACE.sub(" ", text))
-    if "\u00a0" in text or "\u202f" in text or "\u2009" in text:
-        text = NO_BREAK_RUN.sub(r"\1", text)
+    text = OTHER_PLAIN_SPACE.sub(" ", text)
+    if any(space in text for space in NO_BREAK_SPACES):
+        text = NO_BREAK_RUN.sub(r"\1", SPACE_RUN.sub(_one_space, text))
+    elif "  " in text:
+        text = SPACES.sub(" ", text)
     return text.strip(TRIM)
 
 
