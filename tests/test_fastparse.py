@@ -10,9 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aggregator.errors import NotAFeed
 from aggregator.parsing import _fastparse as fastparse
+from aggregator.parsing._fastfix import (
+    C1_BYTES,
+    HIGH_REFERENCE,
+    MOJIBAKE_BYTES,
+    SPOTS,
+    could_need_fixing,
+)
 from aggregator.parsing._parse import ParsedFeed, ParseOptions, parse_feed
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from bench.corpus import write_corpus
@@ -381,3 +390,47 @@ def test_more_real_world_shapes_read_the_same_on_the_fast_path(document: str) ->
         assert fast == slow
     assert isinstance(fast, ParsedFeed)
     assert fast.entries[0].thumbnail in (None, "https://disques.example/1.jpg")
+
+
+def test_one_namespace_under_two_prefixes_reads_the_same() -> None:
+    # feedparser reads an unknown namespace by its prefix: rssboard.org's is Media RSS under
+    # "media", nothing under "m"; the fast path remembers names per tag AND prefix, so the
+    # first document does not decide how the second is read
+    thumbnails = []
+    for prefix in ("media", "m", "media"):
+        document = RSSBOARD_MEDIA.replace("media:", f"{prefix}:")
+        content = document.replace("xmlns:media", f"xmlns:{prefix}").encode()
+        assert takes_fast_path(content, {})
+        fast, slow = both_ways(content, {}, ParseOptions())
+        assert isinstance(fast, ParsedFeed) and fast == slow
+        thumbnails.append(fast.entries[0].thumbnail)
+    assert thumbnails == ["https://disques.example/1.jpg", None, "https://disques.example/1.jpg"]
+
+
+NEEDS_FIXING = [
+    (b"\xc2\xa0" * (SPOTS + 8) + b"\xc2\x85", True),  # a C1 control after many spaces
+    (b"\xc3\xa9\xc2\xa0" * (SPOTS + 8) + b"\xc3\x83\xc2\xa9", True),  # mojibake after them
+    (b"#1 " * (SPOTS + 8) + b"&#233;", True),  # a reference after many "#"
+    (b"&#8230; " * (SPOTS + 8) + b"&#xE9;", True),
+    (b"\xc2\xa0#" * (SPOTS + 8) + b"&#8230;", False),
+    (b"&#233;" + b"#" * (SPOTS + 8), True),
+    (b"", False),
+]
+
+
+@pytest.mark.parametrize(("document", "expected"), NEEDS_FIXING)
+def test_could_need_fixing_past_the_first_places(document: bytes, expected: bool) -> None:
+    assert could_need_fixing(document) is expected
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"\xc2", b"\xc3", b"\xa0", b"\x85", b"\xa9", b"\xb4", b"#"])
+        | st.sampled_from([b"&", b"&#", b"x", b"1", b"9", b"0", b";", b"e9", b"2"]),
+        max_size=300,
+    )
+)
+def test_could_need_fixing_finds_what_its_patterns_find(pieces: list[bytes]) -> None:
+    document = b"".join(pieces)
+    patterns = (C1_BYTES, MOJIBAKE_BYTES, HIGH_REFERENCE)
+    assert could_need_fixing(document) is any(p.search(document) for p in patterns)

@@ -24,7 +24,6 @@ __all__ = [
     "PREFIXES",
     "WINDOWS_1252_C1",
     "element_name",
-    "is_inert",
     "looks_like_html",
     "make_safe_absolute_uri",
     "map_content_type",
@@ -96,13 +95,3 @@ def element_name(element: etree._Element) -> str:
     if prefix is None:
         prefix = element.prefix or ""
     return f"{prefix.lower()}_{local}" if prefix else local
-
-
-def is_inert(element: etree._Element, read: frozenset[str]) -> bool:
-    """feedparser keeps the element (and all inside it) under names of its own and nothing
-    else: it has no rule for any of them, and none is a name in `read`."""
-    return all(
-        not isinstance(e.tag, str) or (name not in HANDLED and name not in read)
-        for e in element.iter()
-        for name in [element_name(e) if isinstance(e.tag, str) else ""]
-    )
