@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from feedparser.datetimes import _parse_date as feedparser_parse_date
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from aggregator.errors import NotAFeed
@@ -22,6 +23,7 @@ from aggregator.parsing._fastfix import (
     SPOTS,
     could_need_fixing,
 )
+from aggregator.parsing._feedparser_rules import parse_date
 from aggregator.parsing._parse import ParsedFeed, ParseOptions, parse_feed
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from bench.corpus import write_corpus
@@ -434,3 +436,45 @@ def test_could_need_fixing_finds_what_its_patterns_find(pieces: list[bytes]) -> 
     document = b"".join(pieces)
     patterns = (C1_BYTES, MOJIBAKE_BYTES, HIGH_REFERENCE)
     assert could_need_fixing(document) is any(p.search(document) for p in patterns)
+
+
+def two_digits(high: int) -> st.SearchStrategy[str]:
+    return st.integers(0, high).map("{:02d}".format)
+
+
+YEARS = st.sampled_from(["0001", "1970", "2026", "9999"]) | st.integers(0, 9999).map(
+    "{:04d}".format
+)
+W3DTF_DATES = st.builds(
+    "{}-{}-{}T{}:{}:{}{}".format,
+    YEARS,
+    two_digits(13),
+    two_digits(32),
+    two_digits(25),
+    two_digits(60),
+    two_digits(61),
+    st.just("Z")
+    | st.builds("{}{}:{}".format, st.sampled_from("+-"), two_digits(24), two_digits(60)),
+)
+RFC822_DATES = st.builds(
+    "{}, {} {} {} {}:{}:{} {}".format,
+    st.sampled_from(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+    two_digits(32),
+    st.sampled_from(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    ),
+    YEARS,
+    two_digits(25),
+    two_digits(60),
+    two_digits(61),
+    st.just("GMT")
+    | st.builds("{}{}{}".format, st.sampled_from("+-"), two_digits(24), two_digits(60)),
+)
+
+
+@given(W3DTF_DATES | RFC822_DATES)
+@example("2026-02-30T10:00:00Z")  # no such day: feedparser's other handlers decide
+@example("0001-01-01T00:30:00+01:00")  # before year 1 in UTC
+@example("Sun, 01 Nov 2026 04:47:00 -0530")
+def test_usual_dates_read_as_feedparser_reads_them(value: str) -> None:
+    assert parse_date(value) == feedparser_parse_date(value)

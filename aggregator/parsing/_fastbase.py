@@ -94,12 +94,13 @@ class FastFeed:
 CACHE_SIZE = 2048
 """How many (tag, prefix) pairs the name caches hold before starting again (tags come from
 untrusted documents: the caches must not grow without bound)."""
-_NAMES: dict[tuple[str, str | None], tuple[str, str]] = {}
+_NAMES: dict[tuple[str, str | None], tuple[str, str, bool]] = {}
 
 
-def names(element: etree._Element) -> tuple[str, str]:
-    """(feedparser's name for the element, its canonical tag), remembered per tag and prefix:
-    `element_name` depends on nothing else."""
+def names(element: etree._Element) -> tuple[str, str, bool]:
+    """(feedparser's name for the element, its canonical tag, whether feedparser has no rule
+    for that name and it is none read here), remembered per tag and prefix: `element_name`
+    depends on nothing else."""
     key = (element.tag, element.prefix)
     found = _NAMES.get(key)
     if found is None:
@@ -109,15 +110,15 @@ def names(element: etree._Element) -> tuple[str, str]:
     return found
 
 
-def _names(element: etree._Element) -> tuple[str, str]:
+def _names(element: etree._Element) -> tuple[str, str, bool]:
     """The canonical tag is Media RSS's under its usual namespace whichever one the feed
     declared (feedparser reads as Media RSS what it names "media_…": a namespace it knows
     as such, or one it does not know under the prefix "media", such as rssboard.org's)."""
     name = element_name(element)
     tag = str(element.tag)
     if tag.startswith("{") and not tag.startswith(MEDIA) and name.startswith("media_"):
-        return name, f"{MEDIA}{etree.QName(element).localname}"
-    return name, tag
+        tag = f"{MEDIA}{etree.QName(element).localname}"
+    return name, tag, name not in HANDLED and name not in READ
 
 
 def children(
@@ -159,6 +160,11 @@ def _check_attributes(tag: str, names: list[str]) -> None:
 
 
 def _ignorable(element: etree._Element, harmless: frozenset[str]) -> bool:
+    if not len(element):  # a leaf, most of them: one look at its attributes and its name
+        if element.get("base") is not None or element.get(XML_BASE):
+            return False
+        name, _, inert = names(element)
+        return inert or name in harmless
     if element.get("base") is not None or any(e.get(XML_BASE) for e in element.iter("*")):
         return False  # feedparser would move its base URI
     if names(element)[0] in harmless:
@@ -170,10 +176,7 @@ def _ignorable(element: etree._Element, harmless: frozenset[str]) -> bool:
 def _inert(element: etree._Element) -> bool:
     """feedparser keeps the element (and all inside it) under names of its own and nothing
     else: it has no rule for any of them, and none is a name in READ."""
-    return all(
-        e.tag.__class__ is not str or ((name := names(e)[0]) not in HANDLED and name not in READ)
-        for e in element.iter()
-    )
+    return all(e.tag.__class__ is not str or names(e)[2] for e in element.iter())
 
 
 def text_of(element: etree._Element) -> str:
