@@ -7,6 +7,8 @@ ParsedFeed with the fast path equals the ParsedFeed feedparser gives alone.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ from aggregator.parsing._fastfix import (
     SPOTS,
     could_need_fixing,
 )
-from aggregator.parsing._feedparser_rules import parse_date
+from aggregator.parsing._feedparser_rules import PLAIN_ABSOLUTE, parse_date, urljoin
 from aggregator.parsing._parse import ParsedFeed, ParseOptions, parse_feed
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from bench.corpus import write_corpus
@@ -478,3 +480,30 @@ RFC822_DATES = st.builds(
 @example("Sun, 01 Nov 2026 04:47:00 -0530")
 def test_usual_dates_read_as_feedparser_reads_them(value: str) -> None:
     assert parse_date(value) == feedparser_parse_date(value)
+
+
+def joined_by_urllib(base: str, uri: str) -> str:
+    """feedparser's _urljoin, the long way the fast path shortens for plain addresses."""
+    uri = re.sub("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)", r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
+ODD_BASES = [
+    *("", "https://partner.example/blog/feed/", "http://h.example/a/b?c=1#f", "ftp://x/y"),
+    *("http://[::1", "https://[::1]/x", "mailto:a@b", "//host/p", "/rel/", "HTTPS://UP.example/"),
+    *("http://h\u2100.example/", "tag:x,2003:", "http:", "https:///x", " http://x/"),
+]
+
+
+@given(
+    st.sampled_from(ODD_BASES) | st.text(max_size=30),
+    st.from_regex(PLAIN_ABSOLUTE, fullmatch=True)
+    | st.from_regex(r"\A(https?|HTTP|ftp)://[a-z0-9.:;/?#\[\]@ \t%-]{0,30}\Z"),
+)
+@example("http://partner.example/", "http://x/a;?b")  # ";" and an empty "?" are lost
+@example("http://[::1", "http://x/")  # a base urllib refuses: nothing
+def test_absolute_addresses_join_as_urllib_joins_them(base: str, uri: str) -> None:
+    assert urljoin(base, uri) == joined_by_urllib(base, uri)

@@ -272,6 +272,7 @@ class BaseReader:
         self.is_atom = False
         self.plain = not could_need_fixing(document)
         self.dates: dict[str, time.struct_time | None] = {}
+        self.settled: dict[tuple[str, str], str] = {}
         # No xml:base anywhere and a base that `inside` leaves as it is: every element has
         # the same base, the one `inside(root)` makes.
         self.static = _settled(base) == _settled(_settled(base)) and not HAS_XML_BASE(root)
@@ -295,7 +296,10 @@ class BaseReader:
         on leaving, the parent's back, unless the parent had none (feedparser keeps the
         inner one then, for the elements that follow too)."""
         given = element.get(XML_BASE) or self.base
-        self.base = _settled(self.base, given)
+        key = (self.base, given)
+        if key not in self.settled:
+            self.settled[key] = _settled(self.base, given)
+        self.base = self.settled[key]
         self.bases.append(self.base)
         yield
         self.bases.pop()

@@ -9,6 +9,7 @@ against feedparser's own: a feedparser that changes one fails that test, not a r
 from __future__ import annotations
 
 import datetime
+import functools
 import html.entities
 import re
 import time
@@ -22,6 +23,7 @@ from lxml import etree
 
 __all__ = [
     "HANDLED",
+    "PLAIN_ABSOLUTE",
     "PREFIXES",
     "WINDOWS_1252_C1",
     "element_name",
@@ -51,6 +53,13 @@ _CLOSE_TAG = re.compile(r"</(\w+)>")
 _ENTITY = re.compile(r"&#?\w+;")
 _TAG_NAME = re.compile(r"</?(\w+)")
 _NAMED_ENTITY = re.compile(r"&(\w+);")
+PLAIN_ABSOLUTE = re.compile(
+    "https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?"
+    "(?:[?][A-Za-z0-9._~!$&'()*+,=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,=:@%/?-]+)?\\Z"
+)
+"""An absolute http(s) address that urllib.parse splits and joins back as it was: no
+white space or control character, no ";" (path parameters), no empty "?" or "#", no
+brackets (IPv6), an ASCII host, the scheme in lower case."""
 _W3DTF = re.compile(
     "([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
     "(?:Z|([+-])([0-9]{2}):([0-9]{2}))\\Z"
@@ -118,11 +127,23 @@ def looks_like_html(text: str) -> bool:
 
 
 def urljoin(base: str, uri: str) -> str:
+    if PLAIN_ABSOLUTE.match(uri) is not None and _parses(base):
+        return uri  # what the rest makes of such an address, whatever the base's scheme
     uri = _URI_FIXER.sub(r"\1\3", uri)
     try:
         return urllib.parse.urljoin(base, uri)
     except ValueError:
         return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _parses(base: str) -> bool:
+    """urllib.parse.urljoin parses the base first (and raises ValueError for some)."""
+    try:
+        urllib.parse.urlparse(base)
+    except ValueError:
+        return False
+    return True
 
 
 def element_name(element: etree._Element) -> str:
