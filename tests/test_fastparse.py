@@ -495,15 +495,19 @@ ODD_BASES = [
     *("", "https://partner.example/blog/feed/", "http://h.example/a/b?c=1#f", "ftp://x/y"),
     *("http://[::1", "https://[::1]/x", "mailto:a@b", "//host/p", "/rel/", "HTTPS://UP.example/"),
     *("http://h\u2100.example/", "tag:x,2003:", "http:", "https:///x", " http://x/"),
+    *("urn:a", "TAG:y", "x:", "tag://h/p"),
 ]
 
 
 @given(
     st.sampled_from(ODD_BASES) | st.text(max_size=30),
     st.from_regex(PLAIN_ABSOLUTE, fullmatch=True)
-    | st.from_regex(r"\A(https?|HTTP|ftp)://[a-z0-9.:;/?#\[\]@ \t%-]{0,30}\Z"),
+    | st.from_regex(r"\A(https?|HTTP|ftp)://[a-z0-9.:;/?#\[\]@ \t%-]{0,30}\Z")
+    | st.from_regex(r"\A[a-zA-Z][a-z0-9+.,-]{0,5}:[!-~ \t\xe9]{0,20}\Z"),
 )
 @example("http://partner.example/", "http://x/a;?b")  # ";" and an empty "?" are lost
 @example("http://[::1", "http://x/")  # a base urllib refuses: nothing
+@example("tag:x,2003:", "tag:x,2003:p")  # the base's own scheme, not http(s): the long way
+@example("https://partner.example/", "tag:///p")  # feedparser's fixer drops the third "/"
 def test_absolute_addresses_join_as_urllib_joins_them(base: str, uri: str) -> None:
     assert urljoin(base, uri) == joined_by_urllib(base, uri)

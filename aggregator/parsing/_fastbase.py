@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Container, Iterator
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -264,6 +264,23 @@ def once(seen: set[str], tag: str) -> None:
 NOTHING = contextlib.nullcontext()
 
 
+class _Leaving:
+    """What `BaseReader._inside` returns: leaving the element gives the parent's base back
+    (a plain class: a generator-based context manager costs several times more)."""
+
+    __slots__ = ("reader",)
+
+    def __init__(self, reader: BaseReader) -> None:
+        self.reader = reader
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:  # Declined: the whole reading stops
+            self.reader.leave()
+
+
 class BaseReader:
     def __init__(self, base: str, document: bytes, root: etree._Element) -> None:
         self.base = base
@@ -273,6 +290,7 @@ class BaseReader:
         self.plain = not could_need_fixing(document)
         self.dates: dict[str, time.struct_time | None] = {}
         self.settled: dict[tuple[str, str], str] = {}
+        self.leaving = _Leaving(self)
         # No xml:base anywhere and a base that `inside` leaves as it is: every element has
         # the same base, the one `inside(root)` makes.
         self.static = _settled(base) == _settled(_settled(base)) and not HAS_XML_BASE(root)
@@ -290,8 +308,7 @@ class BaseReader:
     def inside(self, element: etree._Element) -> contextlib.AbstractContextManager[None]:
         return NOTHING if self.static else self._inside(element)
 
-    @contextlib.contextmanager
-    def _inside(self, element: etree._Element) -> Iterator[None]:
+    def _inside(self, element: etree._Element) -> _Leaving:
         """xml:base as feedparser follows it: an element's own base for it and all inside;
         on leaving, the parent's back, unless the parent had none (feedparser keeps the
         inner one then, for the elements that follow too)."""
@@ -301,7 +318,9 @@ class BaseReader:
             self.settled[key] = _settled(self.base, given)
         self.base = self.settled[key]
         self.bases.append(self.base)
-        yield
+        return self.leaving
+
+    def leave(self) -> None:
         self.bases.pop()
         if self.bases and self.bases[-1]:
             self.base = self.bases[-1]

@@ -60,6 +60,10 @@ PLAIN_ABSOLUTE = re.compile(
 """An absolute http(s) address that urllib.parse splits and joins back as it was: no
 white space or control character, no ";" (path parameters), no empty "?" or "#", no
 brackets (IPv6), an ASCII host, the scheme in lower case."""
+_SCHEMED = re.compile("([a-z][a-z0-9+.-]*):(?!///)[!-Z\\\\^-~]*\\Z")
+"""An address with a scheme (in lower case) as urllib.parse finds it, in printable ASCII
+without brackets (urllib raises ValueError for some of those), and feedparser's fixer
+leaves it as it is (no third slash after "scheme:")."""
 _W3DTF = re.compile(
     "([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
     "(?:Z|([+-])([0-9]{2}):([0-9]{2}))\\Z"
@@ -127,8 +131,8 @@ def looks_like_html(text: str) -> bool:
 
 
 def urljoin(base: str, uri: str) -> str:
-    if PLAIN_ABSOLUTE.match(uri) is not None and _parses(base):
-        return uri  # what the rest makes of such an address, whatever the base's scheme
+    if _left_as_it_is(base, uri):
+        return uri
     uri = _URI_FIXER.sub(r"\1\3", uri)
     try:
         return urllib.parse.urljoin(base, uri)
@@ -136,14 +140,24 @@ def urljoin(base: str, uri: str) -> str:
         return ""
 
 
-@functools.lru_cache(maxsize=64)
-def _parses(base: str) -> bool:
-    """urllib.parse.urljoin parses the base first (and raises ValueError for some)."""
-    try:
-        urllib.parse.urlparse(base)
-    except ValueError:
+def _left_as_it_is(base: str, uri: str) -> bool:
+    """What the long way gives for an address with a scheme is the address itself when there
+    is no base, when its scheme is another (tag:, urn:, https: against http:), or when
+    urllib splits it and joins it back as it was; not when urllib cannot parse the base."""
+    found = _SCHEMED.match(uri)
+    if found is None or (base_scheme := _scheme_of(base)) is None:
         return False
-    return True
+    return not base or found[1] != base_scheme or PLAIN_ABSOLUTE.match(uri) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _scheme_of(base: str) -> str | None:
+    """The base's scheme as urllib.parse.urljoin reads it, None when it cannot (it raises
+    ValueError then)."""
+    try:
+        return urllib.parse.urlparse(base).scheme
+    except ValueError:
+        return None
 
 
 def element_name(element: etree._Element) -> str:
