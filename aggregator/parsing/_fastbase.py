@@ -61,20 +61,23 @@ READ = frozenset(
     }
 )
 """Names (feedparser's) of what `_parse` reads, or feedparser maps onto it."""
-ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "guid": ("isPermaLink",),
-    "category": ("domain",),
-    "enclosure": ("url", "type", "length"),
-    f"{ATOM}category": ("term", "scheme", "label"),
-    f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
-    f"{ATOM}title": ("type",),
-    f"{ATOM}summary": ("type",),
-    f"{ATOM}content": ("type",),
-    f"{ATOM}subtitle": ("type",),
-    f"{ATOM}rights": ("type",),
-    f"{ATOM}generator": ("uri", "version"),
-    f"{MEDIA}title": ("type",),
-    f"{MEDIA}description": ("type",),
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    tag: frozenset(names)
+    for tag, names in {
+        "guid": ("isPermaLink",),
+        "category": ("domain",),
+        "enclosure": ("url", "type", "length"),
+        f"{ATOM}category": ("term", "scheme", "label"),
+        f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
+        f"{ATOM}title": ("type",),
+        f"{ATOM}summary": ("type",),
+        f"{ATOM}content": ("type",),
+        f"{ATOM}subtitle": ("type",),
+        f"{ATOM}rights": ("type",),
+        f"{ATOM}generator": ("uri", "version"),
+        f"{MEDIA}title": ("type",),
+        f"{MEDIA}description": ("type",),
+    }.items()
 }
 ANY_ATTRIBUTES = frozenset({f"{MEDIA}content", f"{MEDIA}thumbnail"})
 """Elements whose attributes feedparser keeps as they are (Media RSS)."""
@@ -153,7 +156,9 @@ def children(
 
 def _check_attributes(tag: str, names: list[str]) -> None:
     # namespaced ones (xml:lang, xml:base, rdf:about, thr:count) feedparser keeps apart
-    allowed = ALLOWED_ATTRIBUTES.get(tag, ())
+    allowed = ALLOWED_ATTRIBUTES.get(tag, frozenset())
+    if allowed.issuperset(names):
+        return
     for name in names:
         if not name.startswith("{") and name not in allowed:
             raise Declined
@@ -422,15 +427,6 @@ class BaseReader:
         elif tag == MEDIA_DESCRIPTION:
             once(seen, "media_description")
             self.summary(entry, element, "text/html")
-
-    def enclosure(self, entry: dict[str, Any], element: etree._Element) -> None:
-        text_of(element)
-        href = element.get("url")
-        if not href:
-            raise Declined
-        enclosure = {"href": href, "rel": "enclosure"}
-        enclosure.update({k: v for k, v in element.attrib.items() if k in ("type", "length")})
-        entry.setdefault("enclosures", []).append(enclosure)
 
 
 MEDIA_CONTENT = f"{MEDIA}content"

@@ -235,15 +235,16 @@ class _Reader(BaseReader):
         self,
         entry: dict[str, Any],
         element: etree._Element,
-        readers: dict[str, tuple[str, _EntryReader | None]],
+        readers: dict[str, _Reading],
         seen: set[str],
         bodies: frozenset[str],
     ) -> dict[str, Any]:
         """An item's or entry's children, each by its reader in `readers` (canonical tag ->
         (name it may appear once under, or "" when it may repeat; reader, None for Media
-        RSS)); a media:description is the summary only where there is no other body."""
+        RSS; the reader's last argument)); a media:description is the summary only where
+        there is no other body."""
         for tag, child in children(element, readers, ITEM_HARMLESS):
-            once_as, read = readers[tag]
+            once_as, read, argument = readers[tag]
             if once_as:
                 if once_as in seen:
                     raise Declined
@@ -251,18 +252,18 @@ class _Reader(BaseReader):
             if read is None:
                 self.media(entry, child, tag, seen)
             else:
-                read(self, entry, child)
+                read(self, entry, child, argument)
         if "media_description" in seen and not seen.isdisjoint(bodies):
             raise Declined
         return entry
 
-    def rss_link(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def rss_link(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         link = self.resolved_text(child)
         if "&" in link:  # no entity to undo otherwise
             link = ENTITY_LEFTOVER.sub(r"&\g<1>", link.replace("&amp;", "&"))
         entry["link"] = link
 
-    def rss_author(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def rss_author(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         if child.attrib:
             raise Declined
         if len(child):  # <author><name>…</name><email>…</email></author>, as in Atom
@@ -270,10 +271,10 @@ class _Reader(BaseReader):
         else:
             entry["author"] = self.fix(text_of(child))
 
-    def rss_comments(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def rss_comments(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         self.fix(self.resolved_text(child))  # read as feedparser does, then unused
 
-    def feedburner_link(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def feedburner_link(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         entry["feedburner_origlink"] = self.fix(text_of(child))
 
     # --- Atom 1.0 ---------------------------------------------------------------------------
@@ -308,7 +309,7 @@ class _Reader(BaseReader):
         else:
             self.ignored(child)
 
-    def atom_link(self, context: dict[str, Any], link: etree._Element) -> None:
+    def atom_link(self, context: dict[str, Any], link: etree._Element, _: str = "") -> None:
         with self.based(link):
             self.alternate_link(context, link)
 
@@ -323,7 +324,28 @@ class _Reader(BaseReader):
         if rel == "alternate" and map_content_type(content_type) in HTML_TYPES:
             context["link"] = self.resolve(href)
 
-    def atom_content(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def enclosure(self, entry: dict[str, Any], element: etree._Element, _: str) -> None:
+        text_of(element)
+        href = element.get("url")
+        if not href:
+            raise Declined
+        enclosure = {"href": href, "rel": "enclosure"}
+        enclosure.update({k: v for k, v in element.attrib.items() if k in ("type", "length")})
+        entry.setdefault("enclosures", []).append(enclosure)
+
+    def rss_guid(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        self.guid(entry, child, child.get("isPermaLink", "true") == "true")
+
+    def atom_id(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        self.guid(entry, child, True)
+
+    def atom_author(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        self.person(entry, child, ATOM_PERSON)
+
+    def category(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        add_tag(entry, self.fix(text_of(child)))
+
+    def atom_content(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         with self.based(child):
             self.content(entry, child, "text/plain")
 
@@ -351,76 +373,60 @@ class _Reader(BaseReader):
             context["author"] = self.fix(own_text.strip())
 
 
-_EntryReader = Callable[[_Reader, dict[str, Any], etree._Element], None]
+_EntryReader = Callable[[_Reader, dict[str, Any], etree._Element, str], None]
+_Reading = tuple[str, _EntryReader | None, str]
 
 
-def _once(name: str, read: _EntryReader) -> tuple[str, _EntryReader]:
-    return name, read
+def _once(name: str, read: _EntryReader, argument: str = "") -> _Reading:
+    return name, read, argument
 
 
-def _repeated(read: _EntryReader | None) -> tuple[str, _EntryReader | None]:
-    return "", read
+def _repeated(read: _EntryReader | None) -> _Reading:
+    return "", read, ""
 
 
-_RSS_TITLE = _once("title", lambda reader, entry, child: reader.title(entry, child, "text/plain"))
+_TITLE = _once("title", _Reader.title, "text/plain")
 _RSS_LINK = _once("link", _Reader.rss_link)
-_RSS_DESCRIPTION = _once(
-    "description", lambda reader, entry, child: reader.summary(entry, child, "text/html")
-)
+_RSS_DESCRIPTION = _once("description", _Reader.summary, "text/html")
 _RSS_AUTHOR = _once("author", _Reader.rss_author)
-_RSS_UPDATED = _once("updated", lambda reader, entry, child: reader.date(entry, child, "updated"))
-_RSS_CATEGORY = _repeated(lambda reader, entry, child: add_tag(entry, reader.fix(text_of(child))))
-_RSS_ITEM_READERS: dict[str, tuple[str, _EntryReader | None]] = {
-    "title": _RSS_TITLE,
-    f"{RSS1}title": _RSS_TITLE,
+_UPDATED = _once("updated", _Reader.date, "updated")
+_RSS_CATEGORY = _repeated(_Reader.category)
+_MEDIA = {tag: _repeated(None) for tag in MEDIA_ELEMENTS}
+_RSS_ITEM_READERS: dict[str, _Reading] = {
+    "title": _TITLE,
+    f"{RSS1}title": _TITLE,
     "link": _RSS_LINK,
     f"{RSS1}link": _RSS_LINK,
-    "guid": _once(
-        "guid",
-        lambda reader, entry, child: reader.guid(
-            entry, child, child.get("isPermaLink", "true") == "true"
-        ),
-    ),
-    "pubDate": _once(
-        "pubDate", lambda reader, entry, child: reader.date(entry, child, "published")
-    ),
-    f"{DC}date": _RSS_UPDATED,
-    f"{ATOM}updated": _RSS_UPDATED,
+    "guid": _once("guid", _Reader.rss_guid),
+    "pubDate": _once("pubDate", _Reader.date, "published"),
+    f"{DC}date": _UPDATED,
+    f"{ATOM}updated": _UPDATED,
     "description": _RSS_DESCRIPTION,
     f"{RSS1}description": _RSS_DESCRIPTION,
-    f"{CONTENT}encoded": _once(
-        f"{CONTENT}encoded",
-        lambda reader, entry, child: reader.content(entry, child, "text/html"),
-    ),
+    f"{CONTENT}encoded": _once(f"{CONTENT}encoded", _Reader.content, "text/html"),
     "author": _RSS_AUTHOR,
     f"{DC}creator": _RSS_AUTHOR,
     "comments": _once("comments", _Reader.rss_comments),
-    "enclosure": _repeated(lambda reader, entry, child: reader.enclosure(entry, child)),
+    "enclosure": _repeated(_Reader.enclosure),
     f"{FEEDBURNER}origLink": _once(f"{FEEDBURNER}origLink", _Reader.feedburner_link),
     "category": _RSS_CATEGORY,
     f"{DC}subject": _RSS_CATEGORY,  # feedparser adds both to the tags
-    **{tag: _repeated(None) for tag in MEDIA_ELEMENTS},
+    **_MEDIA,
 }
 """How each RSS item element is read, and the only ones read (RSS 1.0's by RSS 2.0's names;
 dc:creator as author, dc:date and atom:updated as updated)."""
-_ATOM_ENTRY_READERS: dict[str, tuple[str, _EntryReader | None]] = {
-    f"{ATOM}title": _once("title", _RSS_TITLE[1]),
+_ATOM_ENTRY_READERS: dict[str, _Reading] = {
+    f"{ATOM}title": _TITLE,
     f"{ATOM}link": _repeated(_Reader.atom_link),
-    f"{ATOM}id": _once("id", lambda reader, entry, child: reader.guid(entry, child, True)),
-    f"{ATOM}published": _once(
-        "published", lambda reader, entry, child: reader.date(entry, child, "published")
-    ),
-    f"{ATOM}updated": _once("updated", _RSS_UPDATED[1]),
-    f"{ATOM}author": _once(
-        "author", lambda reader, entry, child: reader.person(entry, child, ATOM_PERSON)
-    ),
-    f"{ATOM}summary": _once(
-        "summary", lambda reader, entry, child: reader.summary(entry, child, "text/plain")
-    ),
+    f"{ATOM}id": _once("id", _Reader.atom_id),
+    f"{ATOM}published": _once("published", _Reader.date, "published"),
+    f"{ATOM}updated": _UPDATED,
+    f"{ATOM}author": _once("author", _Reader.atom_author),
+    f"{ATOM}summary": _once("summary", _Reader.summary, "text/plain"),
     f"{ATOM}content": _once("content", _Reader.atom_content),
     f"{ATOM}category": _repeated(
-        lambda reader, entry, child: add_tag(entry, *atom_category(child))
+        lambda reader, entry, child, _: add_tag(entry, *atom_category(child))
     ),
-    **{tag: _repeated(None) for tag in MEDIA_ELEMENTS},
+    **_MEDIA,
 }
 """How each Atom entry element is read, and the only ones read."""

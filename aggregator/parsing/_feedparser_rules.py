@@ -123,6 +123,8 @@ def map_content_type(content_type: str) -> str:
 
 def looks_like_html(text: str) -> bool:
     """A close tag or an entity, and only known HTML elements and entities."""
+    if "&" not in text and "</" not in text:
+        return False  # neither pattern can match: the usual title, seen without a scan
     if not (_CLOSE_TAG.search(text) or _ENTITY.search(text)):
         return False
     if any(t.lower() not in HTML_ELEMENTS for t in _TAG_NAME.findall(text)):
