@@ -44,6 +44,21 @@ def test_a_link_that_does_not_parse_has_no_key() -> None:
 
 
 @settings(max_examples=300)
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_text_has_the_words_the_unicode_path_finds(text: str) -> None:
+    # "é " sends the text down the decomposing path, and adds the word "e" before it
+    assert _words(text) == _words("é " + text)[1:]
+
+
+WORDS = st.builds(  # a word: a letter or digit first, then any of these (marks included)
+    str.__add__,
+    st.sampled_from("aeéçœßİﬁ0"),
+    st.text(alphabet="abcdeéèçœßİﬁ0\u0301", min_size=8, max_size=20),
+)
+SEPARATORS = st.sampled_from([" ", ", ", " — ", "\u00a0: ", "'", "… "])
+
+
+@settings(max_examples=300)
 @given(st.lists(WORDS, min_size=1, max_size=40), st.lists(SEPARATORS, min_size=40, max_size=40))
 def test_a_fingerprint_reads_its_opening_words_whole(
     words: list[str], separators: list[str]
