@@ -32,11 +32,22 @@ def fingerprint(title: str, text: str, words: int = 8) -> str | None:
     """Same title and same opening words (case, accents and punctuation aside), or None when
     there is too little to tell two articles apart: `entries.dup_key`."""
     title_words = _words(title)
-    opening = _words(text)[:words]
+    opening = _opening_words(text, words)
     if not title_words or len(opening) < 4 or text.strip() == title.strip():
         return None
     key = " ".join(title_words) + "\x1f" + " ".join(opening)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]
+
+
+def _opening_words(text: str, count: int) -> list[str]:
+    """`_words(text)[:count]`, from the text's start when it holds one word more: then the
+    first `count` are whole (casefolding and decomposing work character by character)."""
+    reach = count * 16
+    if len(text) > reach:
+        words = _words(text[:reach])
+        if len(words) > count:
+            return words[:count]
+    return _words(text)[:count]
 
 
 def _words(text: str) -> list[str]:

@@ -24,6 +24,7 @@ from aggregator.models import (
     ParsedFeed,
     Validators,
 )
+from aggregator.parsing._job import ParseOptions, looks_like_html, parse_document
 
 NOT_A_FEED_ANY_MORE = "HTML page, not a feed (this URL gave a feed before: no discovery)"
 
@@ -78,31 +79,28 @@ class FeedReader:
             return _failed(result, f"cannot parse: {type(error).__name__}: {error}")
 
     async def _parse(self, source: FeedSource, result: Fetched) -> ParsedFeed:
-        from aggregator.parsing._parse import ParseOptions, parse_feed
-
         options = ParseOptions(
             excerpt_length=source.excerpt_length or self.settings.excerpt_length,
             max_entries=self.settings.max_entries_per_fetch,
         )
         executor = self.parsers.executor() if self.parsers is not None else None
         if executor is None:
-            return parse_feed(result.content, result.headers, options)
+            return parse_document(result.content, result.headers, options)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
-                executor, parse_feed, result.content, result.headers, options
+                executor, parse_document, result.content, result.headers, options
             )
         except BrokenProcessPool:
             # A worker died (killed, or the caller's script lacks its `__main__` guard,
             # which forkserver workers need): parse the remaining feeds here.
             if self.parsers is not None:
                 self.parsers.broken()
-            return parse_feed(result.content, result.headers, options)
+            return parse_document(result.content, result.headers, options)
 
     async def _discover(self, source: FeedSource, page: Fetched) -> Parsed | FetchFailed:
         """The URL gave a web page: try the feeds it advertises, then the usual paths."""
         from aggregator.fetching._discover import feed_links, guessed_feed_urls
-        from aggregator.parsing._parse import looks_like_html
 
         advertised = feed_links(page.content, page.final_url)
         candidates = advertised or guessed_feed_urls(page.final_url)

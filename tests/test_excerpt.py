@@ -26,6 +26,12 @@ def test_cut_never_splits_a_long_word_inside_a_grapheme() -> None:
     assert not result[:-1].endswith("e")  # the accent stays with its letter
 
 
+def test_cut_never_parts_a_prepend_character_from_what_follows_it() -> None:
+    # U+0600 (Arabic number sign) joins the cluster after it, space included: no cut there
+    assert cut("abc def ghi jkl\u0600 mnopqrstuvwxyz and more", 20) == "abc def ghi…"
+    assert cut("abc def ghi jkl mnopqrstuvwxyz and more", 20) == "abc def ghi jkl…"
+
+
 def test_cut_prefers_a_sentence_end_near_the_limit() -> None:
     text = "Première phrase assez longue pour compter. Et la suite qui dépasse la limite."
     assert cut(text, 50) == "Première phrase assez longue pour compter."

@@ -7,10 +7,13 @@ loopback server records every request: only the feed URLs themselves may be aske
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.parsing._parse import ParseOptions, parse_feed
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
@@ -123,3 +126,24 @@ def test_nothing_named_in_a_feed_is_fetched(
         [entry] = store.latest()
     assert entry.thumbnail == f"{recording_server.url}/thumb.png"  # named, shown, not fetched
     assert recording_server.paths() == ["/feed"]
+
+
+FORBIDDEN_IN_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+
+
+@settings(max_examples=500)
+@given(  # (a text strategy would spread the chosen characters over all of Unicode)
+    st.lists(
+        st.one_of(
+            st.sampled_from("\x00\x08\x0b\x0c\x1f\ufeff\ufffe\uffff\u0085é"),
+            st.characters(exclude_categories=["Cs"]),
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_utf8_comes_out_without_what_xml_forbids_whichever_way_it_is_read(text: str) -> None:
+    # clean UTF-8 is handed on as it came (most feeds); anything else decoded and cleaned
+    expected = text.replace("\x0b", " ").replace("\x0c", " ")
+    expected = FORBIDDEN_IN_XML.sub("", expected)
+    document = f"<rss>{text}</rss>"
+    assert as_utf8(document.encode("utf-8"), {})[0] == f"<rss>{expected}</rss>".encode()

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator._keys import _words, entry_link_key, fingerprint, link_hash
+from aggregator._keys import _opening_words, _words, entry_link_key, fingerprint, link_hash
 from aggregator._urls import id_key, link_key
 from aggregator.models import ParsedEntry
 from aggregator.parsing._parse import ParseOptions, parse_feed
@@ -48,3 +48,21 @@ def test_a_link_that_does_not_parse_has_no_key() -> None:
 def test_ascii_text_has_the_words_the_unicode_path_finds(text: str) -> None:
     # "é " sends the text down the decomposing path, and adds the word "e" before it
     assert _words(text) == _words("é " + text)[1:]
+
+
+WORDS = st.builds(  # a word: a letter or digit first, then any of these (marks included)
+    str.__add__,
+    st.sampled_from("aeéçœßİﬁ0"),
+    st.text(alphabet="abcdeéèçœßİﬁ0\u0301", min_size=8, max_size=20),
+)
+SEPARATORS = st.sampled_from([" ", ", ", " — ", "\u00a0: ", "'", "… "])
+
+
+@settings(max_examples=300)
+@given(st.lists(WORDS, min_size=1, max_size=40), st.lists(SEPARATORS, min_size=40, max_size=40))
+def test_a_fingerprint_reads_its_opening_words_whole(
+    words: list[str], separators: list[str]
+) -> None:
+    # read from the text's start only: the eighth word is never cut where the start ends
+    text = "".join(w + s for w, s in zip(words, separators, strict=False))
+    assert _opening_words(text, 8) == _words(text)[:8]

@@ -148,3 +148,35 @@ def test_a_run_where_every_feed_answers_304_starts_no_parser_process(
         return done.stdout.splitlines()
 
     assert second_run() == ["not_modified", "0"]
+
+
+def test_the_main_process_hands_documents_over_without_loading_the_parsers(
+    tmp_path: Path,
+) -> None:
+    # lxml and feedparser load in the parser processes only (30 ms and 8 MB of every run)
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    for copy in range(2):
+        for name in FEEDS:
+            (feeds / f"{copy}-{name}").write_bytes((DATA / name).read_bytes())
+    config = tmp_path / "feeds.yaml"
+    with config.open("w") as file:
+        settings = {"database": "aggregator.db", "workers": 2}
+        YAML().dump({"settings": settings, "feeds": sorted(map(str, feeds.iterdir()))}, file)
+    script = (
+        "import sys\n"
+        "from aggregator import Store, load_config, update_feeds\n"
+        "if __name__ == '__main__':\n"
+        f"    config = load_config({str(config)!r})\n"
+        "    with Store(config.settings.database) as store:\n"
+        "        report = update_feeds(config, store)\n"
+        "    print(sum(o.new for o in report.outcomes), report.notices)\n"
+        "    print(sorted(m for m in ('lxml.etree', 'feedparser') if m in sys.modules))\n"
+    )
+    (tmp_path / "run.py").write_text(script)
+    done = subprocess.run(
+        [sys.executable, "run.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    entries, notices = done.stdout.splitlines()[0].split(" ", 1)
+    assert (int(entries) > 6, notices) == (True, "[]")
+    assert done.stdout.splitlines()[1] == "[]"

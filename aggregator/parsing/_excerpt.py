@@ -166,9 +166,7 @@ def cut(text: str, limit: int, truncated: bool = False) -> str:
         ):
             return text
         return _with_ellipsis(text) or text
-    # A space starts a grapheme cluster unless it follows a "prepend" character.
-    spaces = [m.start() for m in SPACE.finditer(text, 1, limit + 1)]
-    breaks = [i for i in reversed(spaces) if not PREPEND.match(text[i - 1])]
+    breaks = _spaces_before(text, limit)
     for end in breaks:
         if end < limit * SENTENCE_ZONE:
             break
@@ -184,6 +182,15 @@ def cut(text: str, limit: int, truncated: bool = False) -> str:
         if head:
             return head
     return ELLIPSIS
+
+
+def _spaces_before(text: str, limit: int) -> list[int]:
+    """Where `text` may be cut at a space, nearest `limit` first. A space starts a grapheme
+    cluster unless it follows a "prepend" character."""
+    breaks = [m.start() for m in SPACE.finditer(text, 1, limit + 1)][::-1]
+    if PREPEND.search(text, 0, limit) is not None:
+        breaks = [i for i in breaks if not PREPEND.match(text[i - 1])]
+    return breaks
 
 
 def _with_ellipsis(head: str) -> str:

@@ -287,10 +287,11 @@ class _TextCollector:
     def _role(self, name: str, attrs: dict[str, str]) -> str:
         if name in DROPPED:
             return SKIP
-        if attrs and READ_MORE_CLASS.search(_classes(attrs)):
+        names = _classes(attrs) if attrs else ""
+        if names and READ_MORE_CLASS.search(names):
             self.truncated = True
             return SKIP
-        boilerplate = _is_boilerplate(attrs)
+        boilerplate = _is_boilerplate(names)
         if name == "a":
             return SKIPPED_LINK if boilerplate else LINK
         if boilerplate:
@@ -300,7 +301,7 @@ class _TextCollector:
             return SKIP
         if name in BLOCKS:
             return BLOCK_START
-        if name in SPACED_ELEMENTS or (attrs and SPACED_CLASS.search(_classes(attrs))):
+        if name in SPACED_ELEMENTS or (names and SPACED_CLASS.search(names)):
             return SPACED
         return KEEP
 
@@ -384,15 +385,14 @@ def _attr(attrs: dict[str, str], name: str) -> str | None:
 
 
 def _classes(attrs: dict[str, str]) -> str:
-    classes = " ".join(CLASS_NAME.findall(attrs.get("class") or ""))
+    """The element's class names and id, for the patterns that tell what it is."""
+    value = attrs.get("class")
+    classes = " ".join(CLASS_NAME.findall(value)) if value else ""
     identifier = attrs.get("id")
     return f"{classes} {identifier}" if isinstance(identifier, str) else classes
 
 
-def _is_boilerplate(attrs: dict[str, str]) -> bool:
-    if not attrs:
-        return False
-    names = _classes(attrs)
+def _is_boilerplate(names: str) -> bool:
     return bool(names.strip()) and BOILERPLATE_CLASS.search(names) is not None
 
 

@@ -28,6 +28,7 @@ from aggregator.models import ParsedEntry, ParsedFeed
 from aggregator.parsing import _dates as dates
 from aggregator.parsing._categories import feedparser_categories, json_feed_categories
 from aggregator.parsing._excerpt import Extracted, excerpt_of, plain_text
+from aggregator.parsing._job import ParseOptions, looks_like_html
 from aggregator.parsing._salvage import (
     complete_entries,
     cut_warning,
@@ -43,12 +44,6 @@ NAME_LENGTH = 120
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 
 
-@dataclass(frozen=True, slots=True)
-class ParseOptions:
-    excerpt_length: int = 200
-    max_entries: int = 200
-
-
 def parse_feed(
     content: bytes, headers: Mapping[str, str], options: ParseOptions, fast_path: bool = True
 ) -> ParsedFeed:
@@ -59,13 +54,6 @@ def parse_feed(
     if _looks_like_json_feed(content, headers):
         return _parse_json_feed(content, headers.get("content-location"), options)
     return _parse_xml_feed(content, headers, options, fast_path)
-
-
-def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
-    head = content[:1024].lstrip().lower()
-    return (
-        "html" in headers.get("content-type", "") and not head.startswith(b"<?xml")
-    ) or head.startswith((b"<!doctype html", b"<html"))
 
 
 def _looks_like_json_feed(content: bytes, headers: Mapping[str, str]) -> bool:

@@ -34,6 +34,7 @@ _PROBE = b"<?xml version='1.0'?>\n<a b=\"+-\\n\">&amp;</a>"
 # Not allowed in XML 1.0 (U+000B and U+000C become spaces, the rest goes).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 _VERTICAL_SPACE = re.compile("[\x0b\x0c]")
+_ILLEGAL_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # the two above, in UTF-8
 
 _NEXT_MARKUP = re.compile(rb"<(?:!|\?|\w)")
 _ROOT = re.compile(rb"<\w")  # where feedparser's own DOCTYPE handling stops looking
@@ -46,9 +47,28 @@ MAX_DECLARATION_TOKENS = 100_000
 
 def as_utf8(content: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
     """The document decoded by our rules, re-encoded as UTF-8, and headers that say so."""
+    utf8_headers = {**headers, "content-type": UTF8_CONTENT_TYPE}
+    if _already_clean_utf8(content):
+        return content, utf8_headers
     text = decode(content, declared_encodings(content, headers.get("content-type", "")))
     text = _ILLEGAL_XML.sub("", _VERTICAL_SPACE.sub(" ", text.lstrip("\ufeff")))
-    return text.encode("utf-8"), {**headers, "content-type": UTF8_CONTENT_TYPE}
+    return text.encode("utf-8"), utf8_headers
+
+
+def _already_clean_utf8(content: bytes) -> bool:
+    """Valid UTF-8 without a byte order mark or anything XML forbids: what as_utf8 would make
+    of it is itself (most feeds; decoding, two scans and encoding 128 kB cost 1 ms)."""
+    if _wide_encoding(content) is not None or _ILLEGAL_XML_BYTES.search(content) is not None:
+        return False
+    if b"\xef\xbf\xbe" in content or b"\xef\xbf\xbf" in content:  # U+FFFE, U+FFFF
+        return False
+    if content.isascii():
+        return True
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def declared_encodings(content: bytes, content_type: str) -> list[str]:
