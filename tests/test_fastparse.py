@@ -511,3 +511,33 @@ ODD_BASES = [
 @example("https://partner.example/", "tag:///p")  # feedparser's fixer drops the third "/"
 def test_absolute_addresses_join_as_urllib_joins_them(base: str, uri: str) -> None:
     assert urljoin(base, uri) == joined_by_urllib(base, uri)
+
+
+LATE_BASE_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>B</title><link>/home</link><description>d</description>
+<item><title>Un</title><link>un/</link><guid>un/</guid></item>
+<item{item}><title>Deux</title><link{link}>deux/</link><guid{guid}>deux/</guid></item>
+<item><title>Trois</title><link>trois/</link><guid>trois/</guid></item>
+</channel></rss>"""
+LATE_BASE_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title><id>b</id><link href="/home"/>
+<entry><title>Un</title><id>un/</id><link href="un/"/></entry>
+<entry{item}><title>Deux</title><id{guid}>deux/</id><link{link} href="deux/"/></entry>
+<entry><title>Trois</title><id>trois/</id><link href="trois/"/></entry>
+</feed>"""
+
+
+@pytest.mark.parametrize("document", [LATE_BASE_RSS, LATE_BASE_ATOM], ids=["rss", "atom"])
+@pytest.mark.parametrize("where", ["item", "link", "guid"])
+@pytest.mark.parametrize("base", ["https://ailleurs.example/x/", "sous/", ""])
+def test_an_xml_base_met_late_reads_the_same(document: str, where: str, base: str) -> None:
+    # one xml:base in the middle of the document: on leaving its element the parent's base
+    # comes back, or, when the parent had none, feedparser keeps the inner one for the
+    # elements that follow (fails if the fast path always gives the parent's back)
+    places = {"item": "", "link": "", "guid": ""} | {where: f' xml:base="{base}"'}
+    content = document.format(**places).encode()
+    assert takes_fast_path(content, {})
+    for headers in [*BASES, {"content-location": "http://h.example/a/b?c=1"}]:
+        fast, slow = both_ways(content, headers, ParseOptions())
+        assert isinstance(fast, ParsedFeed) and len(fast.entries) == 3
+        assert fast == slow
