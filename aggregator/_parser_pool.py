@@ -2,10 +2,13 @@
 process).
 
 A run where every feed answers 304 has nothing to parse, and starts no process. Starting
-them must never fail a run. The forkserver (children never inherit the event loop's or a
-test server's threads) binds an AF_UNIX socket in the temporary directory, and a long
-TMPDIR (a systemd PrivateTmp, a CI runner) is too long for a socket path: then `spawn`,
-which needs no socket, and if no start method works, no pool at all.
+them must never fail a run. Neither start method lets children inherit the event loop's or
+a test server's threads. Two workers (a 2-core server) are spawned: a forkserver would be
+one more process holding the same imports as each worker (30 MB, for no CPU saved). More
+are forked by a forkserver, which imports the parsers once for all of them; it binds an
+AF_UNIX socket in the temporary directory, and a long TMPDIR (a systemd PrivateTmp, a CI
+runner) is too long for a socket path: then `spawn`, which needs no socket. If no start
+method works, no pool at all.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 
 START_METHODS = ("forkserver", "spawn")
+SMALL_POOL = 2
+"""Up to this many workers, spawn first (see above)."""
 PRELOAD = ["aggregator.parsing._parse"]
 
 
@@ -28,9 +33,10 @@ class ParserPool:
         self,
         workers: int,
         on_notice: Callable[[str], None] | None = None,
-        methods: Sequence[str] = START_METHODS,
+        methods: Sequence[str] | None = None,
     ) -> None:
-        self.workers, self.on_notice, self.methods = workers, on_notice, methods
+        self.workers, self.on_notice = workers, on_notice
+        self.methods = methods or start_methods(workers)
         self._executor: Executor | None = None
         self._tried = False
 
@@ -79,6 +85,10 @@ class ParserPool:
                 + ")"
             )
         return None
+
+
+def start_methods(workers: int) -> Sequence[str]:
+    return START_METHODS[::-1] if workers <= SMALL_POOL else START_METHODS
 
 
 def _started_pool(method: str, workers: int) -> ProcessPoolExecutor:

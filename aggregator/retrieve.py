@@ -93,7 +93,7 @@ class FeedReader:
             )
         except BrokenProcessPool:
             # A worker died (killed, or the caller's script lacks its `__main__` guard,
-            # which forkserver workers need): parse the remaining feeds here.
+            # which the pool's workers need): parse the remaining feeds here.
             if self.parsers is not None:
                 self.parsers.broken()
             return parse_document(result.content, result.headers, options)

@@ -180,3 +180,22 @@ def test_the_main_process_hands_documents_over_without_loading_the_parsers(
     entries, notices = done.stdout.splitlines()[0].split(" ", 1)
     assert (int(entries) > 6, notices) == (True, "[]")
     assert done.stdout.splitlines()[1] == "[]"
+
+
+@pytest.mark.parametrize(("workers", "started_by_us"), [(2, True), (3, False)])
+def test_two_workers_are_spawned_more_are_forked_by_a_forkserver(
+    tmp_path: Path, workers: int, started_by_us: bool
+) -> None:
+    # two (a 2-core server): no forkserver process holding the parsers' imports as well
+    script = (
+        "import os\n"
+        "from aggregator._parser_pool import ParserPool\n"
+        "if __name__ == '__main__':\n"
+        f"    with ParserPool({workers}) as pool:\n"
+        "        print(pool.executor().submit(os.getppid).result() == os.getpid())\n"
+    )
+    (tmp_path / "pool.py").write_text(script)
+    done = subprocess.run(
+        [sys.executable, "pool.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.splitlines() == [str(started_by_us)], done.stderr
