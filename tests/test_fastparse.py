@@ -7,12 +7,25 @@ ParsedFeed with the fast path equals the ParsedFeed feedparser gives alone.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from pathlib import Path
 
 import pytest
+from feedparser.datetimes import _parse_date as feedparser_parse_date
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from aggregator.errors import NotAFeed
 from aggregator.parsing import _fastparse as fastparse
+from aggregator.parsing._fastfix import (
+    C1_BYTES,
+    HIGH_REFERENCE,
+    MOJIBAKE_BYTES,
+    SPOTS,
+    could_need_fixing,
+)
+from aggregator.parsing._feedparser_rules import PLAIN_ABSOLUTE, parse_date, urljoin
 from aggregator.parsing._parse import ParsedFeed, ParseOptions, parse_feed
 from aggregator.parsing._xmlsafe import as_utf8, neutralize_doctype
 from bench.corpus import write_corpus
@@ -381,3 +394,150 @@ def test_more_real_world_shapes_read_the_same_on_the_fast_path(document: str) ->
         assert fast == slow
     assert isinstance(fast, ParsedFeed)
     assert fast.entries[0].thumbnail in (None, "https://disques.example/1.jpg")
+
+
+def test_one_namespace_under_two_prefixes_reads_the_same() -> None:
+    # feedparser reads an unknown namespace by its prefix: rssboard.org's is Media RSS under
+    # "media", nothing under "m"; the fast path remembers names per tag AND prefix, so the
+    # first document does not decide how the second is read
+    thumbnails = []
+    for prefix in ("media", "m", "media"):
+        document = RSSBOARD_MEDIA.replace("media:", f"{prefix}:")
+        content = document.replace("xmlns:media", f"xmlns:{prefix}").encode()
+        assert takes_fast_path(content, {})
+        fast, slow = both_ways(content, {}, ParseOptions())
+        assert isinstance(fast, ParsedFeed) and fast == slow
+        thumbnails.append(fast.entries[0].thumbnail)
+    assert thumbnails == ["https://disques.example/1.jpg", None, "https://disques.example/1.jpg"]
+
+
+NEEDS_FIXING = [
+    (b"\xc2\xa0" * (SPOTS + 8) + b"\xc2\x85", True),  # a C1 control after many spaces
+    (b"\xc3\xa9\xc2\xa0" * (SPOTS + 8) + b"\xc3\x83\xc2\xa9", True),  # mojibake after them
+    (b"#1 " * (SPOTS + 8) + b"&#233;", True),  # a reference after many "#"
+    (b"&#8230; " * (SPOTS + 8) + b"&#xE9;", True),
+    (b"\xc2\xa0#" * (SPOTS + 8) + b"&#8230;", False),
+    (b"&#233;" + b"#" * (SPOTS + 8), True),
+    (b"", False),
+]
+
+
+@pytest.mark.parametrize(("document", "expected"), NEEDS_FIXING)
+def test_could_need_fixing_past_the_first_places(document: bytes, expected: bool) -> None:
+    assert could_need_fixing(document) is expected
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"\xc2", b"\xc3", b"\xa0", b"\x85", b"\xa9", b"\xb4", b"#"])
+        | st.sampled_from([b"&", b"&#", b"x", b"1", b"9", b"0", b";", b"e9", b"2"]),
+        max_size=300,
+    )
+)
+def test_could_need_fixing_finds_what_its_patterns_find(pieces: list[bytes]) -> None:
+    document = b"".join(pieces)
+    patterns = (C1_BYTES, MOJIBAKE_BYTES, HIGH_REFERENCE)
+    assert could_need_fixing(document) is any(p.search(document) for p in patterns)
+
+
+def two_digits(high: int) -> st.SearchStrategy[str]:
+    return st.integers(0, high).map("{:02d}".format)
+
+
+YEARS = st.sampled_from(["0001", "1970", "2026", "9999"]) | st.integers(0, 9999).map(
+    "{:04d}".format
+)
+W3DTF_DATES = st.builds(
+    "{}-{}-{}T{}:{}:{}{}".format,
+    YEARS,
+    two_digits(13),
+    two_digits(32),
+    two_digits(25),
+    two_digits(60),
+    two_digits(61),
+    st.just("Z")
+    | st.builds("{}{}:{}".format, st.sampled_from("+-"), two_digits(24), two_digits(60)),
+)
+RFC822_DATES = st.builds(
+    "{}, {} {} {} {}:{}:{} {}".format,
+    st.sampled_from(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+    two_digits(32),
+    st.sampled_from(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    ),
+    YEARS,
+    two_digits(25),
+    two_digits(60),
+    two_digits(61),
+    st.just("GMT")
+    | st.builds("{}{}{}".format, st.sampled_from("+-"), two_digits(24), two_digits(60)),
+)
+
+
+@given(W3DTF_DATES | RFC822_DATES)
+@example("2026-02-30T10:00:00Z")  # no such day: feedparser's other handlers decide
+@example("0001-01-01T00:30:00+01:00")  # before year 1 in UTC
+@example("Sun, 01 Nov 2026 04:47:00 -0530")
+def test_usual_dates_read_as_feedparser_reads_them(value: str) -> None:
+    assert parse_date(value) == feedparser_parse_date(value)
+
+
+def joined_by_urllib(base: str, uri: str) -> str:
+    """feedparser's _urljoin, the long way the fast path shortens for plain addresses."""
+    uri = re.sub("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)", r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
+ODD_BASES = [
+    *("", "https://partner.example/blog/feed/", "http://h.example/a/b?c=1#f", "ftp://x/y"),
+    *("http://[::1", "https://[::1]/x", "mailto:a@b", "//host/p", "/rel/", "HTTPS://UP.example/"),
+    *("http://h\u2100.example/", "tag:x,2003:", "http:", "https:///x", " http://x/"),
+    *("urn:a", "TAG:y", "x:", "tag://h/p"),
+]
+
+
+@given(
+    st.sampled_from(ODD_BASES) | st.text(max_size=30),
+    st.from_regex(PLAIN_ABSOLUTE, fullmatch=True)
+    | st.from_regex(r"\A(https?|HTTP|ftp)://[a-z0-9.:;/?#\[\]@ \t%-]{0,30}\Z")
+    | st.from_regex(r"\A[a-zA-Z][a-z0-9+.,-]{0,5}:[!-~ \t\xe9]{0,20}\Z"),
+)
+@example("http://partner.example/", "http://x/a;?b")  # ";" and an empty "?" are lost
+@example("http://[::1", "http://x/")  # a base urllib refuses: nothing
+@example("tag:x,2003:", "tag:x,2003:p")  # the base's own scheme, not http(s): the long way
+@example("https://partner.example/", "tag:///p")  # feedparser's fixer drops the third "/"
+def test_absolute_addresses_join_as_urllib_joins_them(base: str, uri: str) -> None:
+    assert urljoin(base, uri) == joined_by_urllib(base, uri)
+
+
+LATE_BASE_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>B</title><link>/home</link><description>d</description>
+<item><title>Un</title><link>un/</link><guid>un/</guid></item>
+<item{item}><title>Deux</title><link{link}>deux/</link><guid{guid}>deux/</guid></item>
+<item><title>Trois</title><link>trois/</link><guid>trois/</guid></item>
+</channel></rss>"""
+LATE_BASE_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title><id>b</id><link href="/home"/>
+<entry><title>Un</title><id>un/</id><link href="un/"/></entry>
+<entry{item}><title>Deux</title><id{guid}>deux/</id><link{link} href="deux/"/></entry>
+<entry><title>Trois</title><id>trois/</id><link href="trois/"/></entry>
+</feed>"""
+
+
+@pytest.mark.parametrize("document", [LATE_BASE_RSS, LATE_BASE_ATOM], ids=["rss", "atom"])
+@pytest.mark.parametrize("where", ["item", "link", "guid"])
+@pytest.mark.parametrize("base", ["https://ailleurs.example/x/", "sous/", ""])
+def test_an_xml_base_met_late_reads_the_same(document: str, where: str, base: str) -> None:
+    # one xml:base in the middle of the document: on leaving its element the parent's base
+    # comes back, or, when the parent had none, feedparser keeps the inner one for the
+    # elements that follow (fails if the fast path always gives the parent's back)
+    places = {"item": "", "link": "", "guid": ""} | {where: f' xml:base="{base}"'}
+    content = document.format(**places).encode()
+    assert takes_fast_path(content, {})
+    for headers in [*BASES, {"content-location": "http://h.example/a/b?c=1"}]:
+        fast, slow = both_ways(content, headers, ParseOptions())
+        assert isinstance(fast, ParsedFeed) and len(fast.entries) == 3
+        assert fast == slow

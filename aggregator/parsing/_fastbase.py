@@ -5,18 +5,18 @@ decides which unknown elements change nothing (`_fastparse` has the readers)."""
 from __future__ import annotations
 
 import contextlib
-import re
-from collections.abc import Iterator
+import time
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 
+from aggregator.parsing._fastfix import could_need_fixing, fixed
 from aggregator.parsing._feedparser_rules import (
-    WINDOWS_1252_C1,
+    HANDLED,
     element_name,
-    is_inert,
     looks_like_html,
     make_safe_absolute_uri,
     map_content_type,
@@ -32,11 +32,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 XHTML = "http://www.w3.org/1999/xhtml"
 XHTML_TYPE = "application/xhtml+xml"
 TEXT_TYPES = ("text/plain", "text/html")
-C1_CONTROLS = re.compile("[\x80-\x9f]")
-C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
-MOJIBAKE_BYTES = re.compile(rb"\xc3[\x82-\xb4]\xc2[\x80-\xbf]")
-HIGH_REFERENCE = re.compile(rb"&#(?:[xX]0*[89a-fA-F][0-9a-fA-F]|0*1[2-9][0-9]|0*2[0-4][0-9]);")
-"""A numeric reference to a character from U+0078 to U+00FF (a little wider than needed)."""
+HAS_XML_BASE = etree.XPath("boolean(//@xml:base)")
 READ = frozenset(
     {
         "title",
@@ -65,20 +61,23 @@ READ = frozenset(
     }
 )
 """Names (feedparser's) of what `_parse` reads, or feedparser maps onto it."""
-ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "guid": ("isPermaLink",),
-    "category": ("domain",),
-    "enclosure": ("url", "type", "length"),
-    f"{ATOM}category": ("term", "scheme", "label"),
-    f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
-    f"{ATOM}title": ("type",),
-    f"{ATOM}summary": ("type",),
-    f"{ATOM}content": ("type",),
-    f"{ATOM}subtitle": ("type",),
-    f"{ATOM}rights": ("type",),
-    f"{ATOM}generator": ("uri", "version"),
-    f"{MEDIA}title": ("type",),
-    f"{MEDIA}description": ("type",),
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    tag: frozenset(names)
+    for tag, names in {
+        "guid": ("isPermaLink",),
+        "category": ("domain",),
+        "enclosure": ("url", "type", "length"),
+        f"{ATOM}category": ("term", "scheme", "label"),
+        f"{ATOM}link": ("href", "rel", "type", "title", "hreflang", "length"),
+        f"{ATOM}title": ("type",),
+        f"{ATOM}summary": ("type",),
+        f"{ATOM}content": ("type",),
+        f"{ATOM}subtitle": ("type",),
+        f"{ATOM}rights": ("type",),
+        f"{ATOM}generator": ("uri", "version"),
+        f"{MEDIA}title": ("type",),
+        f"{MEDIA}description": ("type",),
+    }.items()
 }
 ANY_ATTRIBUTES = frozenset({f"{MEDIA}content", f"{MEDIA}thumbnail"})
 """Elements whose attributes feedparser keeps as they are (Media RSS)."""
@@ -95,27 +94,46 @@ class FastFeed:
     entries: list[dict[str, Any]]
 
 
-def canonical(element: etree._Element) -> str:
-    """The element's tag, Media RSS under its usual namespace whichever one the feed declared
-    (feedparser reads as Media RSS what it names "media_…": a namespace it knows as such, or
-    one it does not know under the prefix "media", such as rssboard.org's)."""
+CACHE_SIZE = 2048
+"""How many (tag, prefix) pairs the name caches hold before starting again (tags come from
+untrusted documents: the caches must not grow without bound)."""
+_NAMES: dict[tuple[str, str | None], tuple[str, str, bool]] = {}
+
+
+def names(element: etree._Element) -> tuple[str, str, bool]:
+    """(feedparser's name for the element, its canonical tag, whether feedparser has no rule
+    for that name and it is none read here), remembered per tag and prefix: `element_name`
+    depends on nothing else."""
+    key = (element.tag, element.prefix)
+    found = _NAMES.get(key)
+    if found is None:
+        if len(_NAMES) >= CACHE_SIZE:
+            _NAMES.clear()
+        found = _NAMES[key] = _names(element)
+    return found
+
+
+def _names(element: etree._Element) -> tuple[str, str, bool]:
+    """The canonical tag is Media RSS's under its usual namespace whichever one the feed
+    declared (feedparser reads as Media RSS what it names "media_…": a namespace it knows
+    as such, or one it does not know under the prefix "media", such as rssboard.org's)."""
+    name = element_name(element)
     tag = str(element.tag)
-    if tag.startswith("{") and not tag.startswith(MEDIA):
-        name = element_name(element)
-        if name.startswith("media_"):
-            return f"{MEDIA}{etree.QName(element).localname}"
-    return tag
+    if tag.startswith("{") and not tag.startswith(MEDIA) and name.startswith("media_"):
+        tag = f"{MEDIA}{etree.QName(element).localname}"
+    return name, tag, name not in HANDLED and name not in READ
 
 
 def children(
-    element: etree._Element, allowed: set[str], harmless: frozenset[str] = frozenset()
-) -> Iterator[etree._Element]:
-    """The element's child elements that matter, all allowed ones: comments between them
-    are nothing, and so are elements feedparser keeps apart from everything read here
-    (unknown extensions, or `harmless` ones, by feedparser's names)."""
+    element: etree._Element, allowed: Container[str], harmless: frozenset[str] = frozenset()
+) -> list[tuple[str, etree._Element]]:
+    """The element's child elements that matter, all allowed ones, each with its canonical
+    tag: comments between them are nothing, and so are elements feedparser keeps apart from
+    everything read here (unknown extensions, or `harmless` ones, by feedparser's names)."""
     text = element.text
     if text and not text.isspace():
         raise Declined
+    found = []
     for child in element:
         tail = child.tail
         if tail and not tail.isspace():
@@ -124,32 +142,46 @@ def children(
         if tag.__class__ is not str:
             continue  # a comment or processing instruction between elements
         if tag not in allowed:
-            tag = canonical(child)
+            tag = names(child)[1]
             if tag not in allowed:
                 if _ignorable(child, harmless):
                     continue
                 raise Declined
-        names = child.keys()
-        if names and tag not in ANY_ATTRIBUTES:
-            _check_attributes(tag, names)
-        yield child
+        keys = child.keys()
+        if keys and tag not in ANY_ATTRIBUTES:
+            _check_attributes(tag, keys)
+        found.append((tag, child))
+    return found
 
 
 def _check_attributes(tag: str, names: list[str]) -> None:
     # namespaced ones (xml:lang, xml:base, rdf:about, thr:count) feedparser keeps apart
-    allowed = ALLOWED_ATTRIBUTES.get(tag, ())
+    allowed = ALLOWED_ATTRIBUTES.get(tag, frozenset())
+    if allowed.issuperset(names):
+        return
     for name in names:
         if not name.startswith("{") and name not in allowed:
             raise Declined
 
 
 def _ignorable(element: etree._Element, harmless: frozenset[str]) -> bool:
+    if not len(element):  # a leaf, most of them: one look at its attributes and its name
+        if element.get("base") is not None or element.get(XML_BASE):
+            return False
+        name, _, inert = names(element)
+        return inert or name in harmless
     if element.get("base") is not None or any(e.get(XML_BASE) for e in element.iter("*")):
         return False  # feedparser would move its base URI
-    if element_name(element) in harmless:
+    if names(element)[0] in harmless:
         inside = element.iterdescendants("*")
-        return all(element_name(e) in harmless or is_inert(e, READ) for e in inside)
-    return is_inert(element, READ)
+        return all(names(e)[0] in harmless or _inert(e) for e in inside)
+    return _inert(element)
+
+
+def _inert(element: etree._Element) -> bool:
+    """feedparser keeps the element (and all inside it) under names of its own and nothing
+    else: it has no rule for any of them, and none is a name in READ."""
+    return all(e.tag.__class__ is not str or names(e)[2] for e in element.iter())
 
 
 def text_of(element: etree._Element) -> str:
@@ -159,32 +191,21 @@ def text_of(element: etree._Element) -> str:
     return (element.text or "").strip()
 
 
-def fixed(output: str) -> str:
-    """What feedparser's pop() does last to every text it keeps, for a UTF-8 document:
-    UTF-8 read as Latin-1 is repaired, C1 controls become their windows-1252 characters."""
-    if output.isascii():
-        return output
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        output = output.encode("iso-8859-1").decode("utf-8")
-    return output.translate(WINDOWS_1252_C1) if C1_CONTROLS.search(output) else output
-
-
-def could_need_fixing(document: bytes) -> bool:
-    """Whether any text of the UTF-8 `document` could be changed by `fixed`: it needs a C1
-    control or a UTF-8 lead-then-continuation pair read as Latin-1 (U+00C2..U+00F4 then
-    U+0080..U+00BF), as UTF-8 bytes or as a numeric character reference. One scan per
-    document, where `fixed` would scan every long body twice."""
-    return (
-        b"\xc2" in document
-        and (C1_BYTES.search(document) is not None or MOJIBAKE_BYTES.search(document) is not None)
-    ) or (b"&#" in document and HIGH_REFERENCE.search(document) is not None)
-
-
-def content_type(element: etree._Element, default: str, atom: bool = False) -> str:
-    found = map_content_type(element.get("type", default))
+def content_type(given: str, atom: bool) -> str:
+    """A text construct's `type="…"`, as feedparser maps it; only text, HTML, and xhtml
+    in Atom are read here."""
+    found = map_content_type(given)
     if found not in TEXT_TYPES and not (atom and found == XHTML_TYPE):
         raise Declined  # base64, other media types; xhtml outside Atom
-    return str(found)
+    return found
+
+
+def _settled(base: str, given: str | None = None) -> str:
+    """The base inside an element whose xml:base (else the current base) is `given`."""
+    given = base if given is None else given
+    if base:
+        return make_safe_absolute_uri(base, given) or base
+    return urljoin(base, given)
 
 
 def xhtml_markup(element: etree._Element) -> str:
@@ -248,31 +269,63 @@ def once(seen: set[str], tag: str) -> None:
 NOTHING = contextlib.nullcontext()
 
 
+class _Leaving:
+    """What `BaseReader._inside` returns: leaving the element gives the parent's base back
+    (a plain class: a generator-based context manager costs several times more)."""
+
+    __slots__ = ("reader",)
+
+    def __init__(self, reader: BaseReader) -> None:
+        self.reader = reader
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:  # Declined: the whole reading stops
+            self.reader.leave()
+
+
 class BaseReader:
-    def __init__(self, base: str, document: bytes = b"") -> None:
+    def __init__(self, base: str, document: bytes, root: etree._Element) -> None:
         self.base = base
         self.bases: list[str] = []
         self.version = ""
+        self.is_atom = False
         self.plain = not could_need_fixing(document)
+        self.dates: dict[str, time.struct_time | None] = {}
+        self.settled: dict[tuple[str, str], str] = {}
+        self.leaving = _Leaving(self)
+        # No xml:base anywhere and a base that `inside` leaves as it is: every element has
+        # the same base, the one `inside(root)` makes.
+        self.static = _settled(base) == _settled(_settled(base)) and not HAS_XML_BASE(root)
+        if self.static:
+            self.base = _settled(base)
 
     def fix(self, text: str) -> str:
         return text if self.plain else fixed(text)
 
     def resolve(self, uri: str) -> str:
+        if not self.base and ":///" not in uri:
+            return uri  # what urljoin gives then: it only takes slashes after "scheme://"
         return urljoin(self.base, uri)
 
-    @contextlib.contextmanager
-    def inside(self, element: etree._Element) -> Iterator[None]:
+    def inside(self, element: etree._Element) -> contextlib.AbstractContextManager[None]:
+        return NOTHING if self.static else self._inside(element)
+
+    def _inside(self, element: etree._Element) -> _Leaving:
         """xml:base as feedparser follows it: an element's own base for it and all inside;
         on leaving, the parent's back, unless the parent had none (feedparser keeps the
         inner one then, for the elements that follow too)."""
         given = element.get(XML_BASE) or self.base
-        if self.base:
-            self.base = make_safe_absolute_uri(self.base, given) or self.base
-        else:
-            self.base = urljoin(self.base, given)
+        key = (self.base, given)
+        if key not in self.settled:
+            self.settled[key] = _settled(self.base, given)
+        self.base = self.settled[key]
         self.bases.append(self.base)
-        yield
+        return self.leaving
+
+    def leave(self) -> None:
         self.bases.pop()
         if self.bases and self.bases[-1]:
             self.base = self.bases[-1]
@@ -280,9 +333,9 @@ class BaseReader:
     def based(self, element: etree._Element) -> contextlib.AbstractContextManager[None]:
         """`inside(element)` for an element that may have an xml:base; for a leaf without one
         (what feedparser does then leaves the base as it is), nothing to do."""
-        if len(element) or element.get(XML_BASE) is not None:
-            return self.inside(element)
-        return NOTHING
+        if self.static or not (len(element) or element.get(XML_BASE) is not None):
+            return NOTHING
+        return self._inside(element)
 
     def resolved_text(self, element: etree._Element) -> str:
         with self.based(element):
@@ -291,18 +344,17 @@ class BaseReader:
 
     def text_or_markup(self, element: etree._Element, default: str) -> tuple[str, str]:
         """(type, value) of a text construct: its text, or an Atom xhtml one's markup."""
-        found = content_type(element, default, atom=self.version.startswith("atom"))
+        given = element.get("type")
+        if given is None:
+            return default, text_of(element)  # `default` is a text type, mapped to itself
+        found = content_type(given, self.is_atom)
         if found == XHTML_TYPE:
             return found, xhtml_markup(element)
         return found, text_of(element)
 
     def title(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         found, output = self.text_or_markup(element, default)
-        if (
-            not self.version.startswith("atom")
-            and found == "text/plain"
-            and looks_like_html(output)
-        ):
+        if not self.is_atom and found == "text/plain" and looks_like_html(output):
             found = "text/html"
         output = self.fix(output)
         context["title"] = output
@@ -321,7 +373,11 @@ class BaseReader:
     def date(self, context: dict[str, Any], element: etree._Element, key: str) -> None:
         value = self.fix(text_of(element))
         context[key] = value
-        context[f"{key}_parsed"] = parse_date(value)
+        dates = self.dates
+        if value in dates:
+            context[f"{key}_parsed"] = dates[value]
+        else:
+            context[f"{key}_parsed"] = dates[value] = parse_date(value)
 
     def summary(self, context: dict[str, Any], element: etree._Element, default: str) -> None:
         found, output = self.text_or_markup(element, default)
@@ -338,55 +394,50 @@ class BaseReader:
     def ignored(self, element: etree._Element) -> None:
         """An element read for nothing: plain text, or an Atom xhtml construct (rights,
         subtitle), inside which feedparser applies no rule to any element."""
-        if (
-            self.version.startswith("atom")
-            and map_content_type(element.get("type", "")) == XHTML_TYPE
-        ):
+        if self.is_atom and map_content_type(element.get("type", "")) == XHTML_TYPE:
             xhtml_markup(element)
         else:
             text_of(element)  # markup inside: feedparser would read it in ways not checked here
 
     # --- Media RSS, enclosures ----------------------------------------------------------
 
-    def media(self, entry: dict[str, Any], element: etree._Element, seen: set[str]) -> None:
-        """media:content, media:thumbnail, media:group around them; media:title and
-        media:description as feedparser has them: a title when there is none yet (else
-        nothing), a summary when there is none yet."""
-        tag = canonical(element)
-        if tag == f"{MEDIA}group":
-            for child in children(element, MEDIA_ELEMENTS, MEDIA_HARMLESS):
-                self.media(entry, child, seen)
-        elif tag == f"{MEDIA}content":
+    def media(
+        self, entry: dict[str, Any], element: etree._Element, tag: str, seen: set[str]
+    ) -> None:
+        """media:content, media:thumbnail, media:group around them (`tag`: the element's
+        canonical one); media:title and media:description as feedparser has them: a title
+        when there is none yet (else nothing), a summary when there is none yet."""
+        if tag == MEDIA_GROUP:
+            for inner, child in children(element, MEDIA_ELEMENTS, MEDIA_HARMLESS):
+                self.media(entry, child, inner, seen)
+        elif tag == MEDIA_CONTENT:
             entry.setdefault("media_content", []).append(dict(element.attrib))
-            for child in children(element, MEDIA_ELEMENTS - {f"{MEDIA}content"}, MEDIA_HARMLESS):
-                self.media(entry, child, seen)
-        elif tag == f"{MEDIA}thumbnail":
+            for inner, child in children(element, MEDIA_INSIDE_CONTENT, MEDIA_HARMLESS):
+                self.media(entry, child, inner, seen)
+        elif tag == MEDIA_THUMBNAIL:
             attributes = dict(element.attrib)
             url = self.fix(text_of(element))
             if url and "url" not in attributes:
                 attributes["url"] = url
             entry.setdefault("media_thumbnail", []).append(attributes)
-        elif tag == f"{MEDIA}title":
+        elif tag == MEDIA_TITLE:
             if "title" not in seen:
                 raise Declined  # it would be the entry's title, by depth rules not copied
             text_of(element)
-        elif tag == f"{MEDIA}description":
+        elif tag == MEDIA_DESCRIPTION:
             once(seen, "media_description")
             self.summary(entry, element, "text/html")
 
-    def enclosure(self, entry: dict[str, Any], element: etree._Element) -> None:
-        text_of(element)
-        href = element.get("url")
-        if not href:
-            raise Declined
-        enclosure = {"href": href, "rel": "enclosure"}
-        enclosure.update({k: v for k, v in element.attrib.items() if k in ("type", "length")})
-        entry.setdefault("enclosures", []).append(enclosure)
 
-
-MEDIA_ELEMENTS = {
-    f"{MEDIA}{name}" for name in ("content", "thumbnail", "title", "description", "group")
-}
+MEDIA_CONTENT = f"{MEDIA}content"
+MEDIA_THUMBNAIL = f"{MEDIA}thumbnail"
+MEDIA_TITLE = f"{MEDIA}title"
+MEDIA_DESCRIPTION = f"{MEDIA}description"
+MEDIA_GROUP = f"{MEDIA}group"
+MEDIA_ELEMENTS = frozenset(
+    {MEDIA_CONTENT, MEDIA_THUMBNAIL, MEDIA_TITLE, MEDIA_DESCRIPTION, MEDIA_GROUP}
+)
+MEDIA_INSIDE_CONTENT = MEDIA_ELEMENTS - {MEDIA_CONTENT}
 MEDIA_HARMLESS = frozenset(
     {"media_community", "media_starrating", "media_statistics", "media_rating", "media_credit"}
 )

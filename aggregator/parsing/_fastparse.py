@@ -9,9 +9,14 @@ What it gives: the same dictionaries feedparser would (only the keys `_parse` re
 title and title_detail, link, id, content, summary and summary_detail, published, updated
 and their _parsed dates, author, tags, media_content, media_thumbnail, enclosures,
 feedburner_origlink), so `_parse` builds exactly the same ParsedFeed from either. Dates go
-through feedparser's own date parser; links through its URL joining (`_feedparser_rules`).
-tests/test_fastparse.py checks it against feedparser on every feed file of the project and
-on the "real-world shapes" of bench/shapes.py.
+through feedparser's own date parser, links through its URL joining (`_feedparser_rules`,
+where the usual date forms and plain absolute addresses take a short way to the same
+result). tests/test_fastparse.py checks it against feedparser on every feed file of the
+project and on the "real-world shapes" of bench/shapes.py.
+
+Its cost (bench/parse_floor.py): lxml's own parse is about half of it; the rest is Python
+work per element, kept small by naming each (tag, prefix) once, reading items and entries
+through one table each, and no base stack in a document without xml:base.
 
 What it reads: RSS 2.0 and its usual extensions (content:encoded, Dublin Core, wfw, slash,
 sy, atom:link, FeedBurner, iTunes, Creative Commons, GeoRSS, WordPress/Jetpack's own
@@ -44,14 +49,12 @@ from aggregator.parsing._categories import add_tag, atom_category
 from aggregator.parsing._fastbase import (
     ATOM,
     HTML_TYPES,
-    MEDIA,
     MEDIA_ELEMENTS,
     XML_BASE,
     XML_LANG,
     BaseReader,
     Declined,
     FastFeed,
-    canonical,
     children,
     once,
     text_of,
@@ -98,24 +101,6 @@ CHANNEL_HARMLESS = ITEM_HARMLESS | {
 }
 RSS_IMAGE = {"url", "title", "link", "width", "height", "description"}
 """The channel's <image>: feedparser keeps its title and link apart from the channel's."""
-RSS_ITEM = {
-    "title",
-    "link",
-    "guid",
-    "pubDate",
-    "description",
-    "enclosure",
-    f"{CONTENT}encoded",
-    f"{DC}creator",
-    f"{DC}date",
-    f"{DC}subject",
-    "author",
-    "category",
-    "comments",
-    f"{ATOM}updated",
-    f"{FEEDBURNER}origLink",
-    *MEDIA_ELEMENTS,
-}
 RSS1_NAMES = {"title", "link", "description", "item", "channel", "image", "textinput", "items"}
 ATOM_FEED = {
     f"{ATOM}{name}"
@@ -135,23 +120,12 @@ ATOM_FEED = {
         "entry",
     )
 }
-ATOM_ENTRY = {
-    f"{ATOM}{name}"
-    for name in (
-        "title",
-        "link",
-        "id",
-        "published",
-        "updated",
-        "author",
-        "summary",
-        "content",
-        "category",
-    )
-} | MEDIA_ELEMENTS
-ATOM_PERSON: tuple[str, str, str] = (f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri")
-BODIES = {"description", "summary", "content"}
+ATOM_PERSON = frozenset({f"{ATOM}name", f"{ATOM}email", f"{ATOM}uri"})
+RSS_PERSON = frozenset({"name", "email", "uri"})
+BODIES = frozenset({"description", "summary", "content"})
 """What a media:description must be alone with to be read as the entry's summary."""
+RSS_BODIES = BODIES | {f"{CONTENT}encoded"}
+RSS1_ITEM_ATTRIBUTES = frozenset({f"{RDF}about", XML_BASE, XML_LANG})
 
 
 def parse(document: bytes, content_location: str | None) -> FastFeed | None:
@@ -165,7 +139,7 @@ def parse(document: bytes, content_location: str | None) -> FastFeed | None:
         return None
     if len(parser.error_log) or root.getroottree().docinfo.doctype:
         return None
-    reader = _Reader(_base_uri(content_location or ""), document)
+    reader = _Reader(_base_uri(content_location or ""), document, root)
     try:
         with reader.inside(root):
             if root.tag == "rss" and set(root.attrib) - {XML_BASE} == {"version"}:
@@ -189,9 +163,8 @@ def _base_uri(content_location: str) -> str:
     )
 
 
-def _rss_tag(element: etree._Element) -> str:
+def _rss_tag(tag: str) -> str:
     """RSS 1.0's elements by their RSS 2.0 names (feedparser reads them alike)."""
-    tag = canonical(element)
     if tag.startswith(RSS1) and tag[len(RSS1) :] in RSS1_NAMES:
         return tag[len(RSS1) :]
     return tag
@@ -202,13 +175,13 @@ class _Reader(BaseReader):
 
     def rss(self, root: etree._Element) -> FastFeed:
         self.version = "rss20"
-        channels = list(children(root, {"channel"}))
+        channels = children(root, {"channel"})
         if len(channels) != 1:
             raise Declined
         feed: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
-        with self.inside(channels[0]):
-            self.channel(channels[0], feed, entries)
+        with self.inside(channels[0][1]):
+            self.channel(channels[0][1], feed, entries)
         return FastFeed(self.version, feed, entries)
 
     def rss1(self, root: etree._Element) -> FastFeed:
@@ -216,14 +189,14 @@ class _Reader(BaseReader):
         self.version = "rss10"
         feed: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
-        parts = list(children(root, {f"{RSS1}channel", f"{RSS1}item", f"{RSS1}image"}))
-        if [p.tag for p in parts].count(f"{RSS1}channel") != 1:
+        parts = children(root, {f"{RSS1}channel", f"{RSS1}item", f"{RSS1}image"})
+        if [tag for tag, _ in parts].count(f"{RSS1}channel") != 1:
             raise Declined
-        for part in parts:
+        for tag, part in parts:
             with self.inside(part):
-                if part.tag == f"{RSS1}channel":
+                if tag == f"{RSS1}channel":
                     self.channel(part, feed, entries)
-                elif part.tag == f"{RSS1}item":
+                elif tag == f"{RSS1}item":
                     entries.append(self.rss_item(part))
         return FastFeed(self.version, feed, entries)
 
@@ -232,8 +205,8 @@ class _Reader(BaseReader):
     ) -> None:
         seen: set[str] = set()
         allowed = RSS_CHANNEL | {f"{RSS1}{name}" for name in ("title", "link", "description")}
-        for child in children(channel, allowed, CHANNEL_HARMLESS | {"items"}):
-            tag = _rss_tag(child)
+        for tag, child in children(channel, allowed, CHANNEL_HARMLESS | {"items"}):
+            tag = _rss_tag(tag)
             if tag == "item":
                 with self.inside(child):
                     entries.append(self.rss_item(child))
@@ -248,110 +221,90 @@ class _Reader(BaseReader):
                 if child.get("rel") in ("alternate", "enclosure", None) or not child.get("href"):
                     raise Declined  # an alternate one would be the channel's link
             elif tag == "image":
-                for part in children(child, RSS_IMAGE):
+                for _, part in children(child, RSS_IMAGE):
                     self.ignored(part)
             else:
                 self.ignored(child)
 
     def rss_item(self, item: etree._Element) -> dict[str, Any]:
         entry: dict[str, Any] = {}
-        if self.version == "rss10" and set(item.attrib) - {f"{RDF}about", XML_BASE, XML_LANG}:
-            raise Declined
-        if item.get(f"{RDF}about"):
-            entry["id"] = item.get(f"{RDF}about")
+        if item.attrib:
+            if self.version == "rss10" and set(item.attrib) - RSS1_ITEM_ATTRIBUTES:
+                raise Declined
+            if item.get(f"{RDF}about"):
+                entry["id"] = item.get(f"{RDF}about")
         seen: set[str] = set()
-        allowed = RSS_ITEM | {f"{RSS1}{name}" for name in ("title", "link", "description")}
-        for child in children(item, allowed, ITEM_HARMLESS):
-            tag = _rss_tag(child)
-            if tag in (f"{DC}creator", "author"):
-                tag = "author"
-            if tag in (f"{DC}date", f"{ATOM}updated"):
-                tag = "updated"
-            if tag == f"{DC}subject":
-                tag = "category"  # feedparser adds both to the tags
-            if tag not in ("category", "enclosure") and not tag.startswith(MEDIA):
-                once(seen, tag)
-            self.rss_child(entry, child, tag, seen)
-        if "media_description" in seen and seen & (BODIES | {f"{CONTENT}encoded"}):
+        return self.read_entry(entry, item, _RSS_ITEM_READERS, seen, RSS_BODIES)
+
+    def read_entry(
+        self,
+        entry: dict[str, Any],
+        element: etree._Element,
+        readers: dict[str, _Reading],
+        seen: set[str],
+        bodies: frozenset[str],
+    ) -> dict[str, Any]:
+        """An item's or entry's children, each by its reader in `readers` (canonical tag ->
+        (name it may appear once under, or "" when it may repeat; reader, None for Media
+        RSS; the reader's last argument)); a media:description is the summary only where
+        there is no other body."""
+        for tag, child in children(element, readers, ITEM_HARMLESS):
+            once_as, read, argument = readers[tag]
+            if once_as:
+                if once_as in seen:
+                    raise Declined
+                seen.add(once_as)
+            if read is None:
+                self.media(entry, child, tag, seen)
+            else:
+                read(self, entry, child, argument)
+        if "media_description" in seen and not seen.isdisjoint(bodies):
             raise Declined
         return entry
 
-    def rss_child(
-        self, entry: dict[str, Any], child: etree._Element, tag: str, seen: set[str]
-    ) -> None:
-        if tag.startswith(MEDIA):
-            self.media(entry, child, seen)
-        elif (read := _RSS_ITEM_READERS.get(tag)) is not None:
-            read(self, entry, child)
-        else:
-            self.ignored(child)
+    def rss_link(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        link = self.resolved_text(child)
+        if "&" in link:  # no entity to undo otherwise
+            link = ENTITY_LEFTOVER.sub(r"&\g<1>", link.replace("&amp;", "&"))
+        entry["link"] = link
 
-    def rss_link(self, entry: dict[str, Any], child: etree._Element) -> None:
-        link = self.resolved_text(child).replace("&amp;", "&")
-        entry["link"] = ENTITY_LEFTOVER.sub(r"&\g<1>", link)
-
-    def rss_author(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def rss_author(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         if child.attrib:
             raise Declined
         if len(child):  # <author><name>…</name><email>…</email></author>, as in Atom
-            self.person(entry, child, ("name", "email", "uri"))
+            self.person(entry, child, RSS_PERSON)
         else:
             entry["author"] = self.fix(text_of(child))
 
-    def rss_comments(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def rss_comments(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         self.fix(self.resolved_text(child))  # read as feedparser does, then unused
 
-    def feedburner_link(self, entry: dict[str, Any], child: etree._Element) -> None:
+    def feedburner_link(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
         entry["feedburner_origlink"] = self.fix(text_of(child))
 
     # --- Atom 1.0 ---------------------------------------------------------------------------
 
     def atom(self, root: etree._Element) -> FastFeed:
         self.version = "atom10"
+        self.is_atom = True
         feed: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for child in children(root, ATOM_FEED, CHANNEL_HARMLESS):
-            tag = child.tag
+        for tag, child in children(root, ATOM_FEED, CHANNEL_HARMLESS):
             if tag == f"{ATOM}entry":
                 with self.inside(child):
-                    entries.append(self.atom_entry(child))
+                    entries.append(self.read_entry({}, child, _ATOM_ENTRY_READERS, set(), BODIES))
                 continue
             if tag not in (f"{ATOM}link", f"{ATOM}category"):
                 once(seen, tag)
             self.atom_common(feed, child, tag)
         return FastFeed(self.version, feed, entries)
 
-    def atom_entry(self, element: etree._Element) -> dict[str, Any]:
-        entry: dict[str, Any] = {}
-        seen: set[str] = set()
-        for child in children(element, ATOM_ENTRY, ITEM_HARMLESS):
-            tag = canonical(child).replace(ATOM, "")
-            if tag not in ("link", "category") and not tag.startswith(MEDIA):
-                once(seen, tag)
-            if tag == "published":
-                self.date(entry, child, "published")
-            elif tag == "summary":
-                self.summary(entry, child, "text/plain")
-            elif tag == "content":
-                with self.based(child):
-                    self.content(entry, child, "text/plain")
-            elif tag.startswith(MEDIA):
-                self.media(entry, child, seen)
-            elif tag == "category":
-                add_tag(entry, *atom_category(child))
-            else:
-                self.atom_common(entry, child, f"{ATOM}{tag}")
-        if "media_description" in seen and seen & BODIES:
-            raise Declined
-        return entry
-
     def atom_common(self, context: dict[str, Any], child: etree._Element, tag: str) -> None:
         if tag == f"{ATOM}title":
             self.title(context, child, "text/plain")
         elif tag == f"{ATOM}link":
-            with self.based(child):
-                self.atom_link(context, child)
+            self.atom_link(context, child)
         elif tag == f"{ATOM}id":
             self.guid(context, child, True)
         elif tag == f"{ATOM}updated":
@@ -361,7 +314,11 @@ class _Reader(BaseReader):
         else:
             self.ignored(child)
 
-    def atom_link(self, context: dict[str, Any], link: etree._Element) -> None:
+    def atom_link(self, context: dict[str, Any], link: etree._Element, _: str = "") -> None:
+        with self.based(link):
+            self.alternate_link(context, link)
+
+    def alternate_link(self, context: dict[str, Any], link: etree._Element) -> None:
         if len(link) or (link.text or "").strip():
             raise Declined
         rel = link.get("rel", "alternate")
@@ -372,18 +329,45 @@ class _Reader(BaseReader):
         if rel == "alternate" and map_content_type(content_type) in HTML_TYPES:
             context["link"] = self.resolve(href)
 
+    def enclosure(self, entry: dict[str, Any], element: etree._Element, _: str) -> None:
+        text_of(element)
+        href = element.get("url")
+        if not href:
+            raise Declined
+        enclosure = {"href": href, "rel": "enclosure"}
+        enclosure.update({k: v for k, v in element.attrib.items() if k in ("type", "length")})
+        entry.setdefault("enclosures", []).append(enclosure)
+
+    def rss_guid(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        self.guid(entry, child, child.get("isPermaLink", "true") == "true")
+
+    def atom_id(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        self.guid(entry, child, True)
+
+    def atom_author(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        self.person(entry, child, ATOM_PERSON)
+
+    def category(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        add_tag(entry, self.fix(text_of(child)))
+
+    def atom_content(self, entry: dict[str, Any], child: etree._Element, _: str) -> None:
+        with self.based(child):
+            self.content(entry, child, "text/plain")
+
     def person(
-        self, context: dict[str, Any], author: etree._Element, names: tuple[str, str, str]
+        self, context: dict[str, Any], author: etree._Element, names: frozenset[str]
     ) -> None:
-        """An author with name, email and uri children (`names`: their tags), as
-        feedparser joins them: "name (email)", the name, the email, else the text."""
+        """An author with name, email and uri children (`names`: their tags, in Atom's
+        namespace or none), as feedparser joins them: "name (email)", the name, the email,
+        else the text."""
         own_text = (author.text or "") + "".join(child.tail or "" for child in author)
         person: dict[str, str] = {}
-        for child in children(author, set(names)) if len(author) else ():
-            if child.tag in person or child.attrib:
+        for tag, child in children(author, names) if len(author) else ():
+            local = tag.replace(ATOM, "")
+            if local in person or child.attrib:
                 raise Declined
-            person[child.tag] = text_of(child)
-        name, email = person.get(names[0]), person.get(names[1])
+            person[local] = text_of(child)
+        name, email = person.get("name"), person.get("email")
         if name and email:
             context["author"] = f"{name} ({email})"
         elif name:
@@ -394,21 +378,60 @@ class _Reader(BaseReader):
             context["author"] = self.fix(own_text.strip())
 
 
-_ItemReader = Callable[[_Reader, dict[str, Any], etree._Element], None]
-_RSS_ITEM_READERS: dict[str, _ItemReader] = {
-    "title": lambda reader, entry, child: reader.title(entry, child, "text/plain"),
-    "link": _Reader.rss_link,
-    "guid": lambda reader, entry, child: reader.guid(
-        entry, child, child.get("isPermaLink", "true") == "true"
-    ),
-    "pubDate": lambda reader, entry, child: reader.date(entry, child, "published"),
-    "updated": lambda reader, entry, child: reader.date(entry, child, "updated"),
-    "description": lambda reader, entry, child: reader.summary(entry, child, "text/html"),
-    f"{CONTENT}encoded": lambda reader, entry, child: reader.content(entry, child, "text/html"),
-    "author": _Reader.rss_author,
-    "comments": _Reader.rss_comments,
-    "enclosure": lambda reader, entry, child: reader.enclosure(entry, child),
-    f"{FEEDBURNER}origLink": _Reader.feedburner_link,
-    "category": lambda reader, entry, child: add_tag(entry, reader.fix(text_of(child))),
+_EntryReader = Callable[[_Reader, dict[str, Any], etree._Element, str], None]
+_Reading = tuple[str, _EntryReader | None, str]
+
+
+def _once(name: str, read: _EntryReader, argument: str = "") -> _Reading:
+    return name, read, argument
+
+
+def _repeated(read: _EntryReader | None) -> _Reading:
+    return "", read, ""
+
+
+_TITLE = _once("title", _Reader.title, "text/plain")
+_RSS_LINK = _once("link", _Reader.rss_link)
+_RSS_DESCRIPTION = _once("description", _Reader.summary, "text/html")
+_RSS_AUTHOR = _once("author", _Reader.rss_author)
+_UPDATED = _once("updated", _Reader.date, "updated")
+_RSS_CATEGORY = _repeated(_Reader.category)
+_MEDIA = {tag: _repeated(None) for tag in MEDIA_ELEMENTS}
+_RSS_ITEM_READERS: dict[str, _Reading] = {
+    "title": _TITLE,
+    f"{RSS1}title": _TITLE,
+    "link": _RSS_LINK,
+    f"{RSS1}link": _RSS_LINK,
+    "guid": _once("guid", _Reader.rss_guid),
+    "pubDate": _once("pubDate", _Reader.date, "published"),
+    f"{DC}date": _UPDATED,
+    f"{ATOM}updated": _UPDATED,
+    "description": _RSS_DESCRIPTION,
+    f"{RSS1}description": _RSS_DESCRIPTION,
+    f"{CONTENT}encoded": _once(f"{CONTENT}encoded", _Reader.content, "text/html"),
+    "author": _RSS_AUTHOR,
+    f"{DC}creator": _RSS_AUTHOR,
+    "comments": _once("comments", _Reader.rss_comments),
+    "enclosure": _repeated(_Reader.enclosure),
+    f"{FEEDBURNER}origLink": _once(f"{FEEDBURNER}origLink", _Reader.feedburner_link),
+    "category": _RSS_CATEGORY,
+    f"{DC}subject": _RSS_CATEGORY,  # feedparser adds both to the tags
+    **_MEDIA,
 }
-"""How each RSS item element is read (media:* and unknown elements apart)."""
+"""How each RSS item element is read, and the only ones read (RSS 1.0's by RSS 2.0's names;
+dc:creator as author, dc:date and atom:updated as updated)."""
+_ATOM_ENTRY_READERS: dict[str, _Reading] = {
+    f"{ATOM}title": _TITLE,
+    f"{ATOM}link": _repeated(_Reader.atom_link),
+    f"{ATOM}id": _once("id", _Reader.atom_id),
+    f"{ATOM}published": _once("published", _Reader.date, "published"),
+    f"{ATOM}updated": _UPDATED,
+    f"{ATOM}author": _once("author", _Reader.atom_author),
+    f"{ATOM}summary": _once("summary", _Reader.summary, "text/plain"),
+    f"{ATOM}content": _once("content", _Reader.atom_content),
+    f"{ATOM}category": _repeated(
+        lambda reader, entry, child, _: add_tag(entry, *atom_category(child))
+    ),
+    **_MEDIA,
+}
+"""How each Atom entry element is read, and the only ones read."""
