@@ -82,12 +82,15 @@ class Measure:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed PSS and RSS of a process's descendants every `interval` seconds."""
+    """Samples the summed PSS and RSS of a process's descendants every `interval` seconds,
+    and the CPU time of its child (the tool's main process) alone: the rusage of a process
+    that waited for its workers (spawned ones are its children) counts theirs too."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak = self.peak_rss = 0
+        self.main_cpu: float | None = None
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -104,7 +107,20 @@ class TreeSampler(threading.Thread):
             sizes = [_pss_and_rss(process) for process in processes]
             self.peak = max(self.peak, sum(pss for pss, _ in sizes))
             self.peak_rss = max(self.peak_rss, sum(rss for _, rss in sizes))
+            self.main_cpu = _own_cpu(processes, self.pid) or self.main_cpu
             self.done.wait(self.interval)
+
+
+def _own_cpu(processes: list[psutil.Process], parent: int) -> float | None:
+    """The CPU time of the child of `parent` among `processes` (the tool's main process)."""
+    for process in processes:
+        try:
+            if process.ppid() == parent:
+                times = process.cpu_times()
+                return float(times.user + times.system)
+        except psutil.Error:  # it just exited
+            return None
+    return None
 
 
 def _pss_and_rss(process: psutil.Process) -> tuple[int, int]:
@@ -135,9 +151,12 @@ def measure(command: Sequence[str]) -> Measure:
         numbers = json.loads(result.read_text())
     if numbers["returncode"] not in (0, 1):
         raise SystemExit(f"{command[:4]} failed ({numbers['returncode']}):\n{output[-2000:]}")
+    cpu_main = numbers["cpu_main"]
+    if sampler is not None and sampler.main_cpu is not None:
+        cpu_main = min(cpu_main, sampler.main_cpu)  # its own, to within one interval
     peak = sampler.peak / 1e6 if sampler is not None else numbers["maxrss_main_mb"]
     peak_rss = sampler.peak_rss / 1e6 if sampler is not None else numbers["maxrss_main_mb"]
-    return Measure(numbers["wall"], numbers["cpu_all"], numbers["cpu_main"], peak, output, peak_rss)
+    return Measure(numbers["wall"], numbers["cpu_all"], cpu_main, peak, output, peak_rss)
 
 
 def aggregator_runs(
