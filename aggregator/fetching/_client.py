@@ -72,8 +72,8 @@ def new_client(
     resolver: Resolver = system_resolver,
     ssl_context: ssl.SSLContext | None = None,
 ) -> httpx.AsyncClient:
-    """One client per run: keep-alive across feeds, redirects followed by us, not httpx, one
-    small pool per origin dialling checked addresses only, and no cookies: feeds need none,
+    """One client per run: keep-alive across feeds, redirects followed by us, not httpx, a
+    few lanes per origin dialling checked addresses only, and no cookies: feeds need none,
     and httpx's jar, without a public-suffix list, would send one partner's to another."""
     return httpx.AsyncClient(
         headers={

@@ -1,10 +1,15 @@
-"""The run's transport: one small connection pool per origin, dialling checked addresses only.
+"""The run's transport: one connection per lane, at most `per_host` lanes per origin, dialling
+checked addresses only.
 
-httpcore's pool looks through every connection it holds for every request it queues: with
-one pool for the whole run, a request cost more the more hosts were kept alive (a warm run
-on 50 hosts was slower than on one). Each origin (scheme, host, port, policy) gets its own
-pool of at most `per_host` connections here, so a request costs the same whatever the
-number of hosts; pools left idle are closed once there are more than `max_pools`.
+httpcore's pool looks through every connection it holds (and polls each idle one's socket)
+for every request it queues and every response it closes: with one pool for the whole run,
+a request cost more the more hosts were kept alive; with one pool per origin, the more
+connections that origin had (16 to one host: 40 % of a first run's main process). Here each
+origin (scheme, host, port, policy) has lanes, each an httpcore pool of one kept-alive
+connection: a request takes an idle lane (the last one given back, whose connection is the
+warmest) or opens one, and gives it back when its response is closed. So a request costs
+the same whatever the number of hosts and connections; origins left idle are closed once
+there are more than `max_pools`.
 
 Each pool dials through `CheckedBackend`: the host is resolved once, every address is
 checked against the feed's policy, and the connection goes to that address (TLS still
@@ -18,8 +23,7 @@ import functools
 import itertools
 import ssl
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 
 import httpcore
 import httpx
@@ -123,13 +127,63 @@ class _PoolTransport(httpx.AsyncHTTPTransport):
         self._pool = pool
 
 
-@dataclass
 class _Origin:
-    transport: httpx.AsyncHTTPTransport
-    pool: httpcore.AsyncConnectionPool
+    """An origin's lanes: at most `size` at once, each used by one request at a time."""
+
+    def __init__(self, size: int, new_lane: Callable[[], _PoolTransport]) -> None:
+        self.new_lane = new_lane
+        self.lanes: list[_PoolTransport] = []
+        self.idle: list[_PoolTransport] = []
+        self.free = asyncio.Semaphore(size)
 
     def is_idle(self) -> bool:
-        return all(connection.is_idle() for connection in self.pool.connections)
+        return len(self.idle) == len(self.lanes)
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        await self.free.acquire()
+        lane = self.idle.pop() if self.idle else self._opened()
+        try:
+            response = await lane.handle_async_request(request)
+        except BaseException:
+            self._give_back(lane)
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _Lent(response.stream, lambda: self._give_back(lane))
+        return response
+
+    def _opened(self) -> _PoolTransport:
+        lane = self.new_lane()
+        self.lanes.append(lane)
+        return lane
+
+    def _give_back(self, lane: _PoolTransport) -> None:
+        self.idle.append(lane)
+        self.free.release()
+
+    async def aclose(self) -> None:
+        lanes, self.lanes, self.idle = self.lanes, [], []
+        for lane in lanes:
+            await lane.aclose()
+
+
+class _Lent(httpx.AsyncByteStream):
+    """A response's body, whose lane is given back once it is closed (once)."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, give_back: Callable[[], None]) -> None:
+        self.stream = stream
+        self.give_back: Callable[[], None] | None = give_back
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self.stream:
+            yield part
+
+    async def aclose(self) -> None:
+        try:
+            await self.stream.aclose()
+        finally:
+            give_back, self.give_back = self.give_back, None
+            if give_back is not None:
+                give_back()
 
 
 class OriginPools(httpx.AsyncBaseTransport):
@@ -160,23 +214,29 @@ class OriginPools(httpx.AsyncBaseTransport):
             origin = self._origins[key] = self._new_origin(key[0], allow_private=key[3])
         else:
             self._origins.move_to_end(key)
-        return await origin.transport.handle_async_request(request)
+        return await origin.send(request)
 
     async def aclose(self) -> None:
         origins, self._origins = list(self._origins.values()), OrderedDict()
         for origin in origins:
-            await origin.transport.aclose()
+            await origin.aclose()
 
     def _new_origin(self, scheme: bytes, allow_private: bool) -> _Origin:
-        pool = httpcore.AsyncConnectionPool(
-            # an http origin never speaks TLS: no CA bundle to load (~13 ms) for it
-            ssl_context=self._tls_context() if scheme == b"https" else None,
-            max_connections=self.per_origin,
-            max_keepalive_connections=self.per_origin,
-            keepalive_expiry=KEEPALIVE_EXPIRY,
-            network_backend=CheckedBackend(allow_private, self.resolver),
-        )
-        return _Origin(_PoolTransport(pool), pool)
+        # an http origin never speaks TLS: no CA bundle to load (~13 ms) for it
+        tls = self._tls_context() if scheme == b"https" else None
+        backend = CheckedBackend(allow_private, self.resolver)
+
+        def new_lane() -> _PoolTransport:
+            return _PoolTransport(
+                httpcore.AsyncConnectionPool(
+                    ssl_context=tls,
+                    max_connections=1,
+                    keepalive_expiry=KEEPALIVE_EXPIRY,
+                    network_backend=backend,
+                )
+            )
+
+        return _Origin(self.per_origin, new_lane)
 
     def _tls_context(self) -> ssl.SSLContext:
         if self._ssl_context is None:  # loading the CA bundle costs ~13 ms: once per run
@@ -192,5 +252,5 @@ class OriginPools(httpx.AsyncBaseTransport):
                 return
             if origin.is_idle():
                 del self._origins[key]
-                await origin.transport.aclose()
+                await origin.aclose()
                 excess -= 1
