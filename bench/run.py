@@ -119,7 +119,7 @@ def _own_cpu(processes: list[psutil.Process], parent: int) -> float | None:
                 times = process.cpu_times()
                 return float(times.user + times.system)
         except psutil.Error:  # it just exited
-            return None
+            continue
     return None
 
 
