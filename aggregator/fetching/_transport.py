@@ -135,12 +135,20 @@ class _Origin:
         self.lanes: list[_PoolTransport] = []
         self.idle: list[_PoolTransport] = []
         self.free = asyncio.Semaphore(size)
+        self.users = 0
+        """Requests waiting for a lane or holding one: an origin is idle only without any
+        (a request woken for a lane just given back has not taken it yet)."""
 
     def is_idle(self) -> bool:
-        return len(self.idle) == len(self.lanes)
+        return self.users == 0
 
     async def send(self, request: httpx.Request) -> httpx.Response:
-        await self.free.acquire()
+        self.users += 1
+        try:
+            await self.free.acquire()
+        except BaseException:
+            self.users -= 1
+            raise
         lane = self.idle.pop() if self.idle else self._opened()
         try:
             response = await lane.handle_async_request(request)
@@ -158,12 +166,18 @@ class _Origin:
 
     def _give_back(self, lane: _PoolTransport) -> None:
         self.idle.append(lane)
+        self.users -= 1
         self.free.release()
 
     async def aclose(self) -> None:
         lanes, self.lanes, self.idle = self.lanes, [], []
         for lane in lanes:
             await lane.aclose()
+
+
+async def _close_all(origins: list[_Origin]) -> None:
+    for origin in origins:
+        await origin.aclose()
 
 
 class _Lent(httpx.AsyncByteStream):
@@ -244,13 +258,14 @@ class OriginPools(httpx.AsyncBaseTransport):
         return self._ssl_context
 
     async def _close_idle_origins(self) -> None:
-        """Past `max_pools`, close the least recently used pools that have nothing in flight
-        (their kept-alive sockets would otherwise stay open until the end of the run)."""
+        """Past `max_pools`, close the least recently used origins that have nothing in
+        flight (their kept-alive sockets would otherwise stay open until the end of the run).
+        They are chosen and taken out at once, then closed: another request may choose too
+        while these close."""
         excess = len(self._origins) + 1 - self.max_pools
-        for key, origin in list(self._origins.items()):
-            if excess <= 0:
-                return
-            if origin.is_idle():
-                del self._origins[key]
-                await origin.aclose()
-                excess -= 1
+        if excess <= 0:
+            return
+        idle = [key for key, origin in self._origins.items() if origin.is_idle()][:excess]
+        closing = [self._origins.pop(key) for key in idle]
+        # out of the table already: a deadline cancelling this request must not leave them open
+        await asyncio.shield(_close_all(closing))
