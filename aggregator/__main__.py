@@ -16,7 +16,8 @@ def main() -> None:
         return
     # What the imports make lives as long as the process: no collection need walk it, during
     # the imports, the run, or the collections the interpreter runs as it exits (together
-    # 0.15 s of a 0.8 s run of 500 feeds that all answer 304).
+    # 0.15 s of a 0.8 s run of 500 feeds that all answer 304). The run's own garbage is
+    # collected (finalizers run) before the exit freezes the rest.
     gc.disable()
     from aggregator.cli import main as run_command
 
@@ -25,6 +26,7 @@ def main() -> None:
     try:
         run_command()
     finally:
+        gc.collect()  # what the run left in cycles is finalized (its objects only: cheap)
         gc.freeze()
 
 
