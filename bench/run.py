@@ -102,8 +102,9 @@ class TreeSampler(threading.Thread):
         while not self.done.is_set():
             try:
                 processes = root.children(recursive=True)
-            except psutil.Error:
-                return
+            except psutil.Error:  # a descendant came or went during the scan: next time
+                self.done.wait(self.interval / 10)
+                continue
             sizes = [_pss_and_rss(process) for process in processes]
             self.peak = max(self.peak, sum(pss for pss, _ in sizes))
             self.peak_rss = max(self.peak_rss, sum(rss for _, rss in sizes))

@@ -37,16 +37,22 @@ def long_tmpdir(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "TMPDIR": str(folder)}
 
 
-def test_a_run_with_a_200_character_tmpdir_parses_every_feed(tmp_path: Path) -> None:
-    feeds = tmp_path / "feeds"
+def six_local_feeds(folder: Path) -> Path:
+    """A feeds.yaml of 6 local feed files (past the size where a run uses a pool), 2 workers."""
+    feeds = folder / "feeds"
     feeds.mkdir()
-    for copy in range(2):  # 6 feeds: past the size where the run uses a pool
+    for copy in range(2):
         for name in FEEDS:
             (feeds / f"{copy}-{name}").write_bytes((DATA / name).read_bytes())
-    config = tmp_path / "feeds.yaml"
+    config = folder / "feeds.yaml"
     with config.open("w") as file:
         settings = {"database": "aggregator.db", "workers": 2}
         YAML().dump({"settings": settings, "feeds": sorted(map(str, feeds.iterdir()))}, file)
+    return config
+
+
+def test_a_run_with_a_200_character_tmpdir_parses_every_feed(tmp_path: Path) -> None:
+    config = six_local_feeds(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "aggregator", "fetch", "--config", str(config)],
         env=long_tmpdir(tmp_path),
@@ -154,15 +160,7 @@ def test_the_main_process_hands_documents_over_without_loading_the_parsers(
     tmp_path: Path,
 ) -> None:
     # lxml and feedparser load in the parser processes only (30 ms and 8 MB of every run)
-    feeds = tmp_path / "feeds"
-    feeds.mkdir()
-    for copy in range(2):
-        for name in FEEDS:
-            (feeds / f"{copy}-{name}").write_bytes((DATA / name).read_bytes())
-    config = tmp_path / "feeds.yaml"
-    with config.open("w") as file:
-        settings = {"database": "aggregator.db", "workers": 2}
-        YAML().dump({"settings": settings, "feeds": sorted(map(str, feeds.iterdir()))}, file)
+    config = six_local_feeds(tmp_path)
     script = (
         "import sys\n"
         "from aggregator import Store, load_config, update_feeds\n"
