@@ -87,6 +87,19 @@ class ParserPool:
         return None
 
 
+def refuse_in_a_starting_worker() -> None:
+    """A parser process starts by importing the main module of the script that made it: a
+    script without an `if __name__ == "__main__":` guard would run its update there again,
+    fetching and storing every feed once more per process. Refused there (multiprocessing's
+    own flag for that phase): the pool then cannot start, and the script's run parses in
+    its own process."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError(
+            "update_feeds() called while a parser process starts: call it under "
+            "`if __name__ == '__main__':` in your script"
+        )
+
+
 def start_methods(workers: int) -> Sequence[str]:
     return START_METHODS[::-1] if workers <= SMALL_POOL else START_METHODS
 

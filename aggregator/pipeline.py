@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from aggregator._parser_pool import ParserPool
+from aggregator._parser_pool import ParserPool, refuse_in_a_starting_worker
 from aggregator._text import one_line
 from aggregator._urls import without_credentials
 from aggregator.config import Config
@@ -59,6 +59,7 @@ def update_feeds(
     `force` ignores "next due" times (not retirement: see `enable_feed`). `on_outcome` is
     called once per feed as soon as it is done (for a progress bar).
     """
+    refuse_in_a_starting_worker()
     sources = [s for s in config.select(list(names)) if s.enabled or names]
     updater = _Updater(config, store, force=force, on_outcome=on_outcome)
     return asyncio.run(updater.run(sources, client))

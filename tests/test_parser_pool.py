@@ -197,3 +197,22 @@ def test_two_workers_are_spawned_more_are_forked_by_a_forkserver(
         [sys.executable, "pool.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.splitlines() == [str(started_by_us)], done.stderr
+
+
+def test_a_script_without_a_main_guard_runs_its_update_once(tmp_path: Path) -> None:
+    # each parser process imports the script: its update_feeds is refused there (it fetched
+    # and stored every feed once more per process); the script's own run parses in-process
+    config = six_local_feeds(tmp_path)
+    script = (
+        "from aggregator import Store, load_config, update_feeds\n"
+        f"config = load_config({str(config)!r})\n"
+        "with Store(config.settings.database) as store:\n"
+        "    report = update_feeds(config, store)\n"
+        "print('new:', sum(o.new for o in report.outcomes), flush=True)\n"
+    )
+    (tmp_path / "unguarded.py").write_text(script)
+    done = subprocess.run(
+        [sys.executable, "unguarded.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    runs = [line for line in done.stdout.splitlines() if line.startswith("new:")]
+    assert len(runs) == 1 and int(runs[0].split()[1]) > 6, (done.stdout, done.stderr[-500:])
