@@ -37,6 +37,13 @@ def long_tmpdir(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "TMPDIR": str(folder)}
 
 
+def run_script(folder: Path, text: str) -> subprocess.CompletedProcess[str]:
+    """`text` run as a script of its own (its main module is what parser processes import)."""
+    (folder / "script.py").write_text(text)
+    command = [sys.executable, "script.py"]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120)
+
+
 def six_local_feeds(folder: Path) -> Path:
     """A feeds.yaml of 6 local feed files (past the size where a run uses a pool), 2 workers."""
     feeds = folder / "feeds"
@@ -171,10 +178,7 @@ def test_the_main_process_hands_documents_over_without_loading_the_parsers(
         "    print(sum(o.new for o in report.outcomes), report.notices)\n"
         "    print(sorted(m for m in ('lxml.etree', 'feedparser') if m in sys.modules))\n"
     )
-    (tmp_path / "run.py").write_text(script)
-    done = subprocess.run(
-        [sys.executable, "run.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
+    done = run_script(tmp_path, script)
     entries, notices = done.stdout.splitlines()[0].split(" ", 1)
     assert (int(entries) > 6, notices) == (True, "[]")
     assert done.stdout.splitlines()[1] == "[]"
@@ -192,10 +196,7 @@ def test_two_workers_are_spawned_more_are_forked_by_a_forkserver(
         f"    with ParserPool({workers}) as pool:\n"
         "        print(pool.executor().submit(os.getppid).result() == os.getpid())\n"
     )
-    (tmp_path / "pool.py").write_text(script)
-    done = subprocess.run(
-        [sys.executable, "pool.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
+    done = run_script(tmp_path, script)
     assert done.stdout.splitlines() == [str(started_by_us)], done.stderr
 
 
@@ -210,9 +211,6 @@ def test_a_script_without_a_main_guard_runs_its_update_once(tmp_path: Path) -> N
         "    report = update_feeds(config, store)\n"
         "print('new:', sum(o.new for o in report.outcomes), flush=True)\n"
     )
-    (tmp_path / "unguarded.py").write_text(script)
-    done = subprocess.run(
-        [sys.executable, "unguarded.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
+    done = run_script(tmp_path, script)
     runs = [line for line in done.stdout.splitlines() if line.startswith("new:")]
     assert len(runs) == 1 and int(runs[0].split()[1]) > 6, (done.stdout, done.stderr[-500:])
