@@ -108,20 +108,18 @@ class TreeSampler(threading.Thread):
             sizes = [_pss_and_rss(process) for process in processes]
             self.peak = max(self.peak, sum(pss for pss, _ in sizes))
             self.peak_rss = max(self.peak_rss, sum(rss for _, rss in sizes))
-            self.main_cpu = _own_cpu(processes, self.pid) or self.main_cpu
+            self.main_cpu = _own_cpu(root) or self.main_cpu
             self.done.wait(self.interval)
 
 
-def _own_cpu(processes: list[psutil.Process], parent: int) -> float | None:
-    """The CPU time of the child of `parent` among `processes` (the tool's main process)."""
-    for process in processes:
-        try:
-            if process.ppid() == parent:
-                times = process.cpu_times()
-                return float(times.user + times.system)
-        except psutil.Error:  # it just exited
-            continue
-    return None
+def _own_cpu(root: psutil.Process) -> float | None:
+    """The CPU time of `root`'s child, the tool's main process, alone."""
+    try:
+        children = root.children()
+        times = children[0].cpu_times() if children else None
+    except psutil.Error:  # it just exited
+        return None
+    return float(times.user + times.system) if times else None
 
 
 def _pss_and_rss(process: psutil.Process) -> tuple[int, int]:
